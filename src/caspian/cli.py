@@ -1,0 +1,163 @@
+"""The ``caspian`` command line (DESIGN §6): list, validate, solve.
+
+Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasible or unbounded ·
+4 solver stopped without a usable solution.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from caspian.errors import CaspianError, InputError
+from caspian.schema import parse_set_option, read_yaml
+from caspian.settings import configure_libraries
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Caspian gas and green-electricity corridors to Europe.",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_NETWORK = Path("networks/caspian.yaml")
+NETWORKS_DIR = Path("networks")
+DATA_DIR = Path(os.environ.get("CASPIAN_DATA", "data"))
+RESULTS_DIR = Path(os.environ.get("CASPIAN_RESULTS", "results"))
+
+
+def _fail(exc: BaseException) -> None:
+    if isinstance(exc, CaspianError):
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code)
+    err_console.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(1)
+
+
+def _overrides(
+    sets: list[str] | None, mode: str | None, resolution: str | None, segments: int | None
+) -> tuple[tuple[str, object], ...]:
+    pairs = [parse_set_option(item) for item in sets or []]
+    if mode is not None:
+        if mode not in ("dispatch", "expansion"):
+            raise InputError(f"--mode: expected dispatch or expansion, got {mode!r}")
+        pairs.append(("mode", mode))
+    if resolution is not None and segments is not None:
+        raise InputError("--resolution and --segments: choose one")
+    if resolution is not None:
+        pairs += [
+            ("time.resolution", None if resolution == "1h" else resolution),
+            ("time.segments", None),
+        ]
+    if segments is not None:
+        pairs += [("time.segments", segments), ("time.resolution", None)]
+    return tuple(pairs)
+
+
+NetworkArg = Annotated[Path, typer.Argument(help="network YAML file")]
+ScenarioOpt = Annotated[
+    str | None, typer.Option("-s", "--scenario", help="named scenario in the network file")
+]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
+]
+DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List the networks, their scenarios, and the sweeps available."""
+    table = Table(title="networks")
+    for column in ("file", "year", "carriers", "mode", "scenarios", "description"):
+        table.add_column(column)
+    try:
+        for path in sorted(NETWORKS_DIR.glob("*.yaml")):
+            raw = read_yaml(path)
+            table.add_row(
+                str(path),
+                str(raw.get("year", "")),
+                ", ".join(raw.get("carriers", [])),
+                str(raw.get("mode", "dispatch")),
+                ", ".join(raw.get("scenarios") or {}) or "-",
+                str(raw.get("description", "")).strip().split("\n")[0],
+            )
+    except CaspianError as exc:
+        _fail(exc)
+    console.print(table)
+    sweeps = sorted((NETWORKS_DIR / "sweeps").glob("*.yaml"))
+    console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"))
+
+
+@app.command()
+def validate(
+    network: NetworkArg = DEFAULT_NETWORK,
+    scenario: ScenarioOpt = None,
+    sets: SetOpt = None,
+    data: DataOpt = DATA_DIR,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Check a network's inputs and build it; print a summary. No solving."""
+    configure_libraries(verbose)
+    from caspian.build import build_network
+    from caspian.report_text import print_validation
+    from caspian.run import RunRequest, prepare
+
+    try:
+        request = RunRequest(network, data, RESULTS_DIR, scenario, _overrides(sets, None, None, None))
+        spec, dataset = prepare(request)
+        built = build_network(spec, dataset)
+    except Exception as exc:
+        _fail(exc)
+    print_validation(console, spec, dataset, built.network)
+
+
+@app.command()
+def solve(
+    network: NetworkArg = DEFAULT_NETWORK,
+    scenario: ScenarioOpt = None,
+    sets: SetOpt = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")
+    ] = None,
+    segments: Annotated[int | None, typer.Option("--segments", help="tsam time segments")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="run directory to write")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
+    data: DataOpt = DATA_DIR,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
+) -> None:
+    """Build and solve a network; write a run directory under results/ and print what flows to Europe."""
+    configure_libraries(verbose)
+    from caspian.report_text import print_summary
+    from caspian.run import RunRequest, execute
+
+    try:
+        request = RunRequest(
+            network_file=network,
+            data_dir=data,
+            results_dir=RESULTS_DIR,
+            scenario=scenario,
+            overrides=_overrides(sets, mode, resolution, segments),
+            output_dir=output,
+            time_limit=time_limit,
+        )
+        if quiet:
+            result = execute(request)
+        else:
+            with err_console.status("starting") as status:
+                result = execute(request, lambda msg: status.update(msg))
+    except Exception as exc:
+        _fail(exc)
+    if quiet:
+        console.print(str(result.directory))
+        return
+    print_summary(console, result)

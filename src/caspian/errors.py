@@ -1,0 +1,27 @@
+"""Errors that map to the CLI's exit codes (DESIGN §6)."""
+
+from __future__ import annotations
+
+
+class CaspianError(Exception):
+    """Base class: an error the CLI reports in one line with a distinct exit code."""
+
+    exit_code = 1
+
+
+class InputError(CaspianError):
+    """Bad input: a file, a field and the reason (exit 2)."""
+
+    exit_code = 2
+
+
+class InfeasibleError(CaspianError):
+    """The model is infeasible or unbounded; the message carries the diagnosis (exit 3)."""
+
+    exit_code = 3
+
+
+class SolverError(CaspianError):
+    """The solver stopped without a usable solution: time limit, numerical trouble (exit 4)."""
+
+    exit_code = 4

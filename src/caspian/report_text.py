@@ -1,0 +1,186 @@
+"""Terminal tables (rich) for ``caspian validate`` and ``caspian solve``."""
+
+from __future__ import annotations
+
+import pypsa
+import xarray as xr
+from rich.console import Console
+from rich.table import Table
+
+from caspian.data import Dataset
+from caspian.results import BINDING_THRESHOLD_EUR_PER_MW_Y
+from caspian.run import RunResult
+from caspian.schema import NetworkSpec
+
+MARKET_LABELS = {
+    "IT gas": "Italy",
+    "GR gas": "Greece",
+    "BG gas": "Bulgaria",
+    "RO gas": "Romania (Vertical Corridor)",
+    "HU gas": "Hungary (Vertical Corridor)",
+    "TR gas": "Türkiye (contracted)",
+    "RO AC": "Romania",
+    "HU AC": "Hungary",
+    "BG AC": "Bulgaria",
+    "TR AC": "Türkiye",
+}
+
+
+def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pypsa.Network) -> None:
+    """What the network file resolves to: counts of components, horizon, candidates."""
+    table = Table(title=f"{spec.name}: {spec.year}, {spec.mode}, {', '.join(spec.carriers)}")
+    table.add_column("component")
+    table.add_column("count", justify="right")
+    table.add_column("of which extendable", justify="right")
+    for component in ("Bus", "Link", "Generator", "Load"):
+        static = n.components[component].static
+        ext = int(static["p_nom_extendable"].sum()) if "p_nom_extendable" in static else 0
+        table.add_row(component, str(len(static)), str(ext))
+    console.print(table)
+    weights = n.snapshot_weightings.objective
+    console.print(
+        f"snapshots: {len(n.snapshots)} covering {weights.sum():.0f} h from {n.snapshots[0]}; "
+        f"data: {sum(data.rows_by_file.values())} rows in {len(data.rows_by_file)} tables "
+        f"(digest {data.digest})"
+    )
+    console.print("[green]inputs are valid[/]")
+
+
+def _series(ds: xr.Dataset, name: str) -> dict[str, float]:
+    if name not in ds:
+        return {}
+    var = ds[name]
+    return {str(k): float(v) for k, v in zip(var[var.dims[0]].values, var.values, strict=True)}
+
+
+def _gas_tables(console: Console, ds: xr.Dataset) -> None:
+    bcm, twh, prices = (
+        _series(ds, "gas_delivery_bcm"),
+        _series(ds, "gas_delivery_twh"),
+        _series(ds, "price_eur_mwh"),
+    )
+    if bcm:
+        table = Table(title="Gas to markets")
+        for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
+            table.add_column(col, justify="left" if col == "market" else "right")
+        for bus, value in bcm.items():
+            table.add_row(
+                MARKET_LABELS.get(bus, bus),
+                f"{value:.2f}",
+                f"{twh[bus]:.1f}",
+                f"{prices.get(bus, 0):.2f}",
+            )
+        table.add_row("[bold]Europe (excl. Türkiye)", f"[bold]{float(ds['gas_to_europe_bcm']):.2f}", "", "")
+        console.print(table)
+    flows = _series(ds, "pipeline_flow_bcm")
+    if flows:
+        routes = dict(zip(ds["pipeline"].values, ds["route"].values, strict=True))
+        cap, util = _series(ds, "pipeline_capacity_bcm"), _series(ds, "pipeline_utilisation")
+        built = _series(ds, "pipeline_built_bcm")
+        table = Table(title="Gas by route and pipeline")
+        for col in (
+            "route",
+            "pipeline",
+            "flow bcm/y",
+            "capacity bcm/y",
+            "built bcm/y",
+            "utilisation",
+        ):
+            table.add_column(col, justify="left" if col in ("route", "pipeline") else "right")
+        for name in sorted(flows, key=lambda p: (routes[p], p)):
+            table.add_row(
+                str(routes[name]),
+                name,
+                f"{flows[name]:.2f}",
+                f"{cap[name]:.2f}",
+                f"{built[name]:.2f}",
+                f"{util[name]:.0%}",
+            )
+        console.print(table)
+
+
+def _power_tables(console: Console, ds: xr.Dataset) -> None:
+    fwd = _series(ds, "cable_forward_twh")
+    if fwd:
+        rev, cap = _series(ds, "cable_reverse_twh"), _series(ds, "cable_capacity_mw")
+        built, util = _series(ds, "cable_built_mw"), _series(ds, "cable_utilisation")
+        table = Table(title="Electricity by cable")
+        for col in (
+            "cable",
+            "forward TWh/y",
+            "reverse TWh/y",
+            "capacity MW",
+            "built MW",
+            "utilisation",
+        ):
+            table.add_column(col, justify="left" if col == "cable" else "right")
+        for name in sorted(fwd):
+            table.add_row(
+                name,
+                f"{fwd[name]:.2f}",
+                f"{rev[name]:.2f}",
+                f"{cap[name]:.0f}",
+                f"{built[name]:.0f}",
+                f"{util[name]:.0%}",
+            )
+        console.print(table)
+    sales, prices = _series(ds, "power_sales_twh"), _series(ds, "price_eur_mwh")
+    if sales:
+        table = Table(title="Electricity to markets (net sales)")
+        for col in ("market", "TWh/y", "mean price EUR/MWh"):
+            table.add_column(col, justify="left" if col == "market" else "right")
+        for bus, value in sales.items():
+            table.add_row(MARKET_LABELS.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
+        table.add_row("[bold]Europe (RO, HU, BG)", f"[bold]{float(ds['power_to_europe_twh']):.2f}", "")
+        console.print(table)
+
+
+def _bottlenecks(console: Console, ds: xr.Dataset, threshold: float) -> None:
+    per_bcm = _series(ds, "pipeline_shadow_eur_per_bcm_y")
+    rows = [
+        (name, "pipeline", value, f"{per_bcm[name] / 1e6:.1f}")
+        for name, value in _series(ds, "pipeline_shadow_eur_per_mw_y").items()
+    ]
+    rows += [(name, "cable", value, "-") for name, value in _series(ds, "cable_shadow_eur_per_mw_y").items()]
+    rows = [r for r in rows if r[2] > threshold]
+    table = Table(title="Binding bottlenecks (value of one more unit of capacity)")
+    for col in ("asset", "kind", "EUR/MW/y", "M EUR/y per bcm/y"):
+        table.add_column(col, justify="left" if col in ("asset", "kind") else "right")
+    for name, kind, value, per_bcm in sorted(rows, key=lambda r: -r[2]):
+        table.add_row(name, kind, f"{value:,.0f}", per_bcm)
+    console.print(table if rows else "no capacity limit binds")
+
+
+def _built(console: Console, ds: xr.Dataset) -> None:
+    items = [(k, f"{v:.2f} bcm/y") for k, v in _series(ds, "pipeline_built_bcm").items() if v > 1e-6]
+    items += [(k, f"{v:,.0f} MW") for k, v in _series(ds, "cable_built_mw").items() if v > 1e-3]
+    items += [(k, f"{v:,.0f} MW") for k, v in _series(ds, "generator_built_mw").items() if v > 1e-3]
+    if not items:
+        console.print("capacity built: none")
+        return
+    table = Table(title="Capacity built")
+    table.add_column("asset")
+    table.add_column("capacity", justify="right")
+    for name, value in items:
+        table.add_row(name, value)
+    console.print(table)
+
+
+def print_summary(console: Console, result: RunResult) -> None:
+    """Headline tables of a finished run and its directory."""
+    ds = result.summary
+    _gas_tables(console, ds)
+    _power_tables(console, ds)
+    _bottlenecks(console, ds, BINDING_THRESHOLD_EUR_PER_MW_Y)
+    _built(console, ds)
+    costs = {
+        k: float(ds[k]) / 1e9
+        for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")
+    }
+    console.print(
+        f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
+        f"opex {costs['opex_eur_y']:.3f}, market net revenue {costs['market_net_revenue_eur_y']:.3f})"
+    )
+    timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
+    console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
+    console.print(f"run directory: [bold]{result.directory}[/]")

@@ -1,0 +1,211 @@
+"""Pydantic models of the network YAML files (``networks/*.yaml``) and their loading.
+
+A network file names what to model (carriers, countries, which candidate projects may be built), the
+model year, time resolution, market assumptions and named scenarios (dotted-path overrides). Unknown
+fields are errors (``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from caspian.errors import InputError
+
+Carrier = Literal["gas", "electricity"]
+Mode = Literal["dispatch", "expansion"]
+
+_RESOLUTION = re.compile(r"^([1-9]\d*)h$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimeSpec(_Strict):
+    """Which hours of the representative year are modelled, and at what resolution."""
+
+    start_hour: int = Field(0, ge=0, le=8759, description="first hour of the horizon (0 = 1 Jan 00:00)")
+    hours: int = Field(8760, ge=1, le=8760, description="length of the horizon in hours")
+    resolution: str | None = Field(None, description="resampling step, e.g. '3h'; None = hourly")
+    segments: int | None = Field(None, ge=2, description="number of time segments (tsam)")
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution_form(cls, value: str | None) -> str | None:
+        if value is not None and not _RESOLUTION.match(value):
+            raise ValueError("must look like '3h' (a whole number of hours)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_aggregation(self) -> TimeSpec:
+        if self.resolution and self.segments:
+            raise ValueError("choose either resolution or segments, not both")
+        if self.start_hour + self.hours > 8760:
+            raise ValueError("start_hour + hours exceeds the 8760-hour year")
+        step = self.resolution_hours
+        if step > self.hours or self.hours % step:
+            raise ValueError(f"hours ({self.hours}) must be a multiple of the resolution ({step} h)")
+        if self.segments and self.segments > self.hours:
+            raise ValueError("more segments than hours")
+        return self
+
+    @property
+    def resolution_hours(self) -> int:
+        """Resampling step in hours (1 when hourly or segmented)."""
+        return int(_RESOLUTION.match(self.resolution).group(1)) if self.resolution else 1
+
+
+class ExpansionSpec(_Strict):
+    """Which investments the expansion mode may make."""
+
+    projects: list[str] = Field(default_factory=list, description="project names from projects.csv")
+    renewables: bool = Field(True, description="build wind/solar up to the potentials in renewables.csv")
+    max_capacity: dict[str, float | str] = Field(
+        default_factory=dict,
+        description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
+    )
+
+
+class MarketSpec(_Strict):
+    """Market assumptions: hub prices and price scaling."""
+
+    gas_price_eur_mwh: dict[str, float] = Field(
+        default_factory=dict, description="override of a gas market bus's hub price, EUR/MWh (GCV)"
+    )
+    gas_price_scale: float = Field(1.0, gt=0, description="multiplier on all gas hub prices")
+    power_price_scale: float = Field(1.0, gt=0, description="multiplier on all power market prices")
+    power_price_year: int = Field(2024, description="year of the Ember monthly prices used for the shape")
+
+
+class ProfileSpec(_Strict):
+    """Where hourly renewable and demand profiles come from."""
+
+    seed: int = Field(2030, description="seed of the synthetic weather")
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        description="user CSVs replacing synthetic profiles, keyed '<ISO2> <technology>' (e.g. 'AZ onwind')",
+    )
+
+
+class SolverSpec(_Strict):
+    """HiGHS options passed through linopy."""
+
+    options: dict[str, float | int | str | bool] = Field(default_factory=dict)
+    time_limit: float | None = Field(None, gt=0, description="seconds")
+
+
+class NetworkSpec(_Strict):
+    """A complete model definition (one YAML file, after a scenario and overrides are applied)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    year: int = Field(ge=2015, le=2060, description="model year: picks data rows and assets in service")
+    carriers: list[Carrier] = Field(min_length=1)
+    countries: list[str] | None = Field(None, description="ISO2 codes to include; None = all in data")
+    mode: Mode = "dispatch"
+    time: TimeSpec = TimeSpec()
+    expansion: ExpansionSpec = ExpansionSpec()
+    markets: MarketSpec = MarketSpec()
+    profiles: ProfileSpec = ProfileSpec()
+    solver: SolverSpec = SolverSpec()
+    exclude: list[str] = Field(default_factory=list, description="asset names left out of the model")
+    capacity: dict[str, float | str] = Field(
+        default_factory=dict,
+        description="fixed total capacity of an asset, e.g. {'Trans-Caspian': '10 bcm/y'}",
+    )
+    discount_rate: float | None = Field(None, gt=0, lt=1, description="overrides parameters.csv")
+    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("carriers")
+    @classmethod
+    def _unique_carriers(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("carriers listed twice")
+        return value
+
+
+def _format_validation_error(path: Path | str, err: ValidationError) -> str:
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    reason = first["msg"]
+    if first["type"] == "extra_forbidden":
+        reason = "unknown field"
+    return f"{path}: field '{field}': {reason}"
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping safely (no code execution), raising InputError on any problem."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise InputError(f"{path}:{where}: malformed YAML: {problem}") from None
+    if not isinstance(content, dict):
+        raise InputError(f"{path}: expected a mapping of fields at the top level")
+    return content
+
+
+def set_dotted(tree: dict[str, Any], dotted: str, value: Any, where: str) -> None:
+    """Set ``tree[a][b][c] = value`` for ``dotted = 'a.b.c'``, creating mappings as needed."""
+    keys = dotted.split(".")
+    if not all(keys):
+        raise InputError(f"{where}: '{dotted}' is not a dotted path")
+    node = tree
+    for key in keys[:-1]:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise InputError(f"{where}: '{dotted}' goes through '{key}', which is not a mapping")
+        node = child
+    node[keys[-1]] = value
+
+
+def parse_set_option(option: str) -> tuple[str, Any]:
+    """Split a ``--set key.path=value`` option; the value is read as YAML data (never evaluated)."""
+    if "=" not in option:
+        raise InputError(f"--set {option}: expected key.path=value")
+    key, raw = option.split("=", 1)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key.strip(), value
+
+
+def resolve_spec(
+    path: Path, scenario: str | None = None, overrides: list[tuple[str, Any]] | None = None
+) -> NetworkSpec:
+    """Load a network file, apply a named scenario then ad-hoc overrides, and validate the result."""
+    raw = read_yaml(path)
+    tree = copy.deepcopy(raw)
+    scenarios = raw.get("scenarios") or {}
+    if scenario is not None:
+        if not isinstance(scenarios, dict) or scenario not in scenarios:
+            known = ", ".join(scenarios) if isinstance(scenarios, dict) and scenarios else "none"
+            raise InputError(f"{path}: field 'scenarios': no scenario '{scenario}' (known: {known})")
+        for dotted, value in (scenarios[scenario] or {}).items():
+            set_dotted(tree, dotted, value, f"{path}: scenario '{scenario}'")
+    for dotted, value in overrides or []:
+        set_dotted(tree, dotted, value, f"--set {dotted}")
+    try:
+        return NetworkSpec.model_validate(tree)
+    except ValidationError as err:
+        raise InputError(_format_validation_error(path, err)) from None
+
+
+def spec_hash(spec: NetworkSpec, data_digest: str) -> str:
+    """Short stable hash of the fully resolved inputs (spec without scenarios, plus the data digest)."""
+    payload = spec.model_dump(mode="json", exclude={"scenarios"})
+    text = json.dumps({"spec": payload, "data": data_digest}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:10]

@@ -1,0 +1,150 @@
+"""Shared fixtures: a tiny hand-checkable data set and network file written into tmp_path.
+
+The mini system: a gas field in Azerbaijan (5 bcm/y plateau at 5 EUR/MWh), a domestic offtake of
+1 bcm/y, and one 3 bcm/y pipeline (no fuel use) to an Italian market that buys up to 10 bcm/y at
+30 EUR/MWh. Optional expansion of the pipeline is offered as a project row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from caspian.data import TABLES
+from caspian.settings import configure_libraries
+
+PROV = {"source": "test fixture", "year": 2024, "confidence": "estimate", "note": ""}
+REPO = Path(__file__).resolve().parents[1]
+
+
+def mini_tables() -> dict[str, list[dict[str, Any]]]:
+    """Rows of every table of the mini data set (tables not listed are written header-only)."""
+    return {
+        "buses": [
+            {
+                "bus": "AZ gas",
+                "carrier": "gas",
+                "country": "AZ",
+                "site": "Sangachal",
+                "lat": 40.2,
+                "lon": 49.5,
+                "role": "supply",
+            },
+            {
+                "bus": "IT gas",
+                "carrier": "gas",
+                "country": "IT",
+                "site": "Melendugno",
+                "lat": 40.3,
+                "lon": 18.3,
+                "role": "market",
+            },
+        ],
+        "gas_pipelines": [
+            {
+                "name": "P1",
+                "bus0": "AZ gas",
+                "bus1": "IT gas",
+                "status": "existing",
+                "capacity_bcm_y": 3,
+                "from_year": 2020,
+                "length_km": 1000,
+                "fuel_share": 0.0,
+                "route": "test route",
+            }
+        ],
+        "gas_supply": [
+            {
+                "name": "Field A",
+                "bus": "AZ gas",
+                "plateau_bcm_y": 5,
+                "peak_factor": 1.0,
+                "marginal_cost_eur_mwh": 5,
+                "currency_year": 2024,
+                "from_year": 2020,
+            }
+        ],
+        "gas_offtakes": [
+            {"name": "AZ domestic", "bus": "AZ gas", "annual_bcm": 1, "kind": "domestic", "from_year": 2020}
+        ],
+        "gas_markets": [
+            {
+                "bus": "IT gas",
+                "hub": "PSV",
+                "price_eur_mwh": 30,
+                "currency_year": 2024,
+                "absorption_bcm_y": 10,
+                "from_year": 2020,
+            }
+        ],
+        "projects": [
+            {
+                "project": "P1 expansion",
+                "asset": "P1",
+                "option": "loop",
+                "capacity_added": 2,
+                "unit": "bcm/y",
+                "capex_meur": 1000,
+                "currency_year": 2024,
+                "fom_pct": 0,
+                "lifetime_years": 25,
+                "earliest_year": 2025,
+            }
+        ],
+        "parameters": [
+            {"parameter": "discount_rate", "value": 0.07, "unit": "per unit"},
+            {"parameter": "price_year", "value": 2024, "unit": "year"},
+            {"parameter": "hicp_2024", "value": 100, "unit": "index"},
+        ],
+    }
+
+
+def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Write every table of TABLES as CSV (header-only where no rows are given)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, model in TABLES.items():
+        rows = tables.get(name, [])
+        columns = list(model.model_fields)
+        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**PROV, **row})
+    return directory
+
+
+def mini_spec(**changes: Any) -> dict[str, Any]:
+    """The mini network file as a mapping."""
+    spec = {
+        "name": "mini",
+        "description": "hand-checkable two-node gas transport case",
+        "year": 2030,
+        "carriers": ["gas"],
+        "mode": "dispatch",
+        "time": {"hours": 24},
+    }
+    spec.update(changes)
+    return spec
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
+    """Factory: write the mini data (optionally altered) and network file; return (network, data dir)."""
+
+    def make(tables: dict[str, list[dict[str, Any]]] | None = None, **spec_changes: Any) -> tuple[Path, Path]:
+        data_dir = write_tables(tmp_path / "data", tables or mini_tables())
+        network = tmp_path / "mini.yaml"
+        network.write_text(yaml.safe_dump(mini_spec(**spec_changes), sort_keys=False))
+        return network, data_dir
+
+    return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline_libraries() -> None:
+    configure_libraries()

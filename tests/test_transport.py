@@ -1,0 +1,75 @@
+"""Hand-checkable optima on the two-node mini system (see conftest.py for its data).
+
+Dispatch, paper solution: the field (5 bcm/y at 5 EUR/MWh) serves the 1 bcm/y domestic offtake and
+fills the 3 bcm/y pipeline to Italy (30 EUR/MWh). The field is not at its plateau, so the Azerbaijani
+price is its cost, 5 EUR/MWh; Italy's price is the market's, 30 EUR/MWh. The pipeline's capacity is
+worth the spread: 25 EUR/MWh × 8760 h = 219,000 EUR/MW/y, i.e. 25 × 10.7e6 = 267.5 M EUR/y per bcm/y.
+Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import mini_tables
+
+from caspian.run import RunRequest, execute
+from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
+
+HOURS = 8760
+
+
+def _run(network, data, tmp_path):
+    return execute(RunRequest(network, data, tmp_path / "results"))
+
+
+def test_dispatch_optimum_matches_paper(mini, tmp_path):
+    network, data = mini()
+    ds = _run(network, data, tmp_path).summary
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(3.0, rel=1e-9)
+    assert float(ds.price_eur_mwh.sel(bus="AZ gas")) == pytest.approx(5.0, rel=1e-9)
+    assert float(ds.price_eur_mwh.sel(bus="IT gas")) == pytest.approx(30.0, rel=1e-9)
+    assert float(ds.pipeline_shadow_eur_per_mw_y.sel(pipeline="P1")) == pytest.approx(25 * HOURS, rel=1e-9)
+    assert float(ds.pipeline_shadow_eur_per_bcm_y.sel(pipeline="P1")) == pytest.approx(
+        25 * MWH_PER_BCM, rel=1e-9
+    )
+    assert float(ds.objective_eur_y) == pytest.approx((4 * 5 - 3 * 30) * MWH_PER_BCM, rel=1e-9)
+
+
+def _with_capex(capex_meur: float) -> dict:
+    tables = mini_tables()
+    tables["projects"][0]["capex_meur"] = capex_meur
+    return tables
+
+
+def _annual_cost_per_mw(capex_meur: float) -> float:
+    return capex_meur * 1e6 / (2 * MW_PER_BCM_PER_YEAR) * capital_recovery_factor(0.07, 25)
+
+
+@pytest.mark.parametrize(
+    ("capex_meur", "built_bcm"),
+    [
+        # 4,000 M EUR for 2 bcm/y → 140,500 EUR/MW/y < 219,000: build, but only the 1 bcm/y the
+        # field's plateau leaves after the domestic offtake and the existing 3 bcm/y.
+        (4000.0, 1.0),
+        # 8,000 M EUR → 281,000 EUR/MW/y > 219,000: the loop never pays.
+        (8000.0, 0.0),
+    ],
+)
+def test_expansion_builds_exactly_when_it_pays(mini, tmp_path, capex_meur, built_bcm):
+    network, data = mini(_with_capex(capex_meur), mode="expansion", expansion={"projects": ["P1 expansion"]})
+    ds = _run(network, data, tmp_path).summary
+    assert float(ds.pipeline_built_bcm.sel(pipeline="P1")) == pytest.approx(built_bcm, abs=1e-6)
+
+
+def test_interior_expansion_prices_equal_annualised_cost(mini, tmp_path):
+    """With 1 bcm/y built and the field at its plateau, the AZ price is Italy's price minus the
+    expansion's annual cost per MWh of capacity: 30 − cost/8760."""
+    capex = 4000.0
+    network, data = mini(_with_capex(capex), mode="expansion", expansion={"projects": ["P1 expansion"]})
+    ds = _run(network, data, tmp_path).summary
+    cost = _annual_cost_per_mw(capex)
+    assert float(ds.price_eur_mwh.sel(bus="AZ gas")) == pytest.approx(30 - cost / HOURS, rel=1e-6)
+    assert float(ds.pipeline_capex_eur_y.sel(pipeline="P1")) == pytest.approx(
+        cost * MW_PER_BCM_PER_YEAR, rel=1e-6
+    )

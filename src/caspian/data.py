@@ -48,7 +48,7 @@ class GasPipelineRow(_Row):
     status: Literal["existing", "candidate"]
     capacity_bcm_y: float = Field(ge=0)
     from_year: int
-    length_km: float = Field(gt=0)
+    length_km: float = Field(ge=0)
     fuel_share: float = Field(ge=0, lt=0.2)
     route: str = Field(min_length=1)
 
@@ -63,6 +63,7 @@ class PowerLinkRow(_Row):
     length_km: float = Field(gt=0)
     technology: Literal["HVAC", "HVDC-B2B", "HVDC-submarine"]
     efficiency: float = Field(gt=0, le=1)
+    bidirectional: bool
 
 
 class ProjectRow(_Row):
@@ -118,6 +119,7 @@ class PowerMarketRow(_Row):
     country: str = Field(pattern=r"^[A-Z]{2}$")
     annual_mean_eur_mwh: float
     trade_capacity_mw: float = Field(gt=0)
+    trade: Literal["both", "sell"]
     from_year: int
 
 

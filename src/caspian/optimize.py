@@ -38,7 +38,6 @@ class SolveOptions:
             options["time_limit"] = float(self.time_limit)
         if self.log_file is not None:
             options["log_file"] = str(self.log_file)
-            options["log_to_console"] = False
         return options
 
 
@@ -79,6 +78,7 @@ def solve_network(n: pypsa.Network, options: SolveOptions) -> SolveOutcome:
         solver_options=options.solver_options(),
         assign_all_duals=True,
         io_api="direct",
+        log_to_console=options.log_file is None,
     )
     solve = time.perf_counter() - start
     condition = str(condition)

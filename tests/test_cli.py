@@ -1,0 +1,166 @@
+"""The CLI contract: exit codes, one-line errors, no partial output (DESIGN §6)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import mini_tables
+from typer.testing import CliRunner
+
+from caspian.cli import app
+
+runner = CliRunner()
+
+
+def _invoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
+    monkeypatch.chdir(tmp_path)
+    return runner.invoke(app, list(args))
+
+
+def _no_run_directory(tmp_path: Path) -> bool:
+    results = tmp_path / "results"
+    return not results.exists() or not any(results.iterdir())
+
+
+def _rewrite(path: Path, column: str, value: str) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0][column] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_solve_writes_complete_run_directory(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "--quiet")
+    assert result.exit_code == 0, result.output
+    run_dir = Path(result.stdout.strip())
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        "network.nc",
+        "run.yaml",
+        "solver.log",
+        "summary.json",
+        "summary.nc",
+    ]
+    assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")], "staging left behind"
+
+
+def test_solve_prints_flows_to_europe(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "Italy" in result.stdout and "3.00" in result.stdout
+    assert "run directory:" in result.stdout
+
+
+def _bad_yaml(network: Path, data: Path) -> tuple[list[str], str]:
+    network.write_text("name: mini\ncarriers: [gas\n")
+    return ["solve", str(network), "--data", str(data)], "malformed YAML"
+
+
+def _unknown_field(network: Path, data: Path) -> tuple[list[str], str]:
+    network.write_text(network.read_text() + "colour: red\n")
+    return ["solve", str(network), "--data", str(data)], "field 'colour': unknown field"
+
+
+def _unknown_country(network: Path, data: Path) -> tuple[list[str], str]:
+    network.write_text(network.read_text() + "countries: [AZ, XX]\n")
+    return ["solve", str(network), "--data", str(data)], "unknown node 'XX'"
+
+
+def _unknown_bus_in_data(network: Path, data: Path) -> tuple[list[str], str]:
+    _rewrite(data / "gas_pipelines.csv", "bus1", "ZZ gas")
+    return [
+        "solve",
+        str(network),
+        "--data",
+        str(data),
+    ], "gas_pipelines.csv: line 2 field 'bus1': unknown node"
+
+
+def _negative_capacity(network: Path, data: Path) -> tuple[list[str], str]:
+    _rewrite(data / "gas_pipelines.csv", "capacity_bcm_y", "-3")
+    return ["solve", str(network), "--data", str(data)], "field 'capacity_bcm_y'"
+
+
+def _nan_capacity(network: Path, data: Path) -> tuple[list[str], str]:
+    _rewrite(data / "gas_pipelines.csv", "capacity_bcm_y", "nan")
+    return ["solve", str(network), "--data", str(data)], "field 'capacity_bcm_y'"
+
+
+def _missing_file(network: Path, data: Path) -> tuple[list[str], str]:
+    (data / "gas_markets.csv").unlink()
+    return ["solve", str(network), "--data", str(data)], "gas_markets.csv: data file missing"
+
+
+def _inconsistent_units_in_data(network: Path, data: Path) -> tuple[list[str], str]:
+    _rewrite(data / "parameters.csv", "unit", "%")
+    return ["solve", str(network), "--data", str(data)], "inconsistent units"
+
+
+def _inconsistent_units_in_override(network: Path, data: Path) -> tuple[list[str], str]:
+    return ["solve", str(network), "--data", str(data), "--set", "capacity.P1=30 TWh"], "inconsistent"
+
+
+def _unknown_override_path(network: Path, data: Path) -> tuple[list[str], str]:
+    return ["solve", str(network), "--data", str(data), "--set", "tiem.hours=24"], "field 'tiem'"
+
+
+def _wrong_override_type(network: Path, data: Path) -> tuple[list[str], str]:
+    return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "field 'time.hours'"
+
+
+def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
+    return ["solve", str(network.with_name("nope.yaml")), "--data", str(data)], "nope.yaml: file not found"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        _bad_yaml,
+        _unknown_field,
+        _unknown_country,
+        _unknown_bus_in_data,
+        _negative_capacity,
+        _nan_capacity,
+        _missing_file,
+        _inconsistent_units_in_data,
+        _inconsistent_units_in_override,
+        _unknown_override_path,
+        _wrong_override_type,
+        _missing_network,
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_output(mini, tmp_path, monkeypatch, case):
+    network, data = mini()
+    args, expected = case(network, data)
+    result = _invoke(tmp_path, monkeypatch, *args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.output
+    assert _no_run_directory(tmp_path)
+
+
+def test_infeasible_exits_3_and_names_the_shortfall(mini, tmp_path, monkeypatch):
+    """Domestic offtake 6 bcm/y against a 5 bcm/y field: AZ gas lacks 1 bcm/y."""
+    tables = mini_tables()
+    tables["gas_offtakes"][0]["annual_bcm"] = 6
+    network, data = mini(tables)
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data))
+    assert result.exit_code == 3, result.output
+    assert "AZ gas lacks 1.00 bcm/y" in result.stderr
+    assert _no_run_directory(tmp_path)
+
+
+def test_validate_builds_without_solving(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "validate", str(network), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "inputs are valid" in result.stdout
+    assert _no_run_directory(tmp_path)

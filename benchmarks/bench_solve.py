@@ -4,7 +4,10 @@ Each case runs in its own process so that peak memory (max RSS) is the case's ow
 row per case and, with --compare, the accuracy of coarse resolutions against the hourly optimum.
 
     .venv/bin/python benchmarks/bench_solve.py                       # 168 h, 2190 h, 8760 h × 2 modes
-    .venv/bin/python benchmarks/bench_solve.py --hours 8760 --modes expansion --resolutions 1h 3h 6h --compare
+    .venv/bin/python benchmarks/bench_solve.py --hours 8760 --modes expansion \
+        --resolutions 1h 3h seg1460 --compare
+
+A resolution is '1h' (hourly), 'Nh' (resampled) or 'segN' (N tsam segments).
 """
 
 from __future__ import annotations
@@ -19,6 +22,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 KEY_METRICS = ("gas_to_europe_bcm", "power_to_europe_twh", "objective_eur_y", "capex_eur_y")
+COLUMNS = (
+    ("hours", "hours", 5),
+    ("mode", "mode", 9),
+    ("res", "resolution", 4),
+    ("snaps", "snapshots", 5),
+    ("vars", "variables", 8),
+    ("cons", "constraints", 8),
+    ("build s", "build_s", 7),
+    ("form s", "formulate_s", 6),
+    ("solve s", "solve_s", 8),
+    ("peak MB", "peak_mb", 7),
+)
+
+
+def _relative(value: float, reference: float) -> float:
+    return (value - reference) / abs(reference) if reference else 0.0
 
 
 def run_case(network: Path, hours: int, mode: str, resolution: str) -> dict:
@@ -81,8 +100,7 @@ def main() -> None:
     if args.case:
         print(json.dumps(run_case(args.network, int(args.case[0]), args.case[1], args.case[2])))
         return
-    header = f"{'hours':>5} {'mode':>9} {'res':>4} {'snaps':>5} {'vars':>8} {'cons':>8} {'build s':>7} {'form s':>6} {'solve s':>8} {'peak MB':>7}"
-    print(header)
+    print(" ".join(f"{title:>{width}}" for title, _key, width in COLUMNS))
     rows = []
     for hours in args.hours:
         for mode in args.modes:
@@ -99,23 +117,18 @@ def main() -> None:
                 ]
                 proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
                 if proc.returncode != 0:
-                    print(
-                        f"{hours:>5} {mode:>9} {resolution:>4} failed: {proc.stderr.strip().splitlines()[-1:]}"
-                    )
+                    reason = proc.stderr.strip().splitlines()[-1:]
+                    print(f"{hours:>5} {mode:>9} {resolution:>4} failed: {reason}")
                     continue
                 row = json.loads(proc.stdout.strip().splitlines()[-1])
                 rows.append(row)
-                print(
-                    f"{hours:>5} {mode:>9} {resolution:>4} {row['snapshots']:>5} {row['variables']:>8} "
-                    f"{row['constraints']:>8} {row['build_s']:>7} {row['formulate_s']:>6} {row['solve_s']:>8} {row['peak_mb']:>7}",
-                    flush=True,
-                )
+                print(" ".join(f"{row[key]!s:>{width}}" for _title, key, width in COLUMNS), flush=True)
     if args.compare and rows:
         reference = rows[0]
         print(f"\naccuracy against {reference['resolution']} ({reference['hours']} h, {reference['mode']}):")
         for row in rows[1:]:
             diffs = ", ".join(
-                f"{k} {row[k]:.4g} vs {reference[k]:.4g} ({(row[k] - reference[k]) / abs(reference[k] or 1):+.2%})"
+                f"{k} {row[k]:.4g} vs {reference[k]:.4g} ({_relative(row[k], reference[k]):+.2%})"
                 for k in KEY_METRICS
             )
             print(f"  {row['resolution']}: {diffs}")

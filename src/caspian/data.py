@@ -170,6 +170,12 @@ class ParameterRow(_Row):
     unit: str = Field(min_length=1)
 
 
+class ObservedFlowRow(_Row):
+    metric: str = Field(min_length=1)
+    value: float
+    unit: str = Field(min_length=1)
+
+
 TABLES: dict[str, type[_Row]] = {
     "buses": BusRow,
     "gas_pipelines": GasPipelineRow,
@@ -185,6 +191,7 @@ TABLES: dict[str, type[_Row]] = {
     "thermal": ThermalRow,
     "technology_costs": TechnologyCostRow,
     "parameters": ParameterRow,
+    "observed_flows": ObservedFlowRow,
 }
 """Table name (file ``data/<name>.csv``) → row model."""
 

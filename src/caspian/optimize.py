@@ -6,8 +6,11 @@ forward capacity. Options travel as a frozen :class:`SolveOptions`; nothing is s
 
 from __future__ import annotations
 
-import logging
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +22,6 @@ from caspian.errors import InfeasibleError, SolverError
 
 DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {"threads": 2, "run_crossover": "on"}
 """HiGHS defaults for this 2-core machine (dual simplex; see README 'Time resolution and solver')."""
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,25 @@ def _tie_reverse_twins(n: pypsa.Network) -> None:
     n.model.add_constraints(lhs == 0, name="Link-reverse_twin_capacity")
 
 
+@contextmanager
+def _native_stdout_to(path: Path | None) -> Iterator[None]:
+    """Send C-level stdout to ``path`` while HiGHS runs: linopy's direct interface builds the HiGHS
+    model before our log options apply, so HiGHS would print its banner to the terminal."""
+    if path is None:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with path.open("a") as sink:
+        os.dup2(sink.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def solve_network(n: pypsa.Network, options: SolveOptions) -> SolveOutcome:
     """Solve ``n`` in place (LP), raising on infeasibility (InfeasibleError) or no solution (SolverError)."""
     start = time.perf_counter()
@@ -73,13 +93,14 @@ def solve_network(n: pypsa.Network, options: SolveOptions) -> SolveOutcome:
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
     start = time.perf_counter()
-    status, condition = n.optimize.solve_model(
-        solver_name="highs",
-        solver_options=options.solver_options(),
-        assign_all_duals=True,
-        io_api="direct",
-        log_to_console=options.log_file is None,
-    )
+    with _native_stdout_to(options.log_file):
+        status, condition = n.optimize.solve_model(
+            solver_name="highs",
+            solver_options=options.solver_options(),
+            assign_all_duals=True,
+            io_api="direct",
+            log_to_console=options.log_file is None,
+        )
     solve = time.perf_counter() - start
     condition = str(condition)
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:

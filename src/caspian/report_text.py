@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pypsa
 import xarray as xr
 from rich.console import Console
@@ -18,7 +19,7 @@ MARKET_LABELS = {
     "BG gas": "Bulgaria",
     "RO gas": "Romania (Vertical Corridor)",
     "HU gas": "Hungary (Vertical Corridor)",
-    "TR gas": "Türkiye (contracted)",
+    "TR gas": "Türkiye",
     "RO AC": "Romania",
     "HU AC": "Hungary",
     "BG AC": "Bulgaria",
@@ -166,6 +167,24 @@ def _built(console: Console, ds: xr.Dataset) -> None:
     console.print(table)
 
 
+def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
+    """Observed vs modelled flows of the model year."""
+    if comparison.empty:
+        return
+    table = Table(title="Backcast: observed vs modelled")
+    for col in ("metric", "unit", "observed", "modelled", "deviation"):
+        table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
+    for _, row in comparison.iterrows():
+        table.add_row(
+            row["metric"],
+            row["unit"],
+            f"{row['observed']:.3g}",
+            f"{row['modelled']:.3g}",
+            f"{row['deviation']:+.1%}",
+        )
+    console.print(table)
+
+
 def print_summary(console: Console, result: RunResult) -> None:
     """Headline tables of a finished run and its directory."""
     ds = result.summary
@@ -173,6 +192,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     _power_tables(console, ds)
     _bottlenecks(console, ds, BINDING_THRESHOLD_EUR_PER_MW_Y)
     _built(console, ds)
+    print_backcast(console, result.backcast)
     costs = {
         k: float(ds[k]) / 1e9
         for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")

@@ -91,12 +91,23 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
 
 
 def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
+    """Annual sales of the corridor into each market's price-taking sink, MWh/y."""
     names = [f"{bus} market" for bus in buses if f"{bus} market" in n.generators.index]
     if not names:
         return pd.Series(dtype=float)
     sales = _energy(n, -n.generators_t.p[names])
     sales.index = [name.removesuffix(" market") for name in sales.index]
     return sales
+
+
+def _gas_consumption(n: pypsa.Network) -> pd.Series:
+    """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
+    loads = n.loads[n.loads.carrier == "gas offtake"]
+    plants = n.links[n.links.carrier == "gas-fired"]
+    used = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+    if not plants.empty:
+        used = used.add(_energy(n, n.links_t.p0[plants.index]).groupby(plants.bus0).sum(), fill_value=0.0)
+    return used
 
 
 def _prices(n: pypsa.Network) -> pd.Series:
@@ -165,15 +176,20 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
     gas_sales = _market_sales(n, EUROPEAN_GAS_MARKETS)
-    loads = n.loads[n.loads.carrier == "gas offtake"]
+    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin([*EUROPEAN_GAS_MARKETS, "TR gas"])]
     if not loads.empty:
-        offtake = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
-        if "TR gas" in offtake.index:
-            gas_sales.loc["TR gas"] = offtake["TR gas"]
+        contracted = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+        gas_sales = gas_sales.add(contracted, fill_value=0.0)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
         ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
         ds["gas_delivery_twh"] = xr.DataArray(gas_sales / 1e6, attrs={"units": "TWh/y"})
+    consumption = _gas_consumption(n)
+    if not consumption.empty:
+        ds["gas_consumption_bcm"] = xr.DataArray(
+            consumption.map(mwh_to_bcm).rename_axis("gas_bus"),
+            attrs={"units": "bcm/y", "description": "offtakes plus gas burnt by power plants"},
+        )
     power_sales = _market_sales(n, [*EUROPEAN_POWER_MARKETS, "TR AC"])
     if not power_sales.empty:
         power_sales.index.name = "power_market"

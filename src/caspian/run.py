@@ -24,6 +24,7 @@ import pypsa
 import xarray as xr
 import yaml
 
+from caspian.backcast import compare
 from caspian.build import BuildOptions, build_network
 from caspian.data import Dataset, load_dataset
 from caspian.errors import InfeasibleError
@@ -68,6 +69,7 @@ class RunResult:
     summary: xr.Dataset
     outcome: SolveOutcome
     timings: dict[str, float] = field(default_factory=dict)
+    backcast: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
@@ -89,15 +91,15 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     used = used[used > 1e-3] * annual_factor(network)
     if used.empty:
         return "infeasible, but priced slack finds no shortfall (check fixed flows and annual limits)"
+    peaks = network.generators_t.p[used.index].max()
     parts = []
     for name, mwh in used.sort_values(ascending=False).items():
         bus = name.removesuffix(" unserved")
-        amount = (
-            f"{mwh_to_bcm(mwh):.2f} bcm/y"
-            if network.buses.carrier[bus] == "gas"
-            else f"{mwh / 1e6:.3f} TWh/y"
-        )
-        parts.append(f"{bus} lacks {amount} ({mwh / 1e6:.3f} TWh/y)")
+        if network.buses.carrier[bus] == "gas":
+            amount = f"{mwh_to_bcm(mwh):.2f} bcm/y ({mwh / 1e6:.2f} TWh/y)"
+        else:
+            amount = f"{mwh / 1e6:.3f} TWh/y"
+        parts.append(f"{bus} lacks {amount}, up to {peaks[name]:,.0f} MW")
     return "infeasible: " + "; ".join(parts)
 
 
@@ -160,7 +162,10 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             outcome = solve_network(network, solve_options)
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")
-            raise InfeasibleError(_diagnose(spec, data, options)) from None
+            diagnosis_options = SolveOptions(
+                options.highs_options, options.time_limit, staging / "diagnosis.log"
+            )
+            raise InfeasibleError(_diagnose(spec, data, diagnosis_options)) from None
         timings["formulate_s"] = outcome.formulate_seconds
         timings["solve_s"] = outcome.solve_seconds
         report("writing results")
@@ -200,7 +205,14 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         staging.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return RunResult(directory=final, spec=spec, summary=summary, outcome=outcome, timings=timings)
+    return RunResult(
+        directory=final,
+        spec=spec,
+        summary=summary,
+        outcome=outcome,
+        timings=timings,
+        backcast=compare(summary, data, spec.year),
+    )
 
 
 def load_summary(directory: Path) -> xr.Dataset:

@@ -68,6 +68,7 @@ class ExpansionSpec(_Strict):
 
     projects: list[str] = Field(default_factory=list, description="project names from projects.csv")
     renewables: bool = Field(True, description="build wind/solar up to the potentials in renewables.csv")
+    peakers: bool = Field(True, description="build open-cycle gas turbines where a gas fleet exists")
     max_capacity: dict[str, float | str] = Field(
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",

@@ -50,11 +50,11 @@ def run_case(network: Path, hours: int, mode: str, resolution: str) -> dict:
     from caspian.settings import configure_libraries
 
     configure_libraries()
-    overrides = [
-        ("time.hours", hours),
-        ("mode", mode),
-        ("time.resolution", None if resolution == "1h" else resolution),
-    ]
+    overrides = [("time.hours", hours), ("mode", mode), ("time.resolution", None), ("time.segments", None)]
+    if resolution.startswith("seg"):
+        overrides.append(("time.segments", int(resolution.removeprefix("seg"))))
+    elif resolution != "1h":
+        overrides.append(("time.resolution", resolution))
     spec = resolve_spec(network, None, overrides)
     data = load_dataset(REPO / "data")
     start = time.perf_counter()

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import mini_tables
+from conftest import REPO, mini_tables
 from typer.testing import CliRunner
 
 from caspian.cli import app
@@ -164,3 +164,61 @@ def test_validate_builds_without_solving(mini, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "inputs are valid" in result.stdout
     assert _no_run_directory(tmp_path)
+
+
+def test_output_never_replaces_a_directory_that_is_not_a_run(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(precious))
+    assert result.exit_code == 2, result.output
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_output_replaces_an_earlier_run(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "run"
+    for _ in range(2):
+        result = _invoke(
+            tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(target), "-q"
+        )
+        assert result.exit_code == 0, result.output
+    assert (target / "run.yaml").is_file()
+
+
+def test_time_limit_without_solution_exits_4(tmp_path, monkeypatch):
+    """A 0.01 s limit stops HiGHS on the 168 h default network before it has an optimal LP."""
+    result = _invoke(
+        tmp_path,
+        monkeypatch,
+        "solve",
+        str(REPO / "networks" / "caspian.yaml"),
+        "--data",
+        str(REPO / "data"),
+        "--set",
+        "time.hours=168",
+        "--resolution",
+        "1h",
+        "--time-limit",
+        "0.01",
+    )
+    assert result.exit_code == 4, result.output
+    assert "time_limit" in result.stderr
+    assert _no_run_directory(tmp_path)
+
+
+def test_unknown_solver_option_exits_2(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(
+        tmp_path,
+        monkeypatch,
+        "solve",
+        str(network),
+        "--data",
+        str(data),
+        "--set",
+        "solver.options.nonsense=1",
+    )
+    assert result.exit_code == 2, result.output
+    assert "solver.options.nonsense" in result.stderr

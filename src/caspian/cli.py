@@ -43,7 +43,11 @@ def _fail(exc: BaseException) -> None:
 
 
 def _overrides(
-    sets: list[str] | None, mode: str | None, resolution: str | None, segments: int | None
+    sets: list[str] | None,
+    mode: str | None,
+    resolution: str | None,
+    segments: int | None,
+    time_limit: float | None = None,
 ) -> tuple[tuple[str, object], ...]:
     pairs = [parse_set_option(item) for item in sets or []]
     if mode is not None:
@@ -59,6 +63,8 @@ def _overrides(
         ]
     if segments is not None:
         pairs += [("time.segments", segments), ("time.resolution", None)]
+    if time_limit is not None and time_limit <= 0:
+        raise InputError(f"--time-limit: must be a positive number of seconds, got {time_limit}")
     return tuple(pairs)
 
 
@@ -146,7 +152,7 @@ def solve(
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(sets, mode, resolution, segments),
+            overrides=_overrides(sets, mode, resolution, segments, time_limit),
             output_dir=output,
             time_limit=time_limit,
         )
@@ -158,6 +164,6 @@ def solve(
     except Exception as exc:
         _fail(exc)
     if quiet:
-        console.print(str(result.directory))
+        typer.echo(str(result.directory))
         return
     print_summary(console, result)

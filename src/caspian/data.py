@@ -238,7 +238,7 @@ class Dataset:
     def to_price_year(self, value: float, currency_year: int | None) -> float:
         """Convert money of ``currency_year`` EUR to the model's price year with the HICP rows."""
         target = int(self.parameter("price_year"))
-        if currency_year is None or int(currency_year) == target:
+        if currency_year is None or pd.isna(currency_year) or int(currency_year) == target:
             return value
         return value * self.parameter(f"hicp_{target}") / self.parameter(f"hicp_{int(currency_year)}")
 

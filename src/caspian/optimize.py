@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import highspy
 import pypsa
 
 from caspian.build.context import REVERSE_SUFFIX
-from caspian.errors import InfeasibleError, SolverError
+from caspian.errors import InfeasibleError, InputError, SolverError
 
 DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {"threads": 2, "run_crossover": "on"}
 """HiGHS defaults for this 2-core machine (dual simplex; see README 'Time resolution and solver')."""
@@ -40,6 +41,15 @@ class SolveOptions:
         if self.log_file is not None:
             options["log_file"] = str(self.log_file)
         return options
+
+
+def check_highs_options(options: dict[str, Any], where: str) -> None:
+    """Raise InputError for an option name or value HiGHS does not accept."""
+    probe = highspy.Highs()
+    probe.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        if probe.setOptionValue(name, value) != highspy.HighsStatus.kOk:
+            raise InputError(f"{where}: field 'solver.options.{name}': HiGHS does not accept {value!r}")
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,8 @@ def solve_network(n: pypsa.Network, options: SolveOptions) -> SolveOutcome:
     condition = str(condition)
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
         raise InfeasibleError(condition)
-    if status != "ok":
-        raise SolverError(f"HiGHS stopped without a usable solution ({status}: {condition})")
+    if status != "ok" or condition != "optimal":
+        raise SolverError(f"HiGHS stopped without an optimal LP solution ({status}: {condition})")
     return SolveOutcome(
         status=str(status),
         condition=condition,

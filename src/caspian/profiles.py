@@ -29,6 +29,8 @@ from scipy.optimize import brentq
 from scipy.signal import lfilter
 from scipy.special import expit, log_ndtr
 
+from caspian.errors import InputError
+
 __all__ = [
     "ProfileError",
     "demand_shape",
@@ -118,7 +120,7 @@ DEMAND_NOISE_AR_PHI = 0.9  # [-] hourly autocorrelation of multiplicative demand
 DEMAND_NOISE_SIGMA = 0.02  # [-] stationary std of multiplicative demand noise
 
 
-class ProfileError(ValueError):
+class ProfileError(InputError, ValueError):
     """Invalid profile input: unreadable/malformed CSV or infeasible calibration target."""
 
 

@@ -203,4 +203,4 @@ def print_summary(console: Console, result: RunResult) -> None:
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
-    console.print(f"run directory: [bold]{result.directory}[/]")
+    console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)

@@ -17,7 +17,7 @@ import xarray as xr
 
 from caspian.build.context import REVERSE_SUFFIX, asset_of
 from caspian.data import Dataset
-from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mwh_to_bcm
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mwh_to_bcm, mwh_to_twh
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
 """A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
@@ -42,11 +42,15 @@ def _energy(n: pypsa.Network, series: pd.DataFrame) -> pd.Series:
 
 
 def _link_rent(n: pypsa.Network) -> pd.Series:
-    """Value of one more MW of each link's capacity over a year, EUR/MW/y (≥ 0)."""
+    """Value of one more MW of each fixed link's capacity over a year, EUR/MW/y (≥ 0): the summed duals
+    of its hourly capacity limits. Extendable links get 0 here: at an optimum their marginal value
+    equals their annualised cost (reported as capex), and the dual of an unbuilt one is degenerate."""
     mu = n.links_t.get("mu_upper", pd.DataFrame())
+    fixed = n.links.index[~n.links.p_nom_extendable]
     if mu is None or mu.empty:
         return pd.Series(0.0, index=n.links.index)
-    return (-mu.sum()).reindex(n.links.index, fill_value=0.0).clip(lower=0.0) * annual_factor(n)
+    rent = (-mu.reindex(columns=fixed, fill_value=0.0).sum()).clip(lower=0.0) * annual_factor(n)
+    return rent.reindex(n.links.index, fill_value=0.0)
 
 
 def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
@@ -67,7 +71,6 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
             "sent_mwh": _energy(n, p0),
             "delivered_mwh": _energy(n, -p1),
             "rent": rent.reindex(links.index),
-            "full_hours": (p0 >= links.p_nom_opt * (1 - 1e-6)).mul(_weights(n), axis=0).sum(),
         }
     )
     forward = frame[~frame.reverse]
@@ -148,7 +151,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     if not pipelines.empty:
         pipelines.index.name = "pipeline"
         ds["pipeline_flow_bcm"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_bcm), attrs={"units": "bcm/y"})
-        ds["pipeline_flow_twh"] = xr.DataArray(pipelines.sent_mwh / 1e6, attrs={"units": "TWh/y"})
+        ds["pipeline_flow_twh"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
         ds["pipeline_capacity_bcm"] = xr.DataArray(
             pipelines.capacity_mw / MW_PER_BCM_PER_YEAR, attrs={"units": "bcm/y"}
         )
@@ -166,8 +169,8 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         ds = ds.assign_coords(route=("pipeline", [routes.get(p, "") for p in pipelines.index]))
     if not cables.empty:
         cables.index.name = "cable"
-        ds["cable_forward_twh"] = xr.DataArray(cables.sent_mwh / 1e6, attrs={"units": "TWh/y"})
-        ds["cable_reverse_twh"] = xr.DataArray(cables.reverse_mwh / 1e6, attrs={"units": "TWh/y"})
+        ds["cable_forward_twh"] = xr.DataArray(cables.sent_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["cable_reverse_twh"] = xr.DataArray(cables.reverse_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
         ds["cable_capacity_mw"] = xr.DataArray(cables.capacity_mw, attrs={"units": "MW"})
         ds["cable_built_mw"] = xr.DataArray(cables.built_mw, attrs={"units": "MW"})
         ds["cable_utilisation"] = xr.DataArray(cables.utilisation, attrs={"units": "1"})
@@ -183,7 +186,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
         ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
-        ds["gas_delivery_twh"] = xr.DataArray(gas_sales / 1e6, attrs={"units": "TWh/y"})
+        ds["gas_delivery_twh"] = xr.DataArray(gas_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
     consumption = _gas_consumption(n)
     if not consumption.empty:
         ds["gas_consumption_bcm"] = xr.DataArray(
@@ -193,7 +196,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     power_sales = _market_sales(n, [*EUROPEAN_POWER_MARKETS, "TR AC"])
     if not power_sales.empty:
         power_sales.index.name = "power_market"
-        ds["power_sales_twh"] = xr.DataArray(power_sales / 1e6, attrs={"units": "TWh/y"})
+        ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
     renewables = n.generators[
         n.generators.carrier.isin(["solar", "onwind", "offwind"]) & n.generators.p_nom_extendable
     ]
@@ -212,7 +215,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     )
     power_europe = [m for m in EUROPEAN_POWER_MARKETS if m in power_sales.index]
     ds["power_to_europe_twh"] = xr.DataArray(
-        float(power_sales[power_europe].sum() / 1e6), attrs={"units": "TWh/y"}
+        mwh_to_twh(float(power_sales[power_europe].sum())), attrs={"units": "TWh/y"}
     )
     return ds
 

@@ -27,8 +27,8 @@ import yaml
 from caspian.backcast import compare
 from caspian.build import BuildOptions, build_network
 from caspian.data import Dataset, load_dataset
-from caspian.errors import InfeasibleError
-from caspian.optimize import SolveOptions, SolveOutcome, solve_network
+from caspian.errors import InfeasibleError, InputError
+from caspian.optimize import SolveOptions, SolveOutcome, check_highs_options, solve_network
 from caspian.results import annual_factor, summarize, write_summary
 from caspian.schema import NetworkSpec, resolve_spec, spec_hash
 from caspian.units import mwh_to_bcm
@@ -103,6 +103,15 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     return "infeasible: " + "; ".join(parts)
 
 
+def _target_directory(path: Path) -> Path:
+    """Where the run goes: a new path or an earlier run directory (holding run.yaml), never any other
+    existing file or directory, which a rerun would otherwise replace."""
+    path = path.resolve()
+    if path.exists() and not (path / "run.yaml").is_file():
+        raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
+    return path
+
+
 def _versions() -> dict[str, str]:
     found = {}
     for package in PACKAGES:
@@ -141,11 +150,12 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     spec, data = prepare(request)
     timings["load_s"] = time.perf_counter() - start
     name = run_directory_name(spec, request.scenario, data.digest)
-    final = request.output_dir or request.results_dir / name
+    final = _target_directory(request.output_dir or request.results_dir / name)
     options = SolveOptions(
         highs_options=dict(spec.solver.options),
-        time_limit=request.time_limit or spec.solver.time_limit,
+        time_limit=request.time_limit if request.time_limit is not None else spec.solver.time_limit,
     )
+    check_highs_options(options.solver_options(), str(request.network_file))
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)
@@ -213,14 +223,3 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         timings=timings,
         backcast=compare(summary, data, spec.year),
     )
-
-
-def load_summary(directory: Path) -> xr.Dataset:
-    """Read a run directory's ``summary.nc``."""
-    with xr.open_dataset(directory / "summary.nc") as ds:
-        return ds.load()
-
-
-def summary_frame(ds: xr.Dataset, variables: list[str]) -> pd.DataFrame:
-    """Side-by-side table of 1-D summary variables that share a dimension."""
-    return pd.DataFrame({name: ds[name].to_series() for name in variables if name in ds})

@@ -7,6 +7,7 @@ Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasi
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,10 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Caspian gas and green-electricity corridors to Europe.",
 )
-console = Console()
+TABLE_WIDTH = 120
+"""Width of the result tables when output is not a terminal (pipes, logs), in characters."""
+
+console = Console(width=None if sys.stdout.isatty() else TABLE_WIDTH)
 err_console = Console(stderr=True)
 
 DEFAULT_NETWORK = Path("networks/caspian.yaml")

@@ -11,11 +11,11 @@ its wider tolerance.
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
 from caspian.backcast import compare
 from caspian.data import load_dataset
 from caspian.run import RunRequest, execute
+from conftest import REPO
 
 TOLERANCE = {"tap_share_greece": 0.15}
 DEFAULT_TOLERANCE = 0.10

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
 
 from caspian.build import build_network
 from caspian.data import in_force, load_dataset
 from caspian.schema import resolve_spec
+from conftest import REPO
 
 NETWORK = REPO / "networks" / "caspian.yaml"
 

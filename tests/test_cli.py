@@ -6,10 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import REPO, mini_tables
 from typer.testing import CliRunner
 
 from caspian.cli import app
+from conftest import REPO, mini_tables
 
 runner = CliRunner()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import mini_tables, write_tables
 
 from caspian.build.costs import project_segments, technology_annual_cost
 from caspian.data import load_dataset
 from caspian.errors import InputError
 from caspian.units import MW_PER_BCM_PER_YEAR, capital_recovery_factor
+from conftest import mini_tables, write_tables
 
 PROV = {"source": "test", "year": 2024, "confidence": "estimate"}
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pypsa
 import pytest
-from conftest import REPO
 
 from caspian.build import build_network
 from caspian.data import load_dataset
 from caspian.optimize import SolveOptions, solve_network
 from caspian.schema import resolve_spec
+from conftest import REPO
 
 TOL_MW = 1e-3
 

@@ -10,10 +10,10 @@ Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR
 from __future__ import annotations
 
 import pytest
-from conftest import mini_tables
 
 from caspian.run import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
+from conftest import mini_tables
 
 HOURS = 8760
 

@@ -1,0 +1,136 @@
+"""Investment costs: annualisation and the LP relaxation of lumpy project options.
+
+A project (``data/projects.csv``) offers discrete options (capacity added, overnight capex). The LP
+builds any amount up to the largest option at the cost of the lower convex hull of the options
+through (0, 0): one extendable segment per hull edge, each with its own EUR/MW/y. Because the hull is
+convex, the LP fills the cheaper segments first; it is the tightest LP relaxation of "pick one option"
+without fixed costs. MILP option choice is a later formulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from caspian.build.context import BuildContext
+from caspian.data import Dataset
+from caspian.errors import InputError
+from caspian.units import bcm_per_year_to_mw, capital_recovery_factor
+
+INVESTMENT_UNITS = {"EUR/kW": 1e3, "EUR/MW": 1.0}
+"""Accepted units of a technology's investment row → factor to EUR/MW."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One extendable piece of a project: up to ``width_mw`` at ``annual_cost`` EUR/MW/y."""
+
+    project: str
+    index: int
+    width_mw: float
+    annual_cost_eur_per_mw: float
+
+
+def annualised_cost(
+    capex_eur_per_unit: float, fom_pct: float, lifetime_years: float, discount_rate: float
+) -> float:
+    """Annual cost of one unit of capacity, EUR/unit/y: capital recovery plus fixed O&M."""
+    return capex_eur_per_unit * (capital_recovery_factor(discount_rate, lifetime_years) + fom_pct / 100)
+
+
+def _option_capacity_mw(row: pd.Series) -> float:
+    if row["unit"] == "bcm/y":
+        return bcm_per_year_to_mw(row["capacity_added"])
+    return float(row["capacity_added"])
+
+
+def _lower_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Lower convex hull of (capacity, cost) points that include (0, 0), left to right."""
+    hull: list[tuple[float, float]] = []
+    for point in sorted(set(points)):
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if (y2 - y1) * (point[0] - x1) >= (point[1] - y1) * (x2 - x1):
+                hull.pop()
+            else:
+                break
+        hull.append(point)
+    return hull
+
+
+def project_segments(
+    data: Dataset, project: str, year: int, discount_rate: float, cap_mw: float | None = None
+) -> list[Segment]:
+    """Hull segments of a project's options available by ``year``, capped at ``cap_mw`` added."""
+    options = data.table("projects")
+    options = options[(options["project"] == project) & (options["earliest_year"] <= year)]
+    if options.empty:
+        return []
+    cheapest: dict[float, tuple[float, float, float]] = {}
+    for _, row in options.iterrows():
+        capacity = _option_capacity_mw(row)
+        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"])
+        if capacity not in cheapest or capex < cheapest[capacity][0]:
+            cheapest[capacity] = (capex, row["fom_pct"], row["lifetime_years"])
+    hull = _lower_hull([(0.0, 0.0), *((capacity, value[0]) for capacity, value in cheapest.items())])
+    segments = []
+    for index, ((x0, y0), (x1, y1)) in enumerate(zip(hull, hull[1:], strict=False), start=1):
+        width = x1 - x0
+        if cap_mw is not None:
+            width = min(width, cap_mw - x0)
+        if width <= 0:
+            break
+        _capex, fom_pct, lifetime = cheapest[x1]
+        capex_per_mw = (y1 - y0) / (x1 - x0)
+        segments.append(
+            Segment(
+                project=project,
+                index=index,
+                width_mw=width,
+                annual_cost_eur_per_mw=annualised_cost(capex_per_mw, fom_pct, lifetime, discount_rate),
+            )
+        )
+    return segments
+
+
+def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[Segment]:
+    """Segments the LP may build on ``asset`` (in service with ``p_nom_mw``): none unless in expansion
+    mode with a project on that asset chosen and the asset's capacity not fixed by the spec."""
+    if not ctx.expansion or ctx.fixed_capacity_mw(asset) is not None:
+        return []
+    projects = ctx.data.table("projects")
+    chosen = projects[(projects["asset"] == asset) & projects["project"].isin(ctx.spec.expansion.projects)]
+    names = sorted(set(chosen["project"]))
+    if len(names) > 1:
+        raise InputError(
+            f"network '{ctx.spec.name}': field 'expansion.projects': {', '.join(names)} all expand "
+            f"{asset!r}; choose one"
+        )
+    if not names:
+        return []
+    cap = ctx.max_capacity_mw(asset)
+    remaining = None if cap is None else max(cap - p_nom_mw, 0.0)
+    return project_segments(ctx.data, names[0], ctx.spec.year, ctx.discount_rate, remaining)
+
+
+def technology_annual_cost(data: Dataset, technology: str, discount_rate: float) -> float:
+    """Annualised investment + FOM of a technology-data technology, EUR/MW/y (price year)."""
+    rows = data.table("technology_costs")
+    rows = rows[rows["technology"] == technology].set_index("parameter")
+    if "investment" not in rows.index:
+        raise InputError(
+            f"{data.root / 'technology_costs.csv'}: field 'technology': "
+            f"no investment row for {technology!r}"
+        )
+    investment = rows.loc["investment"]
+    if investment["unit"] not in INVESTMENT_UNITS:
+        raise InputError(
+            f"{data.root / 'technology_costs.csv'}: field 'unit': {technology} investment in "
+            f"{investment['unit']!r}, expected one of {', '.join(INVESTMENT_UNITS)} (inconsistent units)"
+        )
+    per_mw = investment["value"] * INVESTMENT_UNITS[investment["unit"]]
+    per_mw = data.to_price_year(per_mw, investment["currency_year"])
+    fom = float(rows.loc["FOM", "value"]) if "FOM" in rows.index else 0.0
+    lifetime = float(rows.loc["lifetime", "value"])
+    return annualised_cost(per_mw, fom, lifetime, discount_rate)

@@ -72,7 +72,9 @@ class BuildContext:
         )
 
 
-def check_names(ctx: BuildContext, known_assets: set[str], sized_assets: set[str], renewables: set[str]) -> None:
+def check_names(
+    ctx: BuildContext, known_assets: set[str], sized_assets: set[str], renewables: set[str]
+) -> None:
     """Every asset, project or profile the spec names must exist in the data and be of a kind the
     field applies to (capacities apply to pipelines and interconnectors)."""
     spec = ctx.spec
@@ -84,8 +86,18 @@ def check_names(ctx: BuildContext, known_assets: set[str], sized_assets: set[str
     checks = (
         ("exclude", spec.exclude, known_assets, "an asset in the data"),
         ("capacity", list(spec.capacity), sized_assets, "a pipeline or interconnector"),
-        ("expansion.max_capacity", list(spec.expansion.max_capacity), sized_assets, "a pipeline or interconnector"),
-        ("profiles.files", list(spec.profiles.files), renewables, "a wind or solar fleet ('<ISO2> <technology>')"),
+        (
+            "expansion.max_capacity",
+            list(spec.expansion.max_capacity),
+            sized_assets,
+            "a pipeline or interconnector",
+        ),
+        (
+            "profiles.files",
+            list(spec.profiles.files),
+            renewables,
+            "a wind or solar fleet ('<ISO2> <technology>')",
+        ),
     )
     for field, names, allowed, kind in checks:
         for name in names:

@@ -9,6 +9,7 @@ without fixed costs. MILP option choice is a later formulation.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -75,7 +76,7 @@ def project_segments(
             cheapest[capacity] = (capex, row["fom_pct"], row["lifetime_years"])
     hull = _lower_hull([(0.0, 0.0), *((capacity, value[0]) for capacity, value in cheapest.items())])
     segments = []
-    for index, ((x0, y0), (x1, y1)) in enumerate(zip(hull, hull[1:], strict=False), start=1):
+    for index, ((x0, y0), (x1, y1)) in enumerate(itertools.pairwise(hull), start=1):
         width = x1 - x0
         if cap_mw is not None:
             width = min(width, cap_mw - x0)
@@ -120,8 +121,7 @@ def technology_annual_cost(data: Dataset, technology: str, discount_rate: float)
     rows = rows[rows["technology"] == technology].set_index("parameter")
     if "investment" not in rows.index:
         raise InputError(
-            f"{data.root / 'technology_costs.csv'}: field 'technology': "
-            f"no investment row for {technology!r}"
+            f"{data.root / 'technology_costs.csv'}: field 'technology': no investment row for {technology!r}"
         )
     investment = rows.loc["investment"]
     if investment["unit"] not in INVESTMENT_UNITS:

@@ -80,7 +80,13 @@ def add_demand(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
         mean_mw = row["annual_twh"] * 1e6 / HOURS_PER_YEAR
         peak = row["peak_mw"]
         shape = profiles.demand(row["country"], None if pd.isna(peak) else peak / mean_mw)
-        n.add("Load", f"{row['country']} demand", bus=row["bus"], carrier="electricity demand", p_set=mean_mw * shape)
+        n.add(
+            "Load",
+            f"{row['country']} demand",
+            bus=row["bus"],
+            carrier="electricity demand",
+            p_set=mean_mw * shape,
+        )
 
 
 def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
@@ -98,7 +104,9 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
         if row["existing_mw"] > 0:
             n.add("Generator", name, p_nom=row["existing_mw"], **common)
         if extend and headroom > 0:
-            annual = technology_annual_cost(ctx.data, TECHNOLOGY_DATA_NAME[row["technology"]], ctx.discount_rate)
+            annual = technology_annual_cost(
+                ctx.data, TECHNOLOGY_DATA_NAME[row["technology"]], ctx.discount_rate
+            )
             n.add(
                 "Generator",
                 f"{name}{EXPANSION_SUFFIX}",
@@ -120,7 +128,9 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
         if row["name"] in ctx.spec.exclude or row["capacity_mw"] <= 0:
             continue
         vom = 0.0 if pd.isna(row["vom_eur_mwh"]) else row["vom_eur_mwh"]
-        availability = 1.0 if pd.isna(row["max_annual_cf"]) or row["fuel"] == "hydro" else row["max_annual_cf"]
+        availability = (
+            1.0 if pd.isna(row["max_annual_cf"]) or row["fuel"] == "hydro" else row["max_annual_cf"]
+        )
         couple = row["fuel"] == "gas" and gas_modelled and row["gas_bus"] in ctx.buses
         if couple:
             n.add(

@@ -82,7 +82,13 @@ def add_offtakes(n: pypsa.Network, ctx: BuildContext) -> None:
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
         if row["name"] in ctx.spec.exclude or (row["kind"] == "power_sector" and with_power):
             continue
-        n.add("Load", row["name"], bus=row["bus"], carrier="gas offtake", p_set=bcm_per_year_to_mw(row["annual_bcm"]))
+        n.add(
+            "Load",
+            row["name"],
+            bus=row["bus"],
+            carrier="gas offtake",
+            p_set=bcm_per_year_to_mw(row["annual_bcm"]),
+        )
 
 
 def add_markets(n: pypsa.Network, ctx: BuildContext) -> None:

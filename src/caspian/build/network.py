@@ -73,13 +73,17 @@ def make_context(spec: NetworkSpec, data: Dataset, options: BuildOptions = Build
     check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, fleets)
     for bus in spec.markets.gas_price_eur_mwh:
         if bus not in set(data.table("gas_markets")["bus"]):
-            raise InputError(f"network '{spec.name}': field 'markets.gas_price_eur_mwh': unknown node {bus!r}")
+            raise InputError(
+                f"network '{spec.name}': field 'markets.gas_price_eur_mwh': unknown node {bus!r}"
+            )
     return ctx
 
 
 def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
     buses = ctx.data.table("buses").set_index("bus").loc[sorted(ctx.buses)]
-    n.add("Bus", buses.index, carrier=buses["carrier"], x=buses["lon"], y=buses["lat"], location=buses["site"])
+    n.add(
+        "Bus", buses.index, carrier=buses["carrier"], x=buses["lon"], y=buses["lat"], location=buses["site"]
+    )
     for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, "slack": "Unserved energy"}.items():
         n.add("Carrier", name, nice_name=nice)
 

@@ -56,7 +56,9 @@ class Profiles:
         """Demand shape at a bus's coordinates, local time from its longitude (15° per hour)."""
         site = self._ctx.data.table("buses").set_index("bus").loc[bus]
         seed = _stable_seed(self._ctx.spec.profiles.seed, name)
-        shape = synth.demand_shape(float(site["lat"]), self._year, seed, utc_offset_hours=round(site["lon"] / 15))
+        shape = synth.demand_shape(
+            float(site["lat"]), self._year, seed, utc_offset_hours=round(site["lon"] / 15)
+        )
         self.sources[name] = f"synthetic demand shape at {site['site']} (seed {seed})"
         return shape
 
@@ -111,6 +113,7 @@ class Profiles:
         shape = pd.Series(shape.to_numpy(), index=self._full_index) ** PRICE_SHAPE_EXPONENT
         shape = shape / shape.groupby(month_of_hour).transform("mean")
         price = shape * means.reindex(month_of_hour).to_numpy()
-        self.sources[f"{row['bus']} price"] = f"{basis}, hourly shape from demand (exponent {PRICE_SHAPE_EXPONENT})"
+        self.sources[f"{row['bus']} price"] = (
+            f"{basis}, hourly shape from demand (exponent {PRICE_SHAPE_EXPONENT})"
+        )
         return self._slice(price.round(4))
-

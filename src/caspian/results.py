@@ -113,6 +113,15 @@ def _gas_consumption(n: pypsa.Network) -> pd.Series:
     return used
 
 
+def _generation_built(n: pypsa.Network) -> pd.Series:
+    """Electric capacity built per fleet, MW: extendable generators (wind, solar, peakers off the gas
+    network) and gas-fired links (fuel-input capacity × efficiency)."""
+    gens = n.generators[n.generators.p_nom_extendable]
+    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == "gas-fired")]
+    built = pd.concat([gens.p_nom_opt, plants.p_nom_opt * plants.efficiency])
+    return built.rename(index=asset_of).groupby(level=0).sum()
+
+
 def _prices(n: pypsa.Network) -> pd.Series:
     prices = n.buses_t.marginal_price
     w = _weights(n)
@@ -197,12 +206,11 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     if not power_sales.empty:
         power_sales.index.name = "power_market"
         ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
-    renewables = n.generators[
-        n.generators.carrier.isin(["solar", "onwind", "offwind"]) & n.generators.p_nom_extendable
-    ]
-    if not renewables.empty:
-        built = (renewables.p_nom_opt - renewables.p_nom_min).rename_axis("generator")
-        ds["generator_built_mw"] = xr.DataArray(built, attrs={"units": "MW"})
+    built = _generation_built(n)
+    if not built.empty:
+        ds["generator_built_mw"] = xr.DataArray(
+            built.rename_axis("generator"), attrs={"units": "MW", "description": "electric capacity built"}
+        )
     prices = _prices(n).rename_axis("bus")
     ds["price_eur_mwh"] = xr.DataArray(
         prices, attrs={"units": "EUR/MWh", "description": "time-weighted mean"}

@@ -125,10 +125,10 @@ def _power_tables(console: Console, ds: xr.Dataset) -> None:
                 f"{util[name]:.0%}",
             )
         console.print(table)
-    sales, prices = _series(ds, "power_sales_twh"), _series(ds, "price_eur_mwh")
+    sales, prices = _series(ds, "power_sales_twh"), _series(ds, "power_market_price_eur_mwh")
     if sales:
-        table = Table(title="Electricity to markets (net sales)")
-        for col in ("market", "TWh/y", "mean price EUR/MWh"):
+        table = Table(title="Electricity to markets (corridor sales)")
+        for col in ("market", "TWh/y", "market price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in sales.items():
             table.add_row(MARKET_LABELS.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")

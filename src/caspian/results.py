@@ -103,6 +103,16 @@ def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Se
     return sales
 
 
+def _market_prices(n: pypsa.Network, buses: list[str]) -> pd.Series:
+    """Time-weighted mean of each market sink's hourly price, EUR/MWh."""
+    names = [f"{bus} market" for bus in buses]
+    costs = n.get_switchable_as_dense("Generator", "marginal_cost")[names]
+    w = _weights(n)
+    means = costs.mul(w, axis=0).sum() / w.sum()
+    means.index = buses
+    return means
+
+
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
     loads = n.loads[n.loads.carrier == "gas offtake"]
@@ -206,6 +216,14 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     if not power_sales.empty:
         power_sales.index.name = "power_market"
         ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["power_market_price_eur_mwh"] = xr.DataArray(
+            _market_prices(n, list(power_sales.index)).rename_axis("power_market"),
+            attrs={
+                "units": "EUR/MWh",
+                "description": "time-weighted mean of the market's own hourly price (the bus dual is "
+                "not unique in hours without corridor sales)",
+            },
+        )
     built = _generation_built(n)
     if not built.empty:
         ds["generator_built_mw"] = xr.DataArray(

@@ -18,6 +18,8 @@ from caspian.run import RunRequest, execute
 from conftest import REPO
 
 TOLERANCE = {"tap_share_greece": 0.15}
+INPUTS = {"gas_azerbaijan_to_turkiye"}
+"""Observed metrics that are model inputs (fixed offtakes): compared and printed, not a test of fit."""
 DEFAULT_TOLERANCE = 0.10
 
 
@@ -44,7 +46,7 @@ def test_every_observed_metric_is_compared(comparison):
 
 
 def test_backcast_within_tolerance(comparison):
-    for _, row in comparison.iterrows():
+    for _, row in comparison[~comparison.metric.isin(INPUTS)].iterrows():
         limit = TOLERANCE.get(row["metric"], DEFAULT_TOLERANCE)
         assert abs(row["deviation"]) <= limit, f"{row['metric']}: {row['modelled']:.3f} vs {row['observed']}"
 

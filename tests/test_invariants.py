@@ -107,3 +107,14 @@ def test_netcdf_round_trip_reproduces_objective(solved, tmp_path):
     assert loaded.objective == pytest.approx(solved.objective, rel=1e-12)
     outcome = solve_network(loaded, SolveOptions())
     assert outcome.objective == pytest.approx(solved.objective, rel=1e-6)
+
+
+def test_reverse_twins_share_the_forward_capacity(solved):
+    """A bidirectional cable's reverse link has exactly its forward link's capacity, built or not."""
+    links = solved.links
+    twins = [name for name in links.index if name.endswith(" reverse")]
+    assert twins
+    forward = [name.removesuffix(" reverse") for name in twins]
+    np.testing.assert_allclose(
+        links.p_nom_opt[twins].to_numpy(), links.p_nom_opt[forward].to_numpy(), atol=1e-6
+    )

@@ -93,3 +93,111 @@ def test_weighted_snapshots_give_the_hourly_answer(mini, tmp_path, mode):
         "pipeline_shadow_eur_per_mw_y",
     ):
         assert coarse[name].values == pytest.approx(hourly[name].values, rel=1e-9), name
+
+
+def _cable_tables(capex_meur: float) -> dict:
+    """Azerbaijani thermal power at 40 EUR/MWh (fuel 20 EUR/MWh at 50 %), 1,000 MW; a candidate HVDC
+    cable (95 % efficient) to Romania, sold at an hourly price whose yearly mean is 100 EUR/MWh."""
+    prov = {"source": "test", "year": 2024, "confidence": "estimate"}
+    return {
+        "buses": [
+            {
+                "bus": "AZ AC",
+                "carrier": "AC",
+                "country": "AZ",
+                "site": "Baku",
+                "lat": 40.4,
+                "lon": 49.8,
+                "role": "domestic",
+            },
+            {
+                "bus": "RO AC",
+                "carrier": "AC",
+                "country": "RO",
+                "site": "Constanta",
+                "lat": 44.2,
+                "lon": 28.6,
+                "role": "market",
+            },
+        ],
+        "thermal": [
+            {
+                "name": "AZ fleet",
+                "country": "AZ",
+                "bus": "AZ AC",
+                "fuel": "gas",
+                "capacity_mw": 1000,
+                "efficiency": 0.5,
+                "fuel_cost_eur_mwh": 20,
+                "vom_eur_mwh": 0,
+                "from_year": 2020,
+            }
+        ],
+        "power_links": [
+            {
+                "name": "Cable",
+                "bus0": "AZ AC",
+                "bus1": "RO AC",
+                "status": "candidate",
+                "capacity_mw": 0,
+                "from_year": 2020,
+                "length_km": 100,
+                "technology": "HVDC-submarine",
+                "efficiency": 0.95,
+                "bidirectional": True,
+            }
+        ],
+        "projects": [
+            {
+                "project": "Cable",
+                "asset": "Cable",
+                "option": "500 MW",
+                "capacity_added": 500,
+                "unit": "MW",
+                "capex_meur": capex_meur,
+                "currency_year": 2024,
+                "fom_pct": 0,
+                "lifetime_years": 40,
+                "earliest_year": 2020,
+            }
+        ],
+        "power_markets": [
+            {
+                "bus": "RO AC",
+                "country": "RO",
+                "annual_mean_eur_mwh": 100,
+                "trade_capacity_mw": 5000,
+                "trade": "sell",
+                "from_year": 2020,
+            }
+        ],
+        "power_prices_monthly": [
+            {"country": "RO", "month": m, "price_eur_mwh": 100, "from_year": 2024, **prov}
+            for m in range(1, 13)
+        ],
+        "parameters": mini_tables()["parameters"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("capex_meur", "built_mw"),
+    [
+        # Rent of one MW of cable: 8760 h × (0.95 × 100 − 40) = 481,800 EUR/MW/y (the hourly price never
+        # falls below 40 / 0.95, so the cable always runs full). 2,000 M EUR for 500 MW → 4 M EUR/MW ×
+        # CRF(7 %, 40 y) 0.0750 = 300,000 EUR/MW/y < 481,800: build all 500 MW. 4,000 M EUR → 600,000: none.
+        (2000.0, 500.0),
+        (4000.0, 0.0),
+    ],
+)
+def test_cable_is_built_exactly_when_its_rent_covers_its_annuity(mini, tmp_path, capex_meur, built_mw):
+    extra = {
+        "carriers": ["electricity"],
+        "mode": "expansion",
+        "expansion": {"projects": ["Cable"], "peakers": False},
+    }
+    network, data = mini(_cable_tables(capex_meur), time={"hours": 8760, "resolution": "24h"}, **extra)
+    ds = _run(network, data, tmp_path).summary
+    assert float(ds.cable_built_mw.sel(cable="Cable")) == pytest.approx(built_mw, abs=1e-6)
+    assert float(ds.power_market_price_eur_mwh.sel(power_market="RO AC")) == pytest.approx(100.0, rel=1e-6)
+    expected_twh = 0.95 * built_mw * HOURS / 1e6
+    assert float(ds.power_to_europe_twh) == pytest.approx(expected_twh, rel=1e-6, abs=1e-9)

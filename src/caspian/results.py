@@ -17,7 +17,7 @@ import xarray as xr
 
 from caspian.build.context import REVERSE_SUFFIX, asset_of
 from caspian.data import Dataset
-from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mwh_to_bcm, mwh_to_twh
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
 """A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
@@ -172,10 +172,10 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         ds["pipeline_flow_bcm"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_bcm), attrs={"units": "bcm/y"})
         ds["pipeline_flow_twh"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
         ds["pipeline_capacity_bcm"] = xr.DataArray(
-            pipelines.capacity_mw / MW_PER_BCM_PER_YEAR, attrs={"units": "bcm/y"}
+            pipelines.capacity_mw.map(mw_to_bcm_per_year), attrs={"units": "bcm/y"}
         )
         ds["pipeline_built_bcm"] = xr.DataArray(
-            pipelines.built_mw / MW_PER_BCM_PER_YEAR, attrs={"units": "bcm/y"}
+            pipelines.built_mw.map(mw_to_bcm_per_year), attrs={"units": "bcm/y"}
         )
         ds["pipeline_utilisation"] = xr.DataArray(pipelines.utilisation, attrs={"units": "1"})
         ds["pipeline_shadow_eur_per_bcm_y"] = xr.DataArray(

@@ -86,8 +86,9 @@ DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
 def list_cmd() -> None:
     """List the networks, their scenarios, and the sweeps available."""
     table = Table(title="networks")
-    for column in ("file", "year", "carriers", "mode", "scenarios", "description"):
-        table.add_column(column)
+    for column in ("file", "year", "carriers", "mode", "scenarios"):
+        table.add_column(column, no_wrap=column != "scenarios")
+    descriptions = []
     try:
         for path in sorted(NETWORKS_DIR.glob("*.yaml")):
             raw = read_yaml(path)
@@ -97,11 +98,13 @@ def list_cmd() -> None:
                 ", ".join(raw.get("carriers", [])),
                 str(raw.get("mode", "dispatch")),
                 ", ".join(raw.get("scenarios") or {}) or "-",
-                str(raw.get("description", "")).strip().split("\n")[0],
             )
+            descriptions.append(f"[bold]{path.name}[/]: {str(raw.get('description', '')).strip()}")
     except CaspianError as exc:
         _fail(exc)
     console.print(table)
+    for line in descriptions:
+        console.print(line, highlight=False)
     sweeps = sorted((NETWORKS_DIR / "sweeps").glob("*.yaml"))
     console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"))
 

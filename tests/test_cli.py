@@ -114,6 +114,11 @@ def _wrong_override_type(network: Path, data: Path) -> tuple[list[str], str]:
     return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "field 'time.hours'"
 
 
+def _unknown_outage_asset(network: Path, data: Path) -> tuple[list[str], str]:
+    outage = 'outages=[{asset: P9, start: "2030-01-01", end: "2030-01-02"}]'
+    return ["solve", str(network), "--data", str(data), "--set", outage], "unknown asset 'P9'"
+
+
 def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
     return ["solve", str(network.with_name("nope.yaml")), "--data", str(data)], "nope.yaml: file not found"
 
@@ -133,6 +138,7 @@ def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
         _unknown_override_path,
         _wrong_override_type,
         _missing_network,
+        _unknown_outage_asset,
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_output(mini, tmp_path, monkeypatch, case):

@@ -224,6 +224,14 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
                 "not unique in hours without corridor sales)",
             },
         )
+    slack = n.generators.index[n.generators.carrier == "slack"]
+    if len(slack):
+        unserved = _energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+        ds["unserved_twh"] = xr.DataArray(
+            unserved.map(mwh_to_twh).rename_axis("bus"),
+            attrs={"units": "TWh/y", "description": "demand left unserved (priced slack)"},
+        )
+        ds["unserved_total_twh"] = xr.DataArray(mwh_to_twh(float(unserved.sum())), attrs={"units": "TWh/y"})
     built = _generation_built(n)
     if not built.empty:
         ds["generator_built_mw"] = xr.DataArray(

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,10 +70,27 @@ class ExpansionSpec(_Strict):
     projects: list[str] = Field(default_factory=list, description="project names from projects.csv")
     renewables: bool = Field(True, description="build wind/solar up to the potentials in renewables.csv")
     peakers: bool = Field(True, description="build open-cycle gas turbines where a gas fleet exists")
+    renewable_capex_scale: float = Field(
+        1.0, gt=0, description="multiplier on wind and solar investment costs"
+    )
     max_capacity: dict[str, float | str] = Field(
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
     )
+
+
+class Outage(_Strict):
+    """An asset out of service over [start, end) (e.g. an ENTSOG-style supply-disruption case)."""
+
+    asset: str = Field(min_length=1, description="pipeline, interconnector, supply or fleet name")
+    start: datetime
+    end: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outage:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
 
 
 class MarketSpec(_Strict):
@@ -123,6 +141,10 @@ class NetworkSpec(_Strict):
         description="fixed total capacity of an asset, e.g. {'Trans-Caspian': '10 bcm/y'}",
     )
     discount_rate: float | None = Field(None, gt=0, lt=1, description="overrides parameters.csv")
+    outages: list[Outage] = Field(default_factory=list)
+    unserved_energy: bool = Field(
+        False, description="allow priced unserved energy at every bus (reported) instead of infeasibility"
+    )
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("carriers")

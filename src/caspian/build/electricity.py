@@ -107,6 +107,7 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
             annual = technology_annual_cost(
                 ctx.data, TECHNOLOGY_DATA_NAME[row["technology"]], ctx.discount_rate
             )
+            annual *= ctx.spec.expansion.renewable_capex_scale
             n.add(
                 "Generator",
                 f"{name}{EXPANSION_SUFFIX}",

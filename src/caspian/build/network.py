@@ -13,7 +13,13 @@ import pypsa
 
 from caspian import profiles as synth
 from caspian.build.aggregate import aggregate_time
-from caspian.build.context import SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH, BuildContext, check_names
+from caspian.build.context import (
+    SLACK_CAPACITY_MW,
+    SLACK_COST_EUR_PER_MWH,
+    BuildContext,
+    asset_of,
+    check_names,
+)
 from caspian.build.electricity import POWER_CARRIERS, add_electricity, power_asset_names
 from caspian.build.gas import GAS_CARRIERS, add_gas, gas_asset_names
 from caspian.build.timeseries import Profiles
@@ -63,7 +69,7 @@ def make_context(spec: NetworkSpec, data: Dataset, options: BuildOptions = Build
         snapshots=snapshots,
         discount_rate=spec.discount_rate or data.parameter("discount_rate"),
         buses=_select_buses(spec, data),
-        with_slack=options.with_slack,
+        with_slack=options.with_slack or spec.unserved_energy,
     )
     if not ctx.buses:
         raise InputError(f"network '{spec.name}': field 'countries': no bus of the chosen carriers is left")
@@ -86,6 +92,32 @@ def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
     )
     for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, "slack": "Unserved energy"}.items():
         n.add("Carrier", name, nice_name=nice)
+
+
+def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
+    """Take every model component of an outaged asset (its links, twins, expansion segments or its
+    generator) out of service over the outage window."""
+    for outage in ctx.spec.outages:
+        where = f"network '{ctx.spec.name}': field 'outages'"
+        window = (n.snapshots >= outage.start) & (n.snapshots < outage.end)
+        if not window.any():
+            raise InputError(
+                f"{where}: {outage.asset} outage {outage.start}–{outage.end} is outside the horizon"
+            )
+        hit = False
+        for component in ("Link", "Generator"):
+            static = n.components[component].static
+            names = [name for name in static.index if asset_of(name) == outage.asset]
+            if not names:
+                continue
+            hit = True
+            availability = n.get_switchable_as_dense(component, "p_max_pu")[names]
+            availability.loc[window, :] = 0.0
+            dynamic = n.components[component].dynamic["p_max_pu"]
+            for name in names:
+                dynamic[name] = availability[name]
+        if not hit:
+            raise InputError(f"{where}: unknown asset {outage.asset!r} in this network")
 
 
 def _add_slack(n: pypsa.Network) -> None:
@@ -112,6 +144,7 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
         add_electricity(n, ctx, profiles)
     if n.loads.empty and n.generators.empty:
         raise InputError(f"network '{spec.name}': field 'year': no data rows in force in {spec.year}")
+    _apply_outages(n, ctx)
     if ctx.with_slack:
         _add_slack(n)
     return BuildResult(network=aggregate_time(n, spec.time), profile_sources=dict(profiles.sources))

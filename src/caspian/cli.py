@@ -18,6 +18,7 @@ from rich.table import Table
 from caspian.errors import CaspianError, InputError
 from caspian.schema import parse_set_option, read_yaml
 from caspian.settings import configure_libraries
+from caspian.sweep.progress import sweep_progress
 
 app = typer.Typer(
     add_completion=False,
@@ -174,3 +175,41 @@ def solve(
         typer.echo(str(result.directory))
         return
     print_summary(console, result)
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="sweep YAML file (networks/sweeps/*.yaml)")],
+    workers: Annotated[int, typer.Option("-j", "--workers", min=1, help="parallel cases")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, or 'local' for a LocalCluster")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue an existing sweep directory")] = False,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="solver time limit per case, s")
+    ] = None,
+    data: DataOpt = DATA_DIR,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run every case of a sweep (serially, on -j processes or on Dask); resumable with --resume."""
+    configure_libraries(verbose)
+    from caspian.report_text import print_sweep
+    from caspian.sweep.executors import ExecutorChoice
+    from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+
+    choice = ExecutorChoice(workers=workers, scheduler=scheduler)
+    try:
+        if time_limit is not None and time_limit <= 0:
+            raise InputError(f"--time-limit: must be a positive number of seconds, got {time_limit}")
+        plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume)
+        with sweep_progress(err_console, choice) as progress:
+            outcome = run_sweep(plan, choice, time_limit, on_plan=progress.plan, on_done=progress.done)
+    except Exception as exc:
+        _fail(exc)
+    print_sweep(console, outcome)
+    if outcome.failures:
+        counts = ", ".join(f"{n} {kind}" for kind, n in outcome.failures.items())
+        err_console.print(
+            f"[bold red]{sum(outcome.failures.values())} case(s) failed[/] ({counts}); see manifest.csv"
+        )
+        raise typer.Exit(outcome.exit_code())

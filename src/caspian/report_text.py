@@ -12,6 +12,7 @@ from caspian.data import Dataset
 from caspian.results import BINDING_THRESHOLD_EUR_PER_MW_Y
 from caspian.run import RunResult
 from caspian.schema import NetworkSpec
+from caspian.sweep.orchestrate import SweepOutcome
 
 MARKET_LABELS = {
     "IT gas": "Italy",
@@ -204,3 +205,35 @@ def print_summary(console: Console, result: RunResult) -> None:
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
     console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
+
+
+SWEEP_COLUMNS = (
+    ("gas_to_europe_bcm", "gas to EU bcm/y", "{:.2f}"),
+    ("power_to_europe_twh", "power to EU TWh/y", "{:.2f}"),
+    ("unserved_total_twh", "unserved TWh/y", "{:.2f}"),
+    ("objective_eur_y", "cost bn EUR/y", "{:.3f}"),
+)
+
+
+def print_sweep(console: Console, outcome: SweepOutcome) -> None:
+    """Compact table of flows to Europe per case, then where the outputs are."""
+    ds = outcome.dataset
+    table = Table(
+        title=f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)"
+    )
+    table.add_column("case")
+    table.add_column("status")
+    shown = [(var, title, fmt) for var, title, fmt in SWEEP_COLUMNS if var in ds]
+    for _var, title, _fmt in shown:
+        table.add_column(title, justify="right")
+    for case in outcome.cases:
+        result = outcome.results.get(case.case_id)
+        status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")
+        cells = []
+        for var, _title, fmt in shown:
+            value = float(ds[var].sel(case=case.case_id))
+            value = value / 1e9 if var == "objective_eur_y" else value
+            cells.append("-" if value != value else fmt.format(value))
+        table.add_row(case.label, status, *cells)
+    console.print(table)
+    console.print(f"sweep directory: [bold]{outcome.directory}[/] (manifest.csv, sweep.nc)", soft_wrap=True)

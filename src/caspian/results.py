@@ -113,6 +113,14 @@ def _market_prices(n: pypsa.Network, buses: list[str]) -> pd.Series:
     return means
 
 
+def _unserved(n: pypsa.Network) -> pd.Series:
+    """Annual energy supplied by the priced slack at each bus (demand left unserved), MWh/y."""
+    slack = n.generators.index[n.generators.carrier == "slack"]
+    if not len(slack):
+        return pd.Series(dtype=float)
+    return _energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+
+
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
     loads = n.loads[n.loads.carrier == "gas offtake"]
@@ -202,6 +210,9 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     if not loads.empty:
         contracted = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
         gas_sales = gas_sales.add(contracted, fill_value=0.0)
+    unserved = _unserved(n)
+    if not gas_sales.empty and not unserved.empty:
+        gas_sales = gas_sales.sub(unserved.reindex(gas_sales.index, fill_value=0.0)).clip(lower=0.0)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
         ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
@@ -224,9 +235,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
                 "not unique in hours without corridor sales)",
             },
         )
-    slack = n.generators.index[n.generators.carrier == "slack"]
-    if len(slack):
-        unserved = _energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+    if not unserved.empty:
         ds["unserved_twh"] = xr.DataArray(
             unserved.map(mwh_to_twh).rename_axis("bus"),
             attrs={"units": "TWh/y", "description": "demand left unserved (priced slack)"},

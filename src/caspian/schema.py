@@ -100,6 +100,9 @@ class MarketSpec(_Strict):
         default_factory=dict, description="override of a gas market bus's hub price, EUR/MWh (GCV)"
     )
     gas_price_scale: float = Field(1.0, gt=0, description="multiplier on all gas hub prices")
+    ttf_eur_mwh: float | None = Field(
+        None, gt=0, description="TTF level, EUR/MWh: shifts every hub price by (level − data's TTF reference)"
+    )
     power_price_scale: float = Field(1.0, gt=0, description="multiplier on all power market prices")
     power_price_year: int = Field(2024, description="year of the Ember monthly prices used for the shape")
 

@@ -102,6 +102,8 @@ def add_markets(n: pypsa.Network, ctx: BuildContext) -> None:
         price = markets.gas_price_eur_mwh.get(row["bus"])
         if price is None:
             price = ctx.data.to_price_year(row["price_eur_mwh"], row["currency_year"])
+            if markets.ttf_eur_mwh is not None:
+                price += markets.ttf_eur_mwh - ctx.data.parameter("ttf_reference")
         n.add(
             "Generator",
             f"{row['bus']} market",

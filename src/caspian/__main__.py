@@ -1,0 +1,5 @@
+"""``python -m caspian`` runs the command line."""
+
+from caspian.cli import app
+
+app()

@@ -1,0 +1,113 @@
+"""A whole sweep: plan, skip what is finished (``--resume``), run the rest, collect outputs.
+
+Layout (DESIGN §5): ``results/sweep-<name>/`` with ``sweep.yaml`` (the sweep file as run),
+``cases/<case-id>/`` (run directories), ``cases/<case-id>.failed.yaml``, ``manifest.csv``, ``sweep.nc``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from caspian.data import load_dataset
+from caspian.errors import InputError
+from caspian.sweep.collect import manifest, write_outputs
+from caspian.sweep.executors import ExecutorChoice, run_all
+from caspian.sweep.plan import Case, load_sweep, network_path, plan_cases
+from caspian.sweep.runner import CaseResult, CaseTask, finished
+
+EXIT_CODE = {"input": 2, "infeasible": 3, "solver": 4, "internal": 1}
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """Where the sweep went, its cases, how each ended, and the collected dataset."""
+
+    directory: Path
+    cases: list[Case]
+    results: dict[str, CaseResult]
+    dataset: xr.Dataset
+    reused: int = 0
+    failures: Counter = field(default_factory=Counter)
+
+    def manifest(self) -> pd.DataFrame:
+        """The manifest table."""
+        return manifest(self.cases, self.results)
+
+    def exit_code(self) -> int:
+        """0 when every case succeeded; else the failure class's code (1 when classes are mixed)."""
+        if not self.failures:
+            return 0
+        return EXIT_CODE[next(iter(self.failures))] if len(self.failures) == 1 else 1
+
+
+def sweep_directory(results_dir: Path, name: str) -> Path:
+    """``results/sweep-<name>``."""
+    return results_dir / f"sweep-{name}"
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated sweep ready to run: its cases and where it writes."""
+
+    sweep_file: Path
+    network_file: Path
+    scenario: str | None
+    data_dir: Path
+    cases: list[Case]
+    directory: Path
+
+
+def prepare_sweep(sweep_file: Path, data_dir: Path, results_dir: Path, resume: bool = False) -> SweepPlan:
+    """Validate the sweep file and plan its cases; raise InputError for a bad sweep or an existing
+    sweep directory without ``resume``. Nothing is written."""
+    sweep = load_sweep(sweep_file)
+    cases = plan_cases(sweep_file, sweep, load_dataset(data_dir))
+    directory = sweep_directory(results_dir, sweep.name)
+    if directory.exists() and not resume:
+        raise InputError(f"{directory}: sweep directory exists; use --resume to continue it, or remove it")
+    return SweepPlan(
+        sweep_file, network_path(sweep_file, sweep), sweep.scenario, data_dir.resolve(), cases, directory
+    )
+
+
+def run_sweep(
+    plan: SweepPlan,
+    choice: ExecutorChoice,
+    time_limit: float | None = None,
+    on_plan: Callable[[int, int], None] = lambda _total, _reused: None,
+    on_done: Callable[[CaseResult], None] = lambda _result: None,
+) -> SweepOutcome:
+    """Run the cases not finished yet, then write ``manifest.csv`` and ``sweep.nc``."""
+    cases_dir = plan.directory / "cases"
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    for stale in cases_dir.glob(".*.tmp-*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    shutil.copyfile(plan.sweep_file, plan.directory / "sweep.yaml")
+    results: dict[str, CaseResult] = {}
+    for case in plan.cases:
+        done = finished(cases_dir, case.case_id)
+        if done is not None:
+            results[case.case_id] = done
+    reused = len(results)
+    on_plan(len(plan.cases), reused)
+    tasks = [
+        CaseTask(case, cases_dir, plan.network_file, plan.scenario, plan.data_dir, time_limit)
+        for case in plan.cases
+        if case.case_id not in results
+    ]
+
+    def record(result: CaseResult) -> None:
+        results[result.case_id] = result
+        on_done(result)
+
+    run_all(tasks, choice, record)
+    dataset = write_outputs(plan.directory, plan.cases, results)
+    failures = Counter(r.exit_class for r in results.values() if r.status == "failed")
+    return SweepOutcome(plan.directory, plan.cases, results, dataset, reused, failures)

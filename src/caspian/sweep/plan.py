@@ -1,0 +1,144 @@
+"""Sweep files (``networks/sweeps/*.yaml``) and the cases they expand to.
+
+A sweep names a base network (path relative to the sweep file), an optional scenario, common
+overrides, and parameters combined as a full ``grid`` or as ``zip``-ped lists, or an explicit list of
+``cases``. Each case's id is the hash of its fully resolved inputs (spec + data digest), so an
+unchanged case is recognised across runs and machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from caspian.data import Dataset
+from caspian.errors import InputError
+from caspian.schema import read_yaml, resolve_spec, spec_hash
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameter(_Strict):
+    """One swept field: a coordinate name, the dotted path it sets, and its values."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="coordinate name in sweep.nc")
+    path: str = Field(min_length=1, description="dotted path in the network spec")
+    values: list[Any] = Field(min_length=1)
+    unit: str | None = Field(None, description="appended to each value, e.g. 'bcm/y' or 'MW'")
+
+
+class ExplicitCase(_Strict):
+    """A hand-written case: a label and its overrides."""
+
+    label: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    set: dict[str, Any] = Field(default_factory=dict)
+
+
+class SweepSpec(_Strict):
+    """A sweep file."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    network: str = Field(min_length=1, description="network file, relative to the sweep file")
+    scenario: str | None = None
+    set: dict[str, Any] = Field(default_factory=dict, description="overrides common to every case")
+    combine: Literal["grid", "zip"] = "grid"
+    parameters: list[Parameter] = Field(default_factory=list)
+    cases: list[ExplicitCase] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source_of_cases(self) -> SweepSpec:
+        if bool(self.parameters) == bool(self.cases):
+            raise ValueError("give either 'parameters' or 'cases'")
+        if self.combine == "zip" and len({len(p.values) for p in self.parameters}) > 1:
+            raise ValueError("zipped parameters need value lists of equal length")
+        names = [p.name for p in self.parameters] + [c.label for c in self.cases]
+        if len(set(names)) != len(names):
+            raise ValueError("parameter names and case labels must be unique")
+        return self
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a sweep: id, label, swept parameter values, overrides, and whether its inputs are
+    valid (an invalid case is recorded as failed without running)."""
+
+    case_id: str
+    label: str
+    parameters: tuple[tuple[str, Any], ...]
+    overrides: tuple[tuple[str, Any], ...]
+    input_error: str | None = None
+
+
+def load_sweep(path: Path) -> SweepSpec:
+    """Read and validate a sweep file."""
+    raw = read_yaml(path)
+    try:
+        return SweepSpec.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        reason = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        raise InputError(f"{path}: field '{field}': {reason}") from None
+
+
+def network_path(sweep_file: Path, sweep: SweepSpec) -> Path:
+    """The sweep's base network file."""
+    return (sweep_file.parent / sweep.network).resolve()
+
+
+def _value(parameter: Parameter, value: Any) -> Any:
+    return f"{value} {parameter.unit}" if parameter.unit else value
+
+
+def _combinations(sweep: SweepSpec) -> list[tuple[str, tuple[tuple[str, Any], ...], dict[str, Any]]]:
+    if sweep.cases:
+        return [(case.label, (), dict(case.set)) for case in sweep.cases]
+    params = sweep.parameters
+    rows = (
+        zip(*(p.values for p in params), strict=True)
+        if sweep.combine == "zip"
+        else itertools.product(*(p.values for p in params))
+    )
+    out = []
+    for values in rows:
+        label = "_".join(f"{p.name}={v}" for p, v in zip(params, values, strict=True))
+        pairs = tuple((p.name, v) for p, v in zip(params, values, strict=True))
+        sets = {p.path: _value(p, v) for p, v in zip(params, values, strict=True)}
+        out.append((label, pairs, sets))
+    return out
+
+
+def _raw_id(network: Path, scenario: str | None, overrides: tuple[tuple[str, Any], ...]) -> str:
+    text = json.dumps([str(network), scenario, overrides], sort_keys=True, default=str)
+    return "invalid-" + hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def plan_cases(sweep_file: Path, sweep: SweepSpec, data: Dataset) -> list[Case]:
+    """Expand a sweep into cases with content-hash ids; an unknown override path fails the sweep."""
+    network = network_path(sweep_file, sweep)
+    cases = []
+    for label, parameters, sets in _combinations(sweep):
+        overrides = tuple({**sweep.set, **sets}.items())
+        try:
+            spec = resolve_spec(network, sweep.scenario, list(overrides))
+        except InputError as err:
+            if "unknown field" in str(err) or "file not found" in str(err) or "no scenario" in str(err):
+                raise InputError(f"{sweep_file}: case {label}: {err}") from None
+            cases.append(
+                Case(_raw_id(network, sweep.scenario, overrides), label, parameters, overrides, str(err))
+            )
+            continue
+        cases.append(Case(spec_hash(spec, data.digest), label, parameters, overrides))
+    ids = [case.case_id for case in cases]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"{sweep_file}: two cases resolve to the same inputs")
+    return cases

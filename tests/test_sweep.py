@@ -1,0 +1,156 @@
+"""Sweeps: planning, identical results on every executor, resume after SIGKILL, failures recorded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from typer.testing import CliRunner
+
+from caspian.cli import app
+from caspian.data import load_dataset
+from caspian.sweep.executors import DASK_LOCAL, ExecutorChoice
+from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+from caspian.sweep.plan import load_sweep, plan_cases
+from conftest import mini_tables, write_tables
+
+runner = CliRunner()
+
+
+def _mini_network(directory: Path) -> Path:
+    network = directory / "mini.yaml"
+    network.write_text(
+        yaml.safe_dump(
+            {"name": "mini", "year": 2030, "carriers": ["gas"], "mode": "dispatch", "time": {"hours": 24}}
+        )
+    )
+    return network
+
+
+def _sweep_file(directory: Path, values: list[float], name: str = "tiny") -> Path:
+    """Mini network × Italian price scale; Italy's price is 30 EUR/MWh × scale."""
+    _mini_network(directory)
+    sweep = {
+        "name": name,
+        "network": "mini.yaml",
+        "parameters": [{"name": "price_scale", "path": "markets.gas_price_scale", "values": values}],
+    }
+    path = directory / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(sweep))
+    return path
+
+
+@pytest.fixture
+def setup(tmp_path):
+    data = write_tables(tmp_path / "data", mini_tables())
+    return tmp_path, data
+
+
+def test_plan_ids_are_content_hashes_stable_across_processes(setup):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [0.5, 1.0, 1.5])
+    ids = [c.case_id for c in plan_cases(sweep_file, load_sweep(sweep_file), load_dataset(data))]
+    code = (
+        "import sys; from pathlib import Path; from caspian.data import load_dataset;"
+        "from caspian.sweep.plan import load_sweep, plan_cases;"
+        "p = Path(sys.argv[1]); d = load_dataset(Path(sys.argv[2]));"
+        "print(' '.join(c.case_id for c in plan_cases(p, load_sweep(p), d)))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(sweep_file), str(data)], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ids
+    assert len(set(ids)) == 3
+
+
+def _run(tmp_path, data, sweep_file, choice, results):
+    return run_sweep(prepare_sweep(sweep_file, data, tmp_path / results), choice)
+
+
+def test_serial_processes_and_dask_give_identical_sweeps(setup):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [0.5, 1.0, 1.5, 2.0])
+    serial = _run(tmp_path, data, sweep_file, ExecutorChoice(), "serial")
+    processes = _run(tmp_path, data, sweep_file, ExecutorChoice(workers=2), "processes")
+    dask = _run(tmp_path, data, sweep_file, ExecutorChoice(workers=2, scheduler=DASK_LOCAL), "dask")
+    for other in (processes, dask):
+        xr.testing.assert_identical(serial.dataset, other.dataset)
+        with xr.open_dataset(other.directory / "sweep.nc") as on_disk:
+            xr.testing.assert_identical(serial.dataset, on_disk.load())
+    ds = serial.dataset
+    # Italy's price sets the market value; at scale 0.5 (15 EUR/MWh) the pipeline still pays (field 5)
+    assert ds.price_eur_mwh.sel(bus="IT gas").values.tolist() == pytest.approx([15.0, 30.0, 45.0, 60.0])
+    assert ds.groupby("price_scale").mean().gas_to_europe_bcm.values == pytest.approx([3.0] * 4)
+
+
+def test_failing_case_is_recorded_and_others_finish(setup, monkeypatch):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0, -1.0, 2.0])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "1 case(s) failed" in result.stderr
+    manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
+    assert manifest.status.tolist() == ["ok", "failed", "ok"]
+    failed = manifest[manifest.status == "failed"].iloc[0]
+    assert failed.exit_class == "input" and "gas_price_scale" in failed.error
+
+
+def test_unknown_override_path_fails_the_sweep_with_exit_2(setup, monkeypatch):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0])
+    spec = yaml.safe_load(sweep_file.read_text())
+    spec["parameters"][0]["path"] = "markets.gas_price_scael"
+    sweep_file.write_text(yaml.safe_dump(spec))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "gas_price_scael" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "results").exists()
+
+
+def test_existing_sweep_needs_resume(setup, monkeypatch):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0])
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)]).exit_code == 0
+    again = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert again.exit_code == 2 and "--resume" in again.stderr
+    resumed = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data), "--resume"])
+    assert resumed.exit_code == 0 and "1 reused" in resumed.stdout
+
+
+def test_sigkill_then_resume_runs_each_case_exactly_once(setup):
+    """Kill the serial sweep (SIGKILL) once the first case has finished, then resume: every case ends
+    with one complete run directory, the finished one untouched, no staging left behind."""
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [0.5, 1.0, 1.5, 2.0, 2.5, 3.0])
+    cases_dir = tmp_path / "results" / "sweep-tiny" / "cases"
+    cmd = [sys.executable, "-m", "caspian", "sweep", str(sweep_file), "--data", str(data)]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(cases_dir.glob("*/run.yaml")):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {p.parent.name: p.stat().st_mtime_ns for p in cases_dir.glob("*/run.yaml")}
+    assert 1 <= len(first) < 6, "the kill should land mid-sweep"
+    resumed = subprocess.run([*cmd, "--resume"], cwd=tmp_path, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    runs = sorted(p.parent.name for p in cases_dir.glob("*/run.yaml"))
+    assert len(runs) == 6 == len(set(runs))
+    assert not list(cases_dir.glob(".*"))
+    for name, mtime in first.items():
+        assert (cases_dir / name / "run.yaml").stat().st_mtime_ns == mtime
+    manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
+    assert (manifest.status == "ok").all() and len(manifest) == 6

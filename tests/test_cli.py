@@ -119,6 +119,26 @@ def _unknown_outage_asset(network: Path, data: Path) -> tuple[list[str], str]:
     return ["solve", str(network), "--data", str(data), "--set", outage], "unknown asset 'P9'"
 
 
+def _negative_capacity_override(network: Path, data: Path) -> tuple[list[str], str]:
+    return [
+        "solve",
+        str(network),
+        "--data",
+        str(data),
+        "--set",
+        "capacity.P1=-5 bcm/y",
+    ], "must not be negative"
+
+
+def _boolean_capacity_override(network: Path, data: Path) -> tuple[list[str], str]:
+    return ["solve", str(network), "--data", str(data), "--set", "capacity.P1=true"], "field 'capacity.P1"
+
+
+def _scenario_not_a_mapping(network: Path, data: Path) -> tuple[list[str], str]:
+    network.write_text(network.read_text() + "scenarios: {x: [1, 2]}\n")
+    return ["solve", str(network), "--data", str(data), "-s", "x"], "field 'scenarios.x'"
+
+
 def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
     return ["solve", str(network.with_name("nope.yaml")), "--data", str(data)], "nope.yaml: file not found"
 
@@ -139,6 +159,9 @@ def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
         _wrong_override_type,
         _missing_network,
         _unknown_outage_asset,
+        _negative_capacity_override,
+        _boolean_capacity_override,
+        _scenario_not_a_mapping,
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_output(mini, tmp_path, monkeypatch, case):
@@ -180,6 +203,17 @@ def test_output_never_replaces_a_directory_that_is_not_a_run(mini, tmp_path, mon
     result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(precious))
     assert result.exit_code == 2, result.output
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_output_never_replaces_a_directory_with_a_foreign_run_yaml(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "run.yaml").write_text("foo: 1\n")
+    (other / "notes.txt").write_text("keep me")
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(other))
+    assert result.exit_code == 2, result.output
+    assert (other / "notes.txt").is_file()
 
 
 def test_output_replaces_an_earlier_run(mini, tmp_path, monkeypatch):

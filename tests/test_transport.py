@@ -203,10 +203,11 @@ def test_cable_is_built_exactly_when_its_rent_covers_its_annuity(mini, tmp_path,
     assert float(ds.power_to_europe_twh) == pytest.approx(expected_twh, rel=1e-6, abs=1e-9)
 
 
-def test_outage_with_unserved_energy(mini, tmp_path):
+@pytest.mark.parametrize("start", ["2030-01-01 12:00", "2030-01-01T16:00:00+04:00"])
+def test_outage_with_unserved_energy(mini, tmp_path, start):
     """The field is out for 12 of the 24 hours: the 1 bcm/y domestic offtake goes unserved for half the
     horizon (0.5 bcm/y annualised = 5.35 TWh/y) and the pipeline carries 3 bcm/y for the other half."""
-    outage = [{"asset": "Field A", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"}]
+    outage = [{"asset": "Field A", "start": start, "end": "2030-01-02 00:00"}]
     network, data = mini(outages=outage, unserved_energy=True)
     ds = _run(network, data, tmp_path).summary
     assert float(ds.unserved_twh.sel(bus="AZ gas")) == pytest.approx(0.5 * MWH_PER_BCM / 1e6, rel=1e-9)

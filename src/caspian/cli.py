@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caspian.errors import CaspianError, InputError
-from caspian.schema import parse_set_option, read_yaml
+from caspian.schema import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
 from caspian.sweep.progress import sweep_progress
 
@@ -92,15 +92,15 @@ def list_cmd() -> None:
     descriptions = []
     try:
         for path in sorted(NETWORKS_DIR.glob("*.yaml")):
-            raw = read_yaml(path)
+            spec = resolve_spec(path)
             table.add_row(
                 str(path),
-                str(raw.get("year", "")),
-                ", ".join(raw.get("carriers", [])),
-                str(raw.get("mode", "dispatch")),
-                ", ".join(raw.get("scenarios") or {}) or "-",
+                str(spec.year),
+                ", ".join(spec.carriers),
+                spec.mode,
+                ", ".join(spec.scenarios) or "-",
             )
-            descriptions.append(f"[bold]{path.name}[/]: {str(raw.get('description', '')).strip()}")
+            descriptions.append(f"[bold]{path.name}[/]: {spec.description.strip()}")
     except CaspianError as exc:
         _fail(exc)
     console.print(table)

@@ -145,7 +145,10 @@ def _bottlenecks(console: Console, ds: xr.Dataset, threshold: float) -> None:
     ]
     rows += [(name, "cable", value, "-") for name, value in _series(ds, "cable_shadow_eur_per_mw_y").items()]
     rows = [r for r in rows if r[2] > threshold]
-    table = Table(title="Binding bottlenecks (value of one more unit of capacity)")
+    table = Table(
+        title="Binding bottlenecks (value of one more unit of capacity; where the LP expanded an asset, "
+        "this equals the annual cost of its next expansion step)"
+    )
     for col in ("asset", "kind", "EUR/MW/y", "M EUR/y per bcm/y"):
         table.add_column(col, justify="left" if col in ("asset", "kind") else "right")
     for name, kind, value, per_bcm in sorted(rows, key=lambda r: -r[2]):

@@ -103,12 +103,29 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     return "infeasible: " + "; ".join(parts)
 
 
+RUN_FILES = {"network.nc", "summary.nc", "summary.json", "run.yaml", "solver.log"}
+"""What a run directory holds; only such a directory may be replaced by a rerun."""
+
+
+def _is_run_directory(path: Path) -> bool:
+    try:
+        record = yaml.safe_load((path / "run.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        return False
+    names = {entry.name for entry in path.iterdir()}
+    return isinstance(record, dict) and {"input_hash", "data_digest"} <= set(record) and names <= RUN_FILES
+
+
 def _target_directory(path: Path) -> Path:
-    """Where the run goes: a new path or an earlier run directory (holding run.yaml), never any other
-    existing file or directory, which a rerun would otherwise replace."""
+    """Where the run goes: a new path or an earlier caspian run directory, never any other existing
+    file or directory, which a rerun would otherwise replace; its parent must be creatable."""
     path = path.resolve()
-    if path.exists() and not (path / "run.yaml").is_file():
+    if path.exists() and not (path.is_dir() and _is_run_directory(path)):
         raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the run directory ({exc.strerror})") from None
     return path
 
 

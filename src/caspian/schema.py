@@ -11,19 +11,44 @@ import copy
 import hashlib
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from caspian.errors import InputError
+from caspian.units import parse_power
 
 Carrier = Literal["gas", "electricity"]
 Mode = Literal["dispatch", "expansion"]
 
 _RESOLUTION = re.compile(r"^([1-9]\d*)h$")
+
+
+def _check_capacity(value: float | int | str) -> float | int | str:
+    try:
+        mw = parse_power(value, "value")
+    except InputError as exc:
+        raise ValueError(str(exc).removeprefix("value: ")) from None
+    if mw < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+Capacity = Annotated[StrictFloat | StrictInt | str, AfterValidator(_check_capacity)]
+"""A capacity: a number in MW or a string with a unit ('10 bcm/y', '1.3 GW'); never negative."""
 
 
 class _Strict(BaseModel):
@@ -73,7 +98,7 @@ class ExpansionSpec(_Strict):
     renewable_capex_scale: float = Field(
         1.0, gt=0, description="multiplier on wind and solar investment costs"
     )
-    max_capacity: dict[str, float | str] = Field(
+    max_capacity: dict[str, Capacity] = Field(
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
     )
@@ -85,6 +110,11 @@ class Outage(_Strict):
     asset: str = Field(min_length=1, description="pipeline, interconnector, supply or fleet name")
     start: datetime
     end: datetime
+
+    @field_validator("start", "end")
+    @classmethod
+    def _naive_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
     @model_validator(mode="after")
     def _ordered(self) -> Outage:
@@ -139,7 +169,7 @@ class NetworkSpec(_Strict):
     profiles: ProfileSpec = ProfileSpec()
     solver: SolverSpec = SolverSpec()
     exclude: list[str] = Field(default_factory=list, description="asset names left out of the model")
-    capacity: dict[str, float | str] = Field(
+    capacity: dict[str, Capacity] = Field(
         default_factory=dict,
         description="fixed total capacity of an asset, e.g. {'Trans-Caspian': '10 bcm/y'}",
     )
@@ -220,7 +250,10 @@ def resolve_spec(
         if not isinstance(scenarios, dict) or scenario not in scenarios:
             known = ", ".join(scenarios) if isinstance(scenarios, dict) and scenarios else "none"
             raise InputError(f"{path}: field 'scenarios': no scenario '{scenario}' (known: {known})")
-        for dotted, value in (scenarios[scenario] or {}).items():
+        body = scenarios[scenario] or {}
+        if not isinstance(body, dict):
+            raise InputError(f"{path}: field 'scenarios.{scenario}': expected a mapping of key.path: value")
+        for dotted, value in body.items():
             set_dotted(tree, dotted, value, f"{path}: scenario '{scenario}'")
     for dotted, value in overrides or []:
         set_dotted(tree, dotted, value, f"--set {dotted}")

@@ -38,7 +38,7 @@ def _segment_labels(n: pypsa.Network, segments: int) -> np.ndarray:
                         columns[f"{component.name}.{attr}.{name}"] = series / scale
     data = pd.DataFrame(columns, index=n.snapshots)
     if data.empty:
-        raise InputError("field 'time.segments': this network has no time-varying inputs to segment")
+        raise InputError(f"network '{n.name}': field 'time.segments': no time-varying inputs to segment")
     logging.getLogger("tsam").setLevel(logging.ERROR)
     result = tsam.aggregate(
         data,

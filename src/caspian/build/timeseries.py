@@ -76,7 +76,12 @@ class Profiles:
         name = f"{row['country']} {row['technology']}"
         user_file = self._ctx.spec.profiles.files.get(name)
         if user_file is not None:
-            frame = synth.read_profile_csv(Path(user_file), self._year)
+            try:
+                frame = synth.read_profile_csv(Path(user_file), self._year)
+            except synth.ProfileError as exc:
+                raise InputError(
+                    f"network '{self._ctx.spec.name}': field 'profiles.files.{name}': {exc}"
+                ) from None
             self.sources[name] = f"user file {user_file} (column {frame.columns[0]})"
             return self._slice(frame.iloc[:, 0])
         seed = _stable_seed(self._ctx.spec.profiles.seed, name)

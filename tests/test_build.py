@@ -100,3 +100,18 @@ def test_project_segments_follow_the_convex_hull(data):
     assert len(segments) == 2
     assert segments.capital_cost.iloc[0] < segments.capital_cost.iloc[1]
     assert segments.p_nom_max.sum() == pytest.approx(30 * 10.7e6 / 8760)
+
+
+def test_fixed_candidate_capacity_carries_its_investment_cost(data):
+    """Fixing the Trans-Caspian pipeline at 10 bcm/y (its connector option) charges the connector's
+    annuity: the first hull segment's cost per MW times 10 bcm/y, scaled to the 24 h horizon."""
+    from caspian.build.costs import project_segments
+    from caspian.units import bcm_per_year_to_mw
+
+    built = _build(data, ("time.hours", 24), ("capacity", {"Trans-Caspian": "10 bcm/y"}))
+    link = built.network.links.loc["Trans-Caspian"]
+    assert link.p_nom_extendable and link.p_nom_min == link.p_nom_max == pytest.approx(bcm_per_year_to_mw(10))
+    first = project_segments(data, "Trans-Caspian", 9999, 0.07)[0]
+    assert first.width_mw == pytest.approx(bcm_per_year_to_mw(10))
+    expected = first.annual_cost_eur_per_mw * first.width_mw * 24 / 8760
+    assert link.capital_cost * link.p_nom_max == pytest.approx(expected, rel=1e-9)

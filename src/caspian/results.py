@@ -42,11 +42,13 @@ def _energy(n: pypsa.Network, series: pd.DataFrame) -> pd.Series:
 
 
 def _link_rent(n: pypsa.Network) -> pd.Series:
-    """Value of one more MW of each fixed link's capacity over a year, EUR/MW/y (≥ 0): the summed duals
-    of its hourly capacity limits. Extendable links get 0 here: at an optimum their marginal value
-    equals their annualised cost (reported as capex), and the dual of an unbuilt one is degenerate."""
+    """Value of one more MW of each fixed (or pinned: extendable with equal bounds) link's capacity over
+    a year, EUR/MW/y (≥ 0): the summed duals of its hourly capacity limits. Free extendable links get 0:
+    at an optimum their marginal value equals their annualised cost (reported as capex), and the dual
+    of an unbuilt one is degenerate."""
     mu = n.links_t.get("mu_upper", pd.DataFrame())
-    fixed = n.links.index[~n.links.p_nom_extendable]
+    pinned = n.links.p_nom_min >= n.links.p_nom_max
+    fixed = n.links.index[~n.links.p_nom_extendable | pinned]
     if mu is None or mu.empty:
         return pd.Series(0.0, index=n.links.index)
     rent = (-mu.reindex(columns=fixed, fill_value=0.0).sum()).clip(lower=0.0) * annual_factor(n)

@@ -115,6 +115,48 @@ def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[S
     return project_segments(ctx.data, names[0], ctx.spec.year, ctx.discount_rate, remaining)
 
 
+COSTING_YEAR = 9999
+"""Year passed to :func:`project_segments` when pricing a capacity the user fixed: every option counts,
+whatever its earliest year."""
+
+
+def fixed_capacity_cost(ctx: BuildContext, asset: str, existing_mw: float, fixed_mw: float) -> float:
+    """Annual cost (EUR/y, full year) of fixing ``asset`` at ``fixed_mw`` above its ``existing_mw``:
+    the project's hull segments up to the added capacity, the last slope extended beyond the largest
+    option. 0 when nothing is added or no project prices the asset."""
+    added = fixed_mw - existing_mw
+    projects = ctx.data.table("projects")
+    names = sorted(set(projects.loc[projects["asset"] == asset, "project"]))
+    chosen = [name for name in names if name in ctx.spec.expansion.projects]
+    name = (chosen or names or [None])[0]
+    if added <= 0 or name is None:
+        return 0.0
+    segments = project_segments(ctx.data, name, COSTING_YEAR, ctx.discount_rate)
+    cost, remaining = 0.0, added
+    for seg in segments:
+        width = min(seg.width_mw, remaining)
+        cost += width * seg.annual_cost_eur_per_mw
+        remaining -= width
+    if remaining > 0 and segments:
+        cost += remaining * segments[-1].annual_cost_eur_per_mw
+    return cost
+
+
+def pinned_capacity(
+    ctx: BuildContext, asset: str, existing_mw: float, fixed_mw: float
+) -> dict[str, float | bool]:
+    """Link attributes that hold ``asset`` at ``fixed_mw`` while charging the investment above
+    ``existing_mw`` (extendable with equal bounds, so the cost is in the objective and reported capex)."""
+    annual = fixed_capacity_cost(ctx, asset, existing_mw, fixed_mw) * ctx.horizon_fraction
+    return {
+        "p_nom": fixed_mw,
+        "p_nom_extendable": True,
+        "p_nom_min": fixed_mw,
+        "p_nom_max": fixed_mw,
+        "capital_cost": annual / fixed_mw,
+    }
+
+
 def technology_annual_cost(data: Dataset, technology: str, discount_rate: float) -> float:
     """Annualised investment + FOM of a technology-data technology, EUR/MW/y (price year)."""
     rows = data.table("technology_costs")

@@ -9,7 +9,7 @@ import pandas as pd
 import pypsa
 
 from caspian.build.context import EXPANSION_SUFFIX, REVERSE_SUFFIX, BuildContext
-from caspian.build.costs import expansion_segments, technology_annual_cost
+from caspian.build.costs import expansion_segments, pinned_capacity, technology_annual_cost
 from caspian.build.timeseries import Profiles
 from caspian.data import in_force
 from caspian.units import HOURS_PER_YEAR
@@ -59,7 +59,10 @@ def add_interconnectors(n: pypsa.Network, ctx: BuildContext) -> None:
             continue
         fixed = ctx.fixed_capacity_mw(name)
         p_nom = fixed if fixed is not None else float(row["capacity_mw"])
-        if p_nom > 0:
+        existing = float(row["capacity_mw"])
+        if fixed is not None and fixed > existing:
+            _add_twin(n, name, row, **pinned_capacity(ctx, name, existing, fixed))
+        elif p_nom > 0:
             _add_twin(n, name, row, p_nom=p_nom)
         for seg in expansion_segments(ctx, name, p_nom):
             _add_twin(

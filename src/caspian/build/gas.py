@@ -9,7 +9,7 @@ import pandas as pd
 import pypsa
 
 from caspian.build.context import EXPANSION_SUFFIX, BuildContext
-from caspian.build.costs import expansion_segments
+from caspian.build.costs import expansion_segments, pinned_capacity
 from caspian.data import in_force
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
@@ -44,7 +44,10 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             length=row["length_km"],
         )
         segments = expansion_segments(ctx, name, p_nom)
-        if p_nom > 0 or segments:
+        existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
+        if fixed is not None and fixed > existing:
+            n.add("Link", name, **pinned_capacity(ctx, name, existing, fixed), **common)
+        elif p_nom > 0 or segments:
             n.add("Link", name, p_nom=p_nom, **common)
         for seg in segments:
             n.add(

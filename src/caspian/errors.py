@@ -7,21 +7,29 @@ class CaspianError(Exception):
     """Base class: an error the CLI reports in one line with a distinct exit code."""
 
     exit_code = 1
+    kind = "internal"
 
 
 class InputError(CaspianError):
     """Bad input: a file, a field and the reason (exit 2)."""
 
     exit_code = 2
+    kind = "input"
 
 
 class InfeasibleError(CaspianError):
     """The model is infeasible or unbounded; the message carries the diagnosis (exit 3)."""
 
     exit_code = 3
+    kind = "infeasible"
 
 
 class SolverError(CaspianError):
     """The solver stopped without a usable solution: time limit, numerical trouble (exit 4)."""
 
     exit_code = 4
+    kind = "solver"
+
+
+EXIT_CODES = {cls.kind: cls.exit_code for cls in (CaspianError, InputError, InfeasibleError, SolverError)}
+"""Exit code of each failure kind ('internal' → 1), as recorded for sweep cases."""

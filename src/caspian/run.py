@@ -33,6 +33,9 @@ from caspian.results import annual_factor, summarize, write_summary
 from caspian.schema import NetworkSpec, resolve_spec, spec_hash
 from caspian.units import mwh_to_bcm
 
+SHORTFALL_NOISE_MWH = 1e-3
+"""Slack use below this (MWh over the horizon) is solver round-off, not a shortfall."""
+
 PACKAGES = (
     "caspian",
     "pypsa",
@@ -88,7 +91,7 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     solve_network(network, options)
     slack = network.generators.index[network.generators.carrier == "slack"]
     used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
-    used = used[used > 1e-3] * annual_factor(network)
+    used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
     if used.empty:
         return "infeasible, but priced slack finds no shortfall (check fixed flows and annual limits)"
     peaks = network.generators_t.p[used.index].max()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caspian.build.context import BuildContext
+from caspian.build.context import EXPANSION_SUFFIX, BuildContext
 from caspian.data import Dataset
 from caspian.errors import InputError
 from caspian.units import bcm_per_year_to_mw, capital_recovery_factor
@@ -155,6 +155,30 @@ def pinned_capacity(
         "p_nom_max": fixed_mw,
         "capital_cost": annual / fixed_mw,
     }
+
+
+def capacity_links(
+    ctx: BuildContext, asset: str, existing_mw: float
+) -> list[tuple[str, dict[str, float | bool]]]:
+    """The model links of a pipeline or interconnector as (name, attributes): the asset at its capacity
+    in force or as fixed by the spec (pinned, with its investment charged, when fixed above what
+    exists), then one extendable link per expansion segment the LP may build."""
+    fixed = ctx.fixed_capacity_mw(asset)
+    p_nom = existing_mw if fixed is None else fixed
+    links: list[tuple[str, dict[str, float | bool]]] = []
+    if fixed is not None and fixed > existing_mw:
+        links.append((asset, pinned_capacity(ctx, asset, existing_mw, fixed)))
+    elif p_nom > 0:
+        links.append((asset, {"p_nom": p_nom}))
+    for seg in expansion_segments(ctx, asset, p_nom):
+        attrs = {
+            "p_nom": 0.0,
+            "p_nom_extendable": True,
+            "p_nom_max": seg.width_mw,
+            "capital_cost": seg.annual_cost_eur_per_mw * ctx.horizon_fraction,
+        }
+        links.append((f"{asset}{EXPANSION_SUFFIX} {seg.index}", attrs))
+    return links
 
 
 def technology_annual_cost(data: Dataset, technology: str, discount_rate: float) -> float:

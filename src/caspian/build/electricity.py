@@ -9,7 +9,7 @@ import pandas as pd
 import pypsa
 
 from caspian.build.context import EXPANSION_SUFFIX, REVERSE_SUFFIX, BuildContext
-from caspian.build.costs import expansion_segments, pinned_capacity, technology_annual_cost
+from caspian.build.costs import capacity_links, technology_annual_cost
 from caspian.build.timeseries import Profiles
 from caspian.data import in_force
 from caspian.units import HOURS_PER_YEAR
@@ -57,23 +57,8 @@ def add_interconnectors(n: pypsa.Network, ctx: BuildContext) -> None:
         name = row["name"]
         if name in ctx.spec.exclude:
             continue
-        fixed = ctx.fixed_capacity_mw(name)
-        p_nom = fixed if fixed is not None else float(row["capacity_mw"])
-        existing = float(row["capacity_mw"])
-        if fixed is not None and fixed > existing:
-            _add_twin(n, name, row, **pinned_capacity(ctx, name, existing, fixed))
-        elif p_nom > 0:
-            _add_twin(n, name, row, p_nom=p_nom)
-        for seg in expansion_segments(ctx, name, p_nom):
-            _add_twin(
-                n,
-                f"{name}{EXPANSION_SUFFIX} {seg.index}",
-                row,
-                p_nom=0.0,
-                p_nom_extendable=True,
-                p_nom_max=seg.width_mw,
-                capital_cost=seg.annual_cost_eur_per_mw * ctx.horizon_fraction,
-            )
+        for link, attrs in capacity_links(ctx, name, float(row["capacity_mw"])):
+            _add_twin(n, link, row, **attrs)
 
 
 def add_demand(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pypsa
 
-from caspian.build.context import EXPANSION_SUFFIX, BuildContext
-from caspian.build.costs import expansion_segments, pinned_capacity
+from caspian.build.context import BuildContext
+from caspian.build.costs import capacity_links
 from caspian.data import in_force
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
@@ -34,8 +34,6 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
         name = row["name"]
         if name in ctx.spec.exclude:
             continue
-        fixed = ctx.fixed_capacity_mw(name)
-        p_nom = fixed if fixed is not None else bcm_per_year_to_mw(row["capacity_bcm_y"])
         common = dict(
             bus0=row["bus0"],
             bus1=row["bus1"],
@@ -43,22 +41,8 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             efficiency=1.0 - row["fuel_share"],
             length=row["length_km"],
         )
-        segments = expansion_segments(ctx, name, p_nom)
-        existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
-        if fixed is not None and fixed > existing:
-            n.add("Link", name, **pinned_capacity(ctx, name, existing, fixed), **common)
-        elif p_nom > 0 or segments:
-            n.add("Link", name, p_nom=p_nom, **common)
-        for seg in segments:
-            n.add(
-                "Link",
-                f"{name}{EXPANSION_SUFFIX} {seg.index}",
-                p_nom=0.0,
-                p_nom_extendable=True,
-                p_nom_max=seg.width_mw,
-                capital_cost=seg.annual_cost_eur_per_mw * ctx.horizon_fraction,
-                **common,
-            )
+        for link, attrs in capacity_links(ctx, name, bcm_per_year_to_mw(row["capacity_bcm_y"])):
+            n.add("Link", link, **attrs, **common)
 
 
 def add_supplies(n: pypsa.Network, ctx: BuildContext) -> None:

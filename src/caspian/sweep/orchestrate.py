@@ -16,13 +16,11 @@ import pandas as pd
 import xarray as xr
 
 from caspian.data import load_dataset
-from caspian.errors import InputError
+from caspian.errors import EXIT_CODES, CaspianError, InputError
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, load_sweep, network_path, plan_cases
 from caspian.sweep.runner import CaseResult, CaseTask, finished
-
-EXIT_CODE = {"input": 2, "infeasible": 3, "solver": 4, "internal": 1}
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class SweepOutcome:
         """0 when every case succeeded; else the failure class's code (1 when classes are mixed)."""
         if not self.failures:
             return 0
-        return EXIT_CODE[next(iter(self.failures))] if len(self.failures) == 1 else 1
+        return EXIT_CODES[next(iter(self.failures))] if len(self.failures) == 1 else CaspianError.exit_code
 
 
 def sweep_directory(results_dir: Path, name: str) -> Path:

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from caspian.errors import CaspianError, InfeasibleError, InputError, SolverError
+from caspian.errors import CaspianError
 from caspian.run import RunRequest, execute
 from caspian.settings import configure_libraries
 from caspian.sweep.plan import Case
-
-EXIT_CLASS = {InputError: "input", InfeasibleError: "infeasible", SolverError: "solver"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def run_case(task: CaseTask) -> CaseResult:
         result = CaseResult(
             case.case_id,
             "failed",
-            EXIT_CLASS.get(type(exc), "internal"),
+            exc.kind,
             str(exc),
             time.perf_counter() - start,
         )

@@ -104,6 +104,10 @@ def test_failing_case_is_recorded_and_others_finish(setup, monkeypatch):
     assert manifest.status.tolist() == ["ok", "failed", "ok"]
     failed = manifest[manifest.status == "failed"].iloc[0]
     assert failed.exit_class == "input" and "gas_price_scale" in failed.error
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines()]
+    rows = [row for row in rows if row]
+    assert [row[:2] for row in rows] == [["1.0", "ok"], ["-1.0", "input"], ["2.0", "ok"]]
+    assert rows[1][2:] == ["-"] * (len(rows[1]) - 2) and "3.00" in rows[0] and "3.00" in rows[2]
 
 
 def test_unknown_override_path_fails_the_sweep_with_exit_2(setup, monkeypatch):
@@ -154,3 +158,22 @@ def test_sigkill_then_resume_runs_each_case_exactly_once(setup):
         assert (cases_dir / name / "run.yaml").stat().st_mtime_ns == mtime
     manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
     assert (manifest.status == "ok").all() and len(manifest) == 6
+
+
+def test_sweep_dataset_keeps_long_asset_names_when_the_first_case_has_short_ones(tmp_path):
+    from caspian.sweep.collect import sweep_dataset
+    from caspian.sweep.plan import Case
+    from caspian.sweep.runner import CaseResult
+
+    names = {"a": ["AZ–GE"], "b": ["AZ–GE", "Black Sea cable"]}
+    cases, results = [], {}
+    for case_id, cables in names.items():
+        (tmp_path / case_id).mkdir()
+        summary = xr.Dataset({"cable_capacity_mw": ("cable", [1.0] * len(cables))}, coords={"cable": cables})
+        summary.to_netcdf(tmp_path / case_id / "summary.nc")
+        cases.append(Case(case_id, case_id, (), ()))
+        results[case_id] = CaseResult(case_id=case_id, status="ok", exit_class="", message="", seconds=1.0)
+    sweep_dataset(cases, results, tmp_path).to_netcdf(tmp_path / "sweep.nc")
+    with xr.open_dataset(tmp_path / "sweep.nc") as ds:
+        assert list(ds.cable.values) == ["AZ–GE", "Black Sea cable"]
+        assert ds.cable_capacity_mw.sel(case="a", cable="Black Sea cable").isnull()

@@ -210,33 +210,66 @@ def print_summary(console: Console, result: RunResult) -> None:
     console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
 
 
-SWEEP_COLUMNS = (
-    ("gas_to_europe_bcm", "gas to EU bcm/y", "{:.2f}"),
-    ("power_to_europe_twh", "power to EU TWh/y", "{:.2f}"),
-    ("unserved_total_twh", "unserved TWh/y", "{:.2f}"),
-    ("objective_eur_y", "cost bn EUR/y", "{:.3f}"),
+SWEEP_ROUTES = (
+    ("pipeline_flow_bcm", "pipeline", "Trans-Caspian", "TCP bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "SCP", "SCP bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "TAP", "TAP bcm/y"),
+    ("cable_forward_twh", "cable", "Caspian cable", "Caspian cable TWh/y"),
+    ("cable_forward_twh", "cable", "Black Sea cable", "Black Sea cable TWh/y"),
 )
+"""Per-route flows shown in the sweep table when the sweep's network has the asset: (variable,
+dimension, asset, column title)."""
+
+SWEEP_TOTALS = (
+    ("gas_to_europe_bcm", "pipeline", "gas to EU bcm/y", 1.0),
+    ("power_to_europe_twh", "cable", "power to EU TWh/y", 1.0),
+    ("unserved_total_twh", "", "unserved TWh/y", 1.0),
+    ("capex_eur_y", "", "capex bn EUR/y", 1e-9),
+    ("objective_eur_y", "", "net cost bn EUR/y", 1e-9),
+)
+"""Headline columns: (variable, dimension the carrier needs, title, scale)."""
+
+
+def _sweep_columns(ds: xr.Dataset) -> list[tuple[str, xr.DataArray]]:
+    columns = []
+    for var, dim, asset, title in SWEEP_ROUTES:
+        if var in ds and asset in ds[dim].values:
+            columns.append((title, ds[var].sel({dim: asset})))
+    for var, dim, title, scale in SWEEP_TOTALS:
+        if var in ds and (not dim or dim in ds.dims):
+            columns.append((title, ds[var] * scale))
+    return columns
 
 
 def print_sweep(console: Console, outcome: SweepOutcome) -> None:
-    """Compact table of flows to Europe per case, then where the outputs are."""
+    """Compact table per case: swept parameters (or the case label), flows on the corridor's main
+    routes (0 where a case has no such asset), flows to Europe, capex and net system cost; then
+    where the outputs are."""
     ds = outcome.dataset
     table = Table(
         title=f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)"
     )
-    table.add_column("case")
+    parameters = [name for name, _value in outcome.cases[0].parameters] if outcome.cases else []
+    for header in parameters or ["case"]:
+        table.add_column(header, justify="right" if parameters else "left")
     table.add_column("status")
-    shown = [(var, title, fmt) for var, title, fmt in SWEEP_COLUMNS if var in ds]
-    for _var, title, _fmt in shown:
+    columns = _sweep_columns(ds)
+    for title, _values in columns:
         table.add_column(title, justify="right")
     for case in outcome.cases:
         result = outcome.results.get(case.case_id)
         status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")
+        keys = [str(value) for _name, value in case.parameters] if parameters else [case.label]
         cells = []
-        for var, _title, fmt in shown:
-            value = float(ds[var].sel(case=case.case_id))
-            value = value / 1e9 if var == "objective_eur_y" else value
-            cells.append("-" if value != value else fmt.format(value))
-        table.add_row(case.label, status, *cells)
+        for _title, values in columns:
+            value = float(values.sel(case=case.case_id))
+            if status != "ok":
+                cells.append("-")
+            else:
+                cells.append(f"{0.0 if value != value else value:.2f}")
+        table.add_row(*keys, status, *cells)
     console.print(table)
+    console.print(
+        "net cost = annualised capex + operating cost − market revenue (negative: the corridor earns)"
+    )
     console.print(f"sweep directory: [bold]{outcome.directory}[/] (manifest.csv, sweep.nc)", soft_wrap=True)

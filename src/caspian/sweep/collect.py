@@ -40,14 +40,17 @@ def _write_atomic(path: Path, write) -> None:
 
 
 def sweep_dataset(cases: list[Case], results: dict[str, CaseResult], cases_dir: Path) -> xr.Dataset:
-    """Every finished case's summary along ``case``; failed cases are NaN with their status."""
+    """Every finished case's summary along ``case``; failed cases are NaN with their status.
+
+    Each case's on-disk string encoding is dropped: a case whose asset names are all short would
+    otherwise truncate the longer names of the other cases when the sweep is written."""
     parts = []
     for case in cases:
         result = results.get(case.case_id)
         if result is None or result.status != "ok":
             continue
         with xr.open_dataset(cases_dir / case.case_id / "summary.nc") as ds:
-            parts.append(ds.load().expand_dims(case=[case.case_id]))
+            parts.append(ds.load().drop_encoding().expand_dims(case=[case.case_id]))
     ids = [case.case_id for case in cases]
     if parts:
         ds = xr.concat(parts, dim="case", join="outer", coords="minimal", compat="override", data_vars="all")

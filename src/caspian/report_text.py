@@ -251,11 +251,11 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
     )
     parameters = [name for name, _value in outcome.cases[0].parameters] if outcome.cases else []
     for header in parameters or ["case"]:
-        table.add_column(header, justify="right" if parameters else "left")
+        table.add_column(header, justify="right" if parameters else "left", overflow="fold")
     table.add_column("status")
     columns = _sweep_columns(ds)
     for title, _values in columns:
-        table.add_column(title, justify="right")
+        table.add_column(title, justify="right", overflow="fold")
     for case in outcome.cases:
         result = outcome.results.get(case.case_id)
         status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")

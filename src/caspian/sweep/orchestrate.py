@@ -64,10 +64,11 @@ class SweepPlan:
 
 def prepare_sweep(sweep_file: Path, data_dir: Path, results_dir: Path, resume: bool = False) -> SweepPlan:
     """Validate the sweep file and plan its cases; raise InputError for a bad sweep or an existing
-    sweep directory without ``resume``. Nothing is written."""
+    sweep directory without ``resume``. Nothing is written. Every path in the plan is absolute, so
+    workers started in another directory (a Dask cluster on a shared filesystem) write to the same place."""
     sweep = load_sweep(sweep_file)
     cases = plan_cases(sweep_file, sweep, load_dataset(data_dir))
-    directory = sweep_directory(results_dir, sweep.name)
+    directory = sweep_directory(results_dir.resolve(), sweep.name)
     if directory.exists() and not resume:
         raise InputError(f"{directory}: sweep directory exists; use --resume to continue it, or remove it")
     return SweepPlan(

@@ -1,4 +1,4 @@
-"""The ``caspian`` command line (DESIGN §6): list, validate, solve.
+"""The ``caspian`` command line (DESIGN §6): list, validate, solve, sweep, report.
 
 Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasible or unbounded ·
 4 solver stopped without a usable solution.
@@ -213,3 +213,28 @@ def sweep(
             f"[bold red]{sum(outcome.failures.values())} case(s) failed[/] ({counts}); see manifest.csv"
         )
         raise typer.Exit(outcome.exit_code())
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="run directory or sweep directory")],
+    data: DataOpt = DATA_DIR,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Write report.html (self-contained) and report.md (figures in report_files/) into DIR."""
+    configure_libraries(verbose)
+    import time
+
+    from caspian.report.render import write_report
+
+    started = time.perf_counter()
+    try:
+        with err_console.status("rendering the report"):
+            written = write_report(directory, data)
+    except Exception as exc:
+        _fail(exc)
+    console.print(
+        f"report: [bold]{written.html}[/] ({written.html_bytes / 1e6:.2f} MB, {written.figures} figures) "
+        f"and {written.markdown.name}; {time.perf_counter() - started:.1f} s",
+        soft_wrap=True,
+    )

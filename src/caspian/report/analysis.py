@@ -1,0 +1,322 @@
+"""What a solved network says beyond the headline summary: hourly flows per real asset, which
+capacity limits bind and what one more step is worth, where each market's gas comes from (by supply
+and by route), and the sentence that names what limits each headline flow.
+
+Flows are MW (hourly) or MWh/y (annualised: horizon totals × 8760 / modelled hours); values of
+capacity in EUR/y.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pypsa
+
+from caspian.build.context import REVERSE_SUFFIX, asset_of
+from caspian.results import (
+    BINDING_THRESHOLD_EUR_PER_MW_Y,
+    EUROPEAN_GAS_MARKETS,
+    EUROPEAN_POWER_MARKETS,
+    annual_factor,
+)
+from caspian.units import MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm
+
+CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
+"""Link carrier of each kind of corridor asset."""
+
+STEP_MW = {"pipeline": MW_PER_BCM_PER_YEAR, "cable": 100.0, "market": MW_PER_BCM_PER_YEAR}
+"""Size of "one more step" per kind (issue 4): +1 bcm/y for gas, +100 MW for electricity, MW."""
+
+STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "market": "+1 bcm/y"}
+
+AT_LIMIT = 0.999
+"""Share of capacity at which an hour counts as "at the limit" (numerical tolerance of the LP)."""
+
+AT_MAX_OPTION = 1e-3
+"""Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
+
+
+def weights(n: pypsa.Network) -> pd.Series:
+    """Hours each snapshot stands for."""
+    return n.snapshot_weightings.objective
+
+
+def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
+    """Links of ``kind`` (pipeline|cable) with their asset and direction."""
+    links = n.links[n.links.carrier == CARRIER_OF_KIND[kind]].copy()
+    links["asset"] = [asset_of(name) for name in links.index]
+    links["reverse"] = [name.endswith(REVERSE_SUFFIX) for name in links.index]
+    return links
+
+
+def asset_flows(n: pypsa.Network, kind: str) -> pd.DataFrame:
+    """Hourly flow per asset, MW sent: forward links minus reverse twins (negative = reverse)."""
+    links = asset_links(n, kind)
+    if links.empty:
+        return pd.DataFrame(index=n.snapshots)
+    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
+    sign = np.where(links.reverse, -1.0, 1.0)
+    return (p0 * sign).T.groupby(links.asset).sum().T
+
+
+def asset_capacity(n: pypsa.Network, kind: str) -> pd.Series:
+    """Capacity per asset in its forward direction, MW (existing + built)."""
+    links = asset_links(n, kind)
+    return links[~links.reverse].groupby("asset").p_nom_opt.sum()
+
+
+def _rent(n: pypsa.Network, names: pd.Index, bound: str) -> pd.Series:
+    """Summed duals of each component's hourly capacity bound over a year, EUR/MW/y (≥ 0)."""
+    table = n.links_t if bound == "link" else n.generators_t
+    attribute = "mu_upper" if bound == "link" else "mu_lower"
+    mu = table.get(attribute, pd.DataFrame())
+    if mu is None or mu.empty:
+        return pd.Series(0.0, index=names)
+    return (mu.reindex(columns=names, fill_value=0.0).abs().sum() * annual_factor(n)).reindex(names)
+
+
+@dataclass(frozen=True)
+class Bottleneck:
+    """A capacity limit and what relaxing it is worth."""
+
+    asset: str
+    kind: str
+    capacity_mw: float
+    hours_at_limit: float
+    rent_eur_per_mw_y: float
+    step_value_eur_y: float
+    status: str
+
+    @property
+    def capacity_label(self) -> str:
+        """Capacity in the kind's unit."""
+        if self.kind == "cable":
+            return f"{self.capacity_mw:,.0f} MW"
+        return f"{mw_to_bcm_per_year(self.capacity_mw):.2f} bcm/y"
+
+    @property
+    def step_label(self) -> str:
+        """The step whose value is given."""
+        return STEP_LABEL[self.kind]
+
+
+def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
+    links = asset_links(n, kind)
+    forward = links[~links.reverse]
+    if forward.empty:
+        return []
+    rent = _rent(n, forward.index, "link")
+    factor = annual_factor(n)
+    flows = asset_flows(n, kind)
+    w = weights(n)
+    out = []
+    for asset, group in forward.groupby("asset"):
+        capacity = float(group.p_nom_opt.sum())
+        if capacity <= 0:
+            continue
+        sent = flows[asset].abs()
+        at_limit = float(w[sent >= AT_LIMIT * capacity].sum() * factor)
+        value_per_mw = float(rent[group.index].max())
+        extendable = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
+        if extendable.empty:
+            status = "fixed capacity"
+        else:
+            at_max = (extendable.p_nom_opt >= extendable.p_nom_max * (1 - AT_MAX_OPTION)).all()
+            if at_max:
+                last_cost = float(extendable.capital_cost.iloc[-1]) * factor
+                value_per_mw = max(value_per_mw - last_cost, 0.0)
+                status = "expanded to its largest option"
+            else:
+                value_per_mw = 0.0
+                status = "expansion sized by the optimum"
+        out.append(
+            Bottleneck(
+                asset=str(asset),
+                kind=kind,
+                capacity_mw=capacity,
+                hours_at_limit=at_limit,
+                rent_eur_per_mw_y=value_per_mw,
+                step_value_eur_y=value_per_mw * STEP_MW[kind],
+                status=status,
+            )
+        )
+    return out
+
+
+def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
+    names = [f"{bus} market" for bus in EUROPEAN_GAS_MARKETS if f"{bus} market" in n.generators.index]
+    if not names:
+        return []
+    rent = _rent(n, pd.Index(names), "generator")
+    factor = annual_factor(n)
+    w = weights(n)
+    out = []
+    for name in names:
+        capacity = float(n.generators.at[name, "p_nom"])
+        sold = -n.generators_t.p[name]
+        out.append(
+            Bottleneck(
+                asset=f"{name.removesuffix(' market')} absorption",
+                kind="market",
+                capacity_mw=capacity,
+                hours_at_limit=float(w[sold >= AT_LIMIT * capacity].sum() * factor),
+                rent_eur_per_mw_y=float(rent[name]),
+                step_value_eur_y=float(rent[name]) * STEP_MW["market"],
+                status="market absorption (data)",
+            )
+        )
+    return out
+
+
+def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
+    """Every pipeline, cable and European gas-market limit that binds (one more step is worth more
+    than the stated threshold), most valuable first."""
+    candidates = _link_bottlenecks(n, "pipeline") + _link_bottlenecks(n, "cable") + _market_bottlenecks(n)
+    binding = [b for b in candidates if b.rent_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
+    return sorted(binding, key=lambda b: -b.step_value_eur_y)
+
+
+def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
+    """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
+    links = n.links[n.links.carrier == carrier]
+    factor = annual_factor(n)
+    w = weights(n)
+    sent = n.links_t.p0.reindex(columns=links.index, fill_value=0.0).mul(w, axis=0).sum() * factor
+    delivered = -n.links_t.p1.reindex(columns=links.index, fill_value=0.0).mul(w, axis=0).sum() * factor
+    return pd.DataFrame(
+        {
+            "bus0": links.bus0,
+            "bus1": links.bus1,
+            "asset": [asset_of(name) for name in links.index],
+            "sent_mwh": sent,
+            "delivered_mwh": delivered,
+        }
+    )
+
+
+def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
+    """Generators that put gas into the network: supplies, and the priced slack (unserved demand)."""
+    gas_buses = n.buses.index[n.buses.carrier == "gas"]
+    gens = n.generators
+    return gens[gens.carrier.isin(["gas supply", "slack"]) & gens.bus.isin(gas_buses)]
+
+
+def gas_origins(n: pypsa.Network) -> pd.DataFrame:
+    """Share of each gas bus's throughput by supply source (rows: buses, columns: supplies), by
+    proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
+    priced slack) counts as a source, so shortfalls show as such."""
+    buses = n.buses.index[n.buses.carrier == "gas"]
+    supplies = _gas_sources(n)
+    factor = annual_factor(n)
+    produced = n.generators_t.p[supplies.index].mul(weights(n), axis=0).sum() * factor
+    flows = annual_link_delivery(n, "gas pipeline")
+    flows = flows[flows.delivered_mwh > 0]
+    index = {bus: i for i, bus in enumerate(buses)}
+    matrix = np.zeros((len(buses), len(buses)))
+    source = np.zeros((len(buses), len(supplies)))
+    for j, (name, bus) in enumerate(supplies.bus.items()):
+        source[index[bus], j] = produced[name]
+    throughput = source.sum(axis=1).copy()
+    for row in flows.itertuples():
+        matrix[index[row.bus1], index[row.bus0]] += row.delivered_mwh
+        throughput[index[row.bus1]] += row.delivered_mwh
+    throughput = np.where(throughput > 0, throughput, 1.0)
+    shares = np.linalg.solve(np.diag(throughput) - matrix, source)
+    return pd.DataFrame(shares, index=buses, columns=supplies.index)
+
+
+def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
+    """Annual gas taken at each gas bus by each kind of use: columns bus, sink, MWh."""
+    factor = annual_factor(n)
+    w = weights(n)
+    rows = []
+    markets = n.generators[n.generators.carrier == "gas market"]
+    for name, bus in markets.bus.items():
+        rows.append((bus, "market", float(-(n.generators_t.p[name] * w).sum() * factor)))
+    loads = n.loads[n.loads.carrier == "gas offtake"]
+    for name, bus in loads.bus.items():
+        rows.append((bus, str(name), float((n.loads_t.p[name] * w).sum() * factor)))
+    plants = n.links[n.links.carrier == "gas-fired"]
+    for name, bus in plants.bus0.items():
+        rows.append((bus, "power plants", float((n.links_t.p0[name] * w).sum() * factor)))
+    frame = pd.DataFrame(rows, columns=["bus", "sink", "mwh"])
+    return frame[frame.mwh > 1e-6]
+
+
+def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str, str]) -> pd.DataFrame:
+    """Annual gas by (supply, route, consumer), bcm/y. The route is the route of the pipeline that
+    delivers into the consumer's bus ("in-country" for gas produced there); supply shares follow
+    :func:`gas_origins`. ``consumers`` maps a bus to the consumer label shown (e.g. 'Italy')."""
+    origins = gas_origins(n)
+    flows = annual_link_delivery(n, "gas pipeline")
+    flows = flows[flows.delivered_mwh > 0]
+    supplies = _gas_sources(n)
+    factor = annual_factor(n)
+    produced = n.generators_t.p[supplies.index].mul(weights(n), axis=0).sum() * factor
+    sinks = gas_sinks(n)
+    rows = []
+    for bus, taken in sinks.groupby("bus").mwh.sum().items():
+        inflows = flows[flows.bus1 == bus]
+        local = produced[supplies.index[supplies.bus == bus]]
+        total = float(inflows.delivered_mwh.sum() + local.sum())
+        if total <= 0:
+            continue
+        for link in inflows.itertuples():
+            part = taken * link.delivered_mwh / total
+            for supply, share in origins.loc[link.bus0].items():
+                rows.append(
+                    (supply, routes.get(link.asset, link.asset), consumers.get(bus, bus), part * share)
+                )
+        for supply, amount in local.items():
+            rows.append((supply, "in-country", consumers.get(bus, bus), taken * amount / total))
+    frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
+    frame = frame.groupby(["supply", "route", "consumer"], as_index=False).mwh.sum()
+    frame["bcm"] = frame.mwh.map(mwh_to_bcm)
+    return frame[frame.bcm > 1e-3].drop(columns="mwh").reset_index(drop=True)
+
+
+def upstream_assets(n: pypsa.Network, buses: list[str], carrier: str) -> set[str]:
+    """Assets on any path of ``carrier`` links that ends at one of ``buses``."""
+    links = n.links[n.links.carrier == carrier]
+    seen_buses, assets = set(buses), set()
+    frontier = list(buses)
+    while frontier:
+        bus = frontier.pop()
+        for name, row in links[links.bus1 == bus].iterrows():
+            assets.add(asset_of(str(name)))
+            if row.bus0 not in seen_buses:
+                seen_buses.add(row.bus0)
+                frontier.append(row.bus0)
+    return assets
+
+
+def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck], absent: str) -> str:
+    """One sentence naming what limits a headline flow."""
+    if total <= 1e-6:
+        return f"No {what} reaches Europe: {absent}."
+    if not limits:
+        return (
+            f"{what.capitalize()} to Europe ({total:.2f} {unit}) is not capacity-limited: the optimum "
+            "sends what is worth sending at these prices and supply costs."
+        )
+    named = [
+        f"{b.asset} ({b.capacity_label}, at its limit {b.hours_at_limit:,.0f} h/y; {b.step_label} worth "
+        f"{b.step_value_eur_y / 1e6:,.1f} M EUR/y)"
+        for b in limits[:3]
+    ]
+    return f"{what.capitalize()} to Europe ({total:.2f} {unit}) is limited by " + "; ".join(named) + "."
+
+
+def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:
+    """The binding limits upstream of the European gas and power markets."""
+    gas_buses = [bus for bus in EUROPEAN_GAS_MARKETS if bus in n.buses.index]
+    power_buses = [bus for bus in EUROPEAN_POWER_MARKETS if bus in n.buses.index]
+    gas_assets = upstream_assets(n, gas_buses, "gas pipeline")
+    power_assets = upstream_assets(n, power_buses, "interconnector")
+    absorption = {f"{bus} absorption" for bus in gas_buses}
+    return {
+        "gas": [b for b in binding if b.asset in gas_assets | absorption],
+        "power": [b for b in binding if b.kind == "cable" and b.asset in power_assets],
+    }

@@ -1,0 +1,230 @@
+"""The report of a sweep directory: how flows to Europe and the key prices respond to each swept
+parameter (lines for one parameter, heatmaps for two, one heatmap per value of any further
+parameter; bars for hand-written cases), the case table, and the failed cases with their messages."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from caspian.report.figures_run import Figure
+from caspian.report.run_report import Headline, RunReport
+from caspian.report.style import CARRIER_COLOURS, new_figure, png_bytes
+from caspian.report.tables import Table
+from caspian.sweep.plan import SweepSpec, load_sweep
+
+SWEEP_FILES = ("sweep.yaml", "manifest.csv", "sweep.nc")
+
+METRICS = (
+    ("gas_to_europe_bcm", None, "gas to Europe", "bcm/y"),
+    ("power_to_europe_twh", None, "electricity to Europe", "TWh/y"),
+    ("price_eur_mwh", "AZ gas", "gas price at Baku (AZ gas)", "EUR/MWh"),
+    ("price_eur_mwh", "TM gas", "gas price at Turkmenbashi (TM gas)", "EUR/MWh"),
+    ("price_eur_mwh", "AZ AC", "power price in Azerbaijan", "EUR/MWh"),
+    ("price_eur_mwh", "KZ AC", "power price in Kazakhstan", "EUR/MWh"),
+    ("unserved_total_twh", None, "unserved energy", "TWh/y"),
+    ("objective_eur_y", None, "net system cost", "bn EUR/y"),
+)
+"""Metrics a sweep report plots when the sweep has them: (variable, bus or None, title, unit). Prices
+at the Caspian nodes are the model's own (European market prices are inputs)."""
+
+MAX_FACETS = 6
+"""Most heatmaps drawn for one metric (one per combination of the parameters beyond the first two)."""
+
+
+def is_sweep_directory(directory: Path) -> bool:
+    """True when ``directory`` holds a collected caspian sweep."""
+    return all((directory / name).is_file() for name in SWEEP_FILES)
+
+
+def _metric(ds: xr.Dataset, var: str, bus: str | None) -> pd.Series | None:
+    if var not in ds:
+        return None
+    values = ds[var]
+    if bus is not None:
+        if "bus" not in values.dims or bus not in values.bus.values:
+            return None
+        values = values.sel(bus=bus)
+    series = values.to_series()
+    if var == "objective_eur_y":
+        series = series / 1e9
+    if var == "power_to_europe_twh" and "cable" not in ds.dims:
+        return None
+    if var == "gas_to_europe_bcm" and "pipeline" not in ds.dims:
+        return None
+    if var == "unserved_total_twh" and not (series.fillna(0) > 0).any():
+        return None
+    return series
+
+
+def _frame(ds: xr.Dataset, manifest: pd.DataFrame, parameters: list[str]) -> pd.DataFrame:
+    frame = manifest.set_index("case")[["label", *parameters, "status"]].copy()
+    for var, bus, title, unit in METRICS:
+        series = _metric(ds, var, bus)
+        if series is not None:
+            frame[f"{title} ({unit})"] = series.reindex(frame.index)
+    return frame
+
+
+def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str]) -> Figure:
+    fig, axes = new_figure(
+        4.0 * min(len(columns), 3),
+        3.4 * int(np.ceil(len(columns) / 3)),
+        ncols=min(len(columns), 3),
+        nrows=int(np.ceil(len(columns) / 3)),
+        squeeze=False,
+    )
+    for ax, column in itertools.zip_longest(axes.flat, columns):
+        if column is None:
+            ax.set_visible(False)
+            continue
+        data = frame.groupby(parameter)[column].mean().sort_index()
+        ax.plot(
+            data.index,
+            data.to_numpy(),
+            marker="o",
+            color=CARRIER_COLOURS["gas"] if "gas" in column else CARRIER_COLOURS["electricity"],
+        )
+        ax.set_xlabel(parameter)
+        ax.set_ylabel(column)
+    caption = f"Each metric against {parameter} (other parameters, if any, averaged)."
+    return Figure(f"sweep-{parameter}", f"Response to {parameter}", caption, png_bytes(fig))
+
+
+def _heatmaps(frame: pd.DataFrame, parameters: list[str], column: str, index: int) -> Figure:
+    first, second, rest = parameters[0], parameters[1], parameters[2:]
+    groups = list(frame.groupby(rest)) if rest else [((), frame)]
+    groups = groups[:MAX_FACETS]
+    fig, axes = new_figure(4.2 * len(groups), 3.6, ncols=len(groups), squeeze=False)
+    values = frame[column].dropna()
+    vmin, vmax = (float(values.min()), float(values.max())) if not values.empty else (0.0, 1.0)
+    image = None
+    for ax, (key, group) in zip(axes.flat, groups, strict=True):
+        grid = group.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
+        image = ax.imshow(
+            grid.to_numpy(),
+            origin="lower",
+            aspect="auto",
+            cmap="viridis",
+            vmin=vmin,
+            vmax=vmax if vmax > vmin else vmin + 1e-9,
+        )
+        ax.set_xticks(range(len(grid.columns)), [str(v) for v in grid.columns])
+        ax.set_yticks(range(len(grid.index)), [str(v) for v in grid.index])
+        ax.set_xlabel(first)
+        ax.set_ylabel(second)
+        ax.grid(False)
+        for (i, j), value in np.ndenumerate(grid.to_numpy()):
+            if value == value:
+                shade = (value - vmin) / (vmax - vmin) if vmax > vmin else 0.5
+                ax.text(
+                    j,
+                    i,
+                    f"{value:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if shade < 0.6 else "black",
+                )
+        if rest:
+            keys = key if isinstance(key, tuple) else (key,)
+            ax.set_title(", ".join(f"{name} = {value}" for name, value in zip(rest, keys, strict=True)))
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85, label=column)
+    caption = f"{column} over {first} × {second}"
+    caption += f", one panel per {', '.join(rest)}." if rest else "."
+    return Figure(f"sweep-heatmap-{index}", column, caption, png_bytes(fig))
+
+
+def _bars(frame: pd.DataFrame, columns: list[str]) -> Figure:
+    fig, axes = new_figure(
+        4.0 * min(len(columns), 3),
+        3.6 * int(np.ceil(len(columns) / 3)),
+        ncols=min(len(columns), 3),
+        nrows=int(np.ceil(len(columns) / 3)),
+        squeeze=False,
+    )
+    for ax, column in itertools.zip_longest(axes.flat, columns):
+        if column is None:
+            ax.set_visible(False)
+            continue
+        ax.bar(
+            frame.label,
+            frame[column],
+            color=CARRIER_COLOURS["gas"] if "gas" in column else CARRIER_COLOURS["electricity"],
+        )
+        ax.set_ylabel(column)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7.5)
+    return Figure("sweep-cases", "Metrics by case", "Each metric per case.", png_bytes(fig))
+
+
+def _figures(frame: pd.DataFrame, sweep: SweepSpec, metrics: list[str]) -> list[Figure]:
+    parameters = [p.name for p in sweep.parameters]
+    ok = frame[frame.status == "ok"]
+    if ok.empty or not metrics:
+        return []
+    if not parameters:
+        return [_bars(ok, metrics)]
+    if len(parameters) == 1 or sweep.combine == "zip":
+        return [_line_figure(ok, parameters[0], metrics)]
+    return [_heatmaps(ok, parameters, column, i) for i, column in enumerate(metrics, start=1)]
+
+
+def _case_table(frame: pd.DataFrame, parameters: list[str], metrics: list[str]) -> Table:
+    header = ["case", *(parameters or ["label"]), "status", *metrics]
+    rows = []
+    for case, row in frame.iterrows():
+        keys = [str(row[p]) for p in parameters] if parameters else [str(row.label)]
+        cells = ["-" if row.status != "ok" or row[m] != row[m] else f"{row[m]:.2f}" for m in metrics]
+        rows.append([str(case), *keys, str(row.status), *cells])
+    return Table("Cases", header, rows, "l" * (len(header) - len(metrics)) + "r" * len(metrics))
+
+
+def build_sweep_report(directory: Path) -> RunReport:
+    """Assemble the report of the sweep in ``directory``."""
+    sweep = load_sweep(directory / "sweep.yaml")
+    manifest = pd.read_csv(directory / "manifest.csv", dtype={"case": str})
+    with xr.open_dataset(directory / "sweep.nc") as opened:
+        ds = opened.load()
+    parameters = [p.name for p in sweep.parameters]
+    frame = _frame(ds, manifest, parameters)
+    metrics = [c for c in frame.columns if c not in ("label", "status", *parameters)]
+    failed = manifest[manifest.status != "ok"]
+    ok = frame[frame.status == "ok"]
+    headlines = [
+        Headline(
+            "Cases",
+            f"{len(ok)} of {len(frame)} solved",
+            f"{len(failed)} failed; see the table below." if len(failed) else "None failed.",
+        )
+    ]
+    for column in metrics[:2]:
+        values = ok[column].dropna()
+        if not values.empty:
+            headlines.append(
+                Headline(
+                    column,
+                    f"{values.min():.2f} – {values.max():.2f}",
+                    f"Range over the solved cases (median {values.median():.2f}).",
+                )
+            )
+    failures = Table(
+        "Failed cases",
+        ["case", "label", "exit class", "message"],
+        [[str(r.case), str(r.label), str(r.exit_class), str(r.error)] for r in failed.itertuples()],
+        "llll",
+    )
+    report = RunReport(
+        title=f"Sweep {sweep.name} — {len(frame)} cases",
+        subtitle=sweep.description,
+        headlines=headlines,
+    )
+    report.sections = [
+        ("Response to the swept parameters", _figures(frame, sweep, metrics)),
+        ("Case table", [_case_table(frame, parameters, metrics)]),
+        ("Failed cases", [failures]),
+    ]
+    return report

@@ -1,0 +1,269 @@
+"""Reports: the analysis behind them on the hand-checkable mini system, self-contained HTML and
+Markdown for a run (mini and the real 2030 network, one week) and for a sweep, and bad input."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypsa
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from caspian.cli import app
+from caspian.report.analysis import bottlenecks, gas_flow_paths, gas_origins, headline_limits, limit_sentence
+from caspian.report.render import FIGURE_DIR, write_report
+from caspian.run import RunRequest, execute
+from caspian.sweep.executors import ExecutorChoice
+from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+from caspian.units import MWH_PER_BCM
+from conftest import REPO, mini_tables
+
+runner = CliRunner()
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_HTML_BYTES = 5_000_000
+"""Issue 4: the HTML stays under ~5 MB."""
+
+
+class _Html(HTMLParser):
+    """Collects every tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_self_contained(html_path: Path) -> list[bytes]:
+    """No scripts, stylesheets, fonts or remote references; every image an embedded PNG. Returns the
+    decoded images."""
+    text = html_path.read_text(encoding="utf-8")
+    parser = _Html()
+    parser.feed(text)
+    names = {tag for tag, _attrs in parser.tags}
+    assert not names & {"script", "link", "iframe", "object", "embed"}
+    assert "@import" not in text and "url(" not in text
+    images = []
+    for tag, attrs in parser.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            assert not re.match(r"^(https?:)?//", value), f"remote reference {value!r} in <{tag}>"
+        if tag == "img":
+            prefix = "data:image/png;base64,"
+            assert attrs["src"].startswith(prefix)
+            images.append(base64.b64decode(attrs["src"][len(prefix) :]))
+    assert images and all(image.startswith(PNG_MAGIC) and len(image) > 2_000 for image in images)
+    assert html_path.stat().st_size < MAX_HTML_BYTES
+    return images
+
+
+def _mini_run(mini, tmp_path, tables=None, **spec):
+    network, data = mini(tables, **spec)
+    result = execute(RunRequest(network, data, tmp_path / "results"))
+    return result, data
+
+
+def test_bottleneck_value_and_sentence_on_the_mini_system(mini, tmp_path):
+    # Paper (conftest): P1 (3 bcm/y) binds every hour; one more bcm/y is worth the 25 EUR/MWh spread.
+    result, _data = _mini_run(mini, tmp_path)
+    n = pypsa.Network(result.directory / "network.nc")
+    binding = bottlenecks(n)
+    assert [b.asset for b in binding] == ["P1"]
+    p1 = binding[0]
+    assert p1.step_value_eur_y == pytest.approx(25 * MWH_PER_BCM, rel=1e-6)
+    assert p1.hours_at_limit == pytest.approx(8760)
+    assert p1.step_value_eur_y == pytest.approx(
+        float(result.summary.pipeline_shadow_eur_per_bcm_y.sel(pipeline="P1"))
+    )
+    limits = headline_limits(n, binding)
+    assert limits["gas"] == binding
+    sentence = limit_sentence(3.0, "bcm/y", "gas", limits["gas"], "unused")
+    assert "limited by P1 (3.00 bcm/y" in sentence and "267.5 M EUR/y" in sentence
+
+
+def test_interior_expansion_is_not_a_bottleneck(mini, tmp_path):
+    # 4,000 M EUR for 2 bcm/y: the LP builds 1 bcm/y (field plateau binds); the pipeline's value equals
+    # its annuity, so relaxing anything on the route is worth nothing beyond what was paid.
+    tables = mini_tables()
+    tables["projects"][0]["capex_meur"] = 4000.0
+    result, _data = _mini_run(
+        mini, tmp_path, tables, mode="expansion", expansion={"projects": ["P1 expansion"]}
+    )
+    n = pypsa.Network(result.directory / "network.nc")
+    assert float(result.summary.pipeline_built_bcm.sel(pipeline="P1")) == pytest.approx(1.0, rel=1e-6)
+    assert [b.asset for b in bottlenecks(n)] == []
+
+
+def test_flow_paths_close_the_gas_balance(mini, tmp_path):
+    result, _data = _mini_run(mini, tmp_path)
+    n = pypsa.Network(result.directory / "network.nc")
+    shares = gas_origins(n)
+    assert shares.loc["IT gas", "Field A"] == pytest.approx(1.0)
+    paths = gas_flow_paths(n, {"P1": "test route"}, {"IT gas": "Italy", "AZ gas": "Azerbaijan"})
+    table = {(r.supply, r.route, r.consumer): r.bcm for r in paths.itertuples()}
+    assert table == pytest.approx(
+        {("Field A", "test route", "Italy"): 3.0, ("Field A", "in-country", "Azerbaijan"): 1.0}
+    )
+
+
+def test_mini_run_report_is_self_contained_and_complete(mini, tmp_path):
+    result, data = _mini_run(mini, tmp_path)
+    written = write_report(result.directory, data)
+    images = assert_self_contained(written.html)
+    assert written.figures == len(images) >= 3
+    markdown = written.markdown.read_text(encoding="utf-8")
+    linked = re.findall(rf"\]\(({FIGURE_DIR}/[^)]+\.png)\)", markdown)
+    assert len(linked) == len(images)
+    assert all((result.directory / link).read_bytes().startswith(PNG_MAGIC) for link in linked)
+    assert "Gas to Europe: 3.00 bcm/y" in markdown and "limited by P1" in markdown
+    # provenance: the input hash, and the fixture's rows (all marked estimate) that the run uses
+    assert yaml.safe_load((result.directory / "run.yaml").read_text())["input_hash"] in markdown
+    assert "| gas_pipelines.csv | P1 |" in markdown and "| gas_supply.csv | Field A |" in markdown
+    again = write_report(result.directory, data)
+    assert again.html == written.html
+    assert not list(result.directory.glob(".report-staging-*"))
+
+
+@pytest.fixture(scope="module")
+def week_report(tmp_path_factory) -> Path:
+    """The default network (gas + electricity, expansion) for one winter week at 1 h, with its report."""
+    tmp = tmp_path_factory.mktemp("week")
+    result = execute(
+        RunRequest(
+            REPO / "networks" / "caspian.yaml",
+            REPO / "data",
+            tmp / "results",
+            overrides=(("time.hours", 168), ("time.start_hour", 24 * 14), ("time.resolution", None)),
+        )
+    )
+    write_report(result.directory, REPO / "data")
+    return result.directory
+
+
+def test_real_network_report_has_every_section(week_report):
+    images = assert_self_contained(week_report / "report.html")
+    names = sorted(path.stem for path in (week_report / FIGURE_DIR).glob("*.png"))
+    assert names == ["az-power-weeks", "duration", "electricity", "gas-flows", "map", "monthly-gas"]
+    assert len(images) == len(names)
+    markdown = (week_report / "report.md").read_text(encoding="utf-8")
+    for heading in (
+        "Flows to Europe",
+        "Bottlenecks",
+        "Capacity built and cost",
+        "Time behaviour",
+        "Provenance",
+    ):
+        assert f"## {heading}" in markdown
+    assert "Gas to Europe:" in markdown and "Electricity to Europe:" in markdown
+    assert "Data rows marked 'estimate' used by this run" in markdown and "| projects.csv |" in markdown
+    assert "synthetic pvlib" in markdown  # which profiles were used
+
+
+def _tiny_sweep(tmp_path: Path, data: Path) -> Path:
+    network = tmp_path / "mini.yaml"
+    network.write_text(
+        yaml.safe_dump(
+            {"name": "mini", "year": 2030, "carriers": ["gas"], "mode": "dispatch", "time": {"hours": 24}}
+        )
+    )
+    sweep = tmp_path / "tiny.yaml"
+    sweep.write_text(
+        yaml.safe_dump(
+            {
+                "name": "tiny",
+                "network": "mini.yaml",
+                "parameters": [
+                    {"name": "price_scale", "path": "markets.gas_price_scale", "values": [0.5, -1.0, 2.0]}
+                ],
+            }
+        )
+    )
+    return sweep
+
+
+def test_sweep_report_shows_response_cases_and_failures(mini, tmp_path):
+    _network, data = mini()
+    plan = prepare_sweep(_tiny_sweep(tmp_path, data), data, tmp_path / "results")
+    outcome = run_sweep(plan, ExecutorChoice())
+    written = write_report(outcome.directory, data)
+    assert_self_contained(written.html)
+    markdown = written.markdown.read_text(encoding="utf-8")
+    assert "Response to price_scale" in markdown
+    assert "| -1.0 | failed |" in markdown
+    failed = [row for row in markdown.splitlines() if "gas_price_scale" in row]
+    assert failed and "input" in failed[0]
+
+
+def test_report_on_a_directory_that_is_neither_run_nor_sweep_fails_with_exit_2(tmp_path):
+    (tmp_path / "run.yaml").write_text("spec: {}\n")
+    result = runner.invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "neither a run directory" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.yaml"]
+
+
+def test_report_on_a_corrupt_run_yaml_fails_with_exit_2_and_writes_nothing(mini, tmp_path):
+    result, data = _mini_run(mini, tmp_path)
+    (result.directory / "run.yaml").write_text("spec: [unclosed\n")
+    before = sorted(p.name for p in result.directory.iterdir())
+    cli = runner.invoke(app, ["report", str(result.directory), "--data", str(data)])
+    assert cli.exit_code == 2 and "run.yaml" in cli.stderr
+    assert sorted(p.name for p in result.directory.iterdir()) == before
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(os.environ.get("CASPIAN_TEST_ARTIFACTS", REPO / "test-artifacts"))
+"""Where the browser test leaves its screenshot (git-ignored)."""
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="Chromium not installed: apt-get install chromium chromium-driver (.ci/run does this)",
+)
+def test_report_renders_in_headless_chromium_offline(week_report):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.get((week_report / "report.html").as_uri())
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);"
+        )
+        height = driver.execute_script("return document.body.scrollHeight;")
+        driver.set_window_size(1400, min(int(height), 16000))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(ARTIFACTS / "report-screenshot.png"))
+        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        requests = [
+            json.loads(entry["message"])["message"]["params"]["request"]["url"]
+            for entry in driver.get_log("performance")
+            if '"Network.requestWillBeSent"' in entry["message"]
+        ]
+    finally:
+        driver.quit()
+    assert errors == []
+    assert len(images) == 6 and all(done and width > 100 and h > 100 for done, width, h in images)
+    assert [url for url in requests if not url.startswith(("data:", "file:"))] == []
+    assert (ARTIFACTS / "report-screenshot.png").read_bytes().startswith(PNG_MAGIC)

@@ -21,7 +21,7 @@ from caspian.report.render import FIGURE_DIR, write_report
 from caspian.run import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
-from caspian.units import MWH_PER_BCM
+from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
 from conftest import REPO, mini_tables
 
 runner = CliRunner()
@@ -98,7 +98,19 @@ def test_interior_expansion_is_not_a_bottleneck(mini, tmp_path):
     )
     n = pypsa.Network(result.directory / "network.nc")
     assert float(result.summary.pipeline_built_bcm.sel(pipeline="P1")) == pytest.approx(1.0, rel=1e-6)
-    assert [b.asset for b in bottlenecks(n)] == []
+    # the existing 3 bcm/y binds, at a shadow price equal to the expansion's annuity; one more step
+    # is worth nothing net, and the headline names the expansion as sized by cost
+    binding = bottlenecks(n)
+    assert [(b.asset, b.status, b.step_value_eur_y) for b in binding] == [
+        ("P1", "expansion sized by cost", 0.0)
+    ]
+    annuity = 4000e6 / (2 * MW_PER_BCM_PER_YEAR) * capital_recovery_factor(0.07, 25)
+    assert binding[0].shadow_eur_per_mw_y == pytest.approx(annuity, rel=1e-6)
+    sentence = limit_sentence(4.0, "bcm/y", "gas", binding, "unused")
+    assert sentence == (
+        "Gas to Europe (4.00 bcm/y) is limited by the cost of expanding P1 (to 4.00 bcm/y), built until "
+        "one more step costs as much as it earns."
+    )
 
 
 def test_flow_paths_close_the_gas_balance(mini, tmp_path):

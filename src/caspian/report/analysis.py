@@ -34,6 +34,9 @@ STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "market": "+1 bcm/y"}
 AT_LIMIT = 0.999
 """Share of capacity at which an hour counts as "at the limit" (numerical tolerance of the LP)."""
 
+MAX_NAMED_LIMITS = 3
+"""Most limits named in one headline sentence (the table lists them all)."""
+
 AT_MAX_OPTION = 1e-3
 """Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
 
@@ -79,13 +82,16 @@ def _rent(n: pypsa.Network, names: pd.Index, bound: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class Bottleneck:
-    """A capacity limit and what relaxing it is worth."""
+    """A capacity limit: its shadow price (summed hourly duals, EUR/MW/y) and the net value of one more
+    step (EUR/y): the shadow price for a fixed capacity, the shadow price minus the annuity of the
+    largest option for an asset built to that option, and 0 for an expansion the optimum sized itself
+    (there the shadow price equals the cost of the next step)."""
 
     asset: str
     kind: str
     capacity_mw: float
     hours_at_limit: float
-    rent_eur_per_mw_y: float
+    shadow_eur_per_mw_y: float
     step_value_eur_y: float
     status: str
 
@@ -118,27 +124,25 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
             continue
         sent = flows[asset].abs()
         at_limit = float(w[sent >= AT_LIMIT * capacity].sum() * factor)
-        value_per_mw = float(rent[group.index].max())
+        shadow = float(rent[group.index].max())
+        net = shadow
         extendable = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
         if extendable.empty:
             status = "fixed capacity"
+        elif (extendable.p_nom_opt >= extendable.p_nom_max * (1 - AT_MAX_OPTION)).all():
+            net = max(shadow - float(extendable.capital_cost.iloc[-1]) * factor, 0.0)
+            status = "built to its largest option"
         else:
-            at_max = (extendable.p_nom_opt >= extendable.p_nom_max * (1 - AT_MAX_OPTION)).all()
-            if at_max:
-                last_cost = float(extendable.capital_cost.iloc[-1]) * factor
-                value_per_mw = max(value_per_mw - last_cost, 0.0)
-                status = "expanded to its largest option"
-            else:
-                value_per_mw = 0.0
-                status = "expansion sized by the optimum"
+            net = 0.0
+            status = "expansion sized by cost"
         out.append(
             Bottleneck(
                 asset=str(asset),
                 kind=kind,
                 capacity_mw=capacity,
                 hours_at_limit=at_limit,
-                rent_eur_per_mw_y=value_per_mw,
-                step_value_eur_y=value_per_mw * STEP_MW[kind],
+                shadow_eur_per_mw_y=shadow,
+                step_value_eur_y=net * STEP_MW[kind],
                 status=status,
             )
         )
@@ -162,7 +166,7 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
                 kind="market",
                 capacity_mw=capacity,
                 hours_at_limit=float(w[sold >= AT_LIMIT * capacity].sum() * factor),
-                rent_eur_per_mw_y=float(rent[name]),
+                shadow_eur_per_mw_y=float(rent[name]),
                 step_value_eur_y=float(rent[name]) * STEP_MW["market"],
                 status="market absorption (data)",
             )
@@ -171,11 +175,11 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    """Every pipeline, cable and European gas-market limit that binds (one more step is worth more
-    than the stated threshold), most valuable first."""
+    """Every pipeline, cable and European gas-market limit that binds (shadow price above the stated
+    threshold), by net value of one more step, then by shadow price."""
     candidates = _link_bottlenecks(n, "pipeline") + _link_bottlenecks(n, "cable") + _market_bottlenecks(n)
-    binding = [b for b in candidates if b.rent_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
-    return sorted(binding, key=lambda b: -b.step_value_eur_y)
+    binding = [b for b in candidates if b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
+    return sorted(binding, key=lambda b: (-b.step_value_eur_y, -b.shadow_eur_per_mw_y))
 
 
 def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
@@ -293,20 +297,28 @@ def upstream_assets(n: pypsa.Network, buses: list[str], carrier: str) -> set[str
 
 
 def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck], absent: str) -> str:
-    """One sentence naming what limits a headline flow."""
+    """One sentence naming what limits a headline flow: hard limits first (worth more than they cost to
+    relax), then expansions the optimum sized by their cost."""
     if total <= 1e-6:
         return f"No {what} reaches Europe: {absent}."
-    if not limits:
-        return (
-            f"{what.capitalize()} to Europe ({total:.2f} {unit}) is not capacity-limited: the optimum "
-            "sends what is worth sending at these prices and supply costs."
-        )
-    named = [
+    hard = [b for b in limits if b.step_value_eur_y > BINDING_THRESHOLD_EUR_PER_MW_Y * STEP_MW[b.kind]]
+    sized = [b for b in limits if b not in hard and b.status == "expansion sized by cost"]
+    head = f"{what.capitalize()} to Europe ({total:.2f} {unit})"
+    if not hard and not sized:
+        return f"{head} is not capacity-limited: the optimum sends what is worth sending at these prices."
+    parts = [
         f"{b.asset} ({b.capacity_label}, at its limit {b.hours_at_limit:,.0f} h/y; {b.step_label} worth "
         f"{b.step_value_eur_y / 1e6:,.1f} M EUR/y)"
-        for b in limits[:3]
+        for b in hard[:MAX_NAMED_LIMITS]
     ]
-    return f"{what.capitalize()} to Europe ({total:.2f} {unit}) is limited by " + "; ".join(named) + "."
+    sentence = f"{head} is limited by " + "; ".join(parts) if parts else f"{head} is limited"
+    if sized:
+        names = ", ".join(f"{b.asset} (to {b.capacity_label})" for b in sized[:MAX_NAMED_LIMITS])
+        sentence += (
+            f"{'; and' if parts else ''} by the cost of expanding {names}, built until one more step "
+            "costs as much as it earns"
+        )
+    return sentence + "."
 
 
 def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:

@@ -70,7 +70,13 @@ def _frame(ds: xr.Dataset, manifest: pd.DataFrame, parameters: list[str]) -> pd.
     return frame
 
 
-def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str]) -> Figure:
+def _axis_label(sweep: SweepSpec, name: str) -> str:
+    """A swept parameter's name with its unit, when the sweep file gives one."""
+    unit = next((p.unit for p in sweep.parameters if p.name == name and p.unit), None)
+    return f"{name} ({unit})" if unit else name
+
+
+def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label: str) -> Figure:
     fig, axes = new_figure(
         4.0 * min(len(columns), 3),
         3.4 * int(np.ceil(len(columns) / 3)),
@@ -89,13 +95,14 @@ def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str]) -> Fig
             marker="o",
             color=CARRIER_COLOURS["gas"] if "gas" in column else CARRIER_COLOURS["electricity"],
         )
-        ax.set_xlabel(parameter)
+        ax.set_xlabel(label)
         ax.set_ylabel(column)
     caption = f"Each metric against {parameter} (other parameters, if any, averaged)."
     return Figure(f"sweep-{parameter}", f"Response to {parameter}", caption, png_bytes(fig))
 
 
-def _heatmaps(frame: pd.DataFrame, parameters: list[str], column: str, index: int) -> Figure:
+def _heatmaps(frame: pd.DataFrame, sweep: SweepSpec, column: str, index: int) -> Figure:
+    parameters = [p.name for p in sweep.parameters]
     first, second, rest = parameters[0], parameters[1], parameters[2:]
     groups = list(frame.groupby(rest)) if rest else [((), frame)]
     groups = groups[:MAX_FACETS]
@@ -115,8 +122,8 @@ def _heatmaps(frame: pd.DataFrame, parameters: list[str], column: str, index: in
         )
         ax.set_xticks(range(len(grid.columns)), [str(v) for v in grid.columns])
         ax.set_yticks(range(len(grid.index)), [str(v) for v in grid.index])
-        ax.set_xlabel(first)
-        ax.set_ylabel(second)
+        ax.set_xlabel(_axis_label(sweep, first))
+        ax.set_ylabel(_axis_label(sweep, second))
         ax.grid(False)
         for (i, j), value in np.ndenumerate(grid.to_numpy()):
             if value == value:
@@ -169,8 +176,8 @@ def _figures(frame: pd.DataFrame, sweep: SweepSpec, metrics: list[str]) -> list[
     if not parameters:
         return [_bars(ok, metrics)]
     if len(parameters) == 1 or sweep.combine == "zip":
-        return [_line_figure(ok, parameters[0], metrics)]
-    return [_heatmaps(ok, parameters, column, i) for i, column in enumerate(metrics, start=1)]
+        return [_line_figure(ok, parameters[0], metrics, _axis_label(sweep, parameters[0]))]
+    return [_heatmaps(ok, sweep, column, i) for i, column in enumerate(metrics, start=1)]
 
 
 def _case_table(frame: pd.DataFrame, parameters: list[str], metrics: list[str]) -> Table:

@@ -151,14 +151,14 @@ def cable_table(ds: xr.Dataset) -> Table | None:
 
 
 def bottleneck_table(binding: list[Bottleneck]) -> Table:
-    """Binding limits sorted by the value of one more step."""
+    """Binding limits: shadow price and the net value of one more step (see :class:`Bottleneck`)."""
     rows = [
         [
             b.asset,
             b.kind,
             b.capacity_label,
             f"{b.hours_at_limit:,.0f}",
-            f"{b.rent_eur_per_mw_y:,.0f}",
+            f"{b.shadow_eur_per_mw_y:,.0f}",
             b.step_label,
             f"{b.step_value_eur_y / 1e6:,.2f}",
             b.status,
@@ -172,9 +172,9 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
             "kind",
             "capacity",
             "hours at limit /y",
-            "EUR/MW/y",
+            "shadow price EUR/MW/y",
             "step",
-            "step worth M EUR/y",
+            "step worth, net M EUR/y",
             "status",
         ],
         rows,

@@ -10,13 +10,22 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pypsa
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from caspian.cli import app
-from caspian.report.analysis import bottlenecks, gas_flow_paths, gas_origins, headline_limits, limit_sentence
+from caspian.report.analysis import (
+    UNSERVED,
+    bottlenecks,
+    gas_flow_paths,
+    gas_origins,
+    headline_limits,
+    limit_sentence,
+)
+from caspian.report.figures_time import hourly
 from caspian.report.render import FIGURE_DIR, write_report
 from caspian.run import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
@@ -88,7 +97,7 @@ def test_bottleneck_value_and_sentence_on_the_mini_system(mini, tmp_path):
     assert "limited by P1 (3.00 bcm/y" in sentence and "267.5 M EUR/y" in sentence
 
 
-def test_interior_expansion_is_not_a_bottleneck(mini, tmp_path):
+def test_interior_expansion_is_sized_by_cost_and_the_field_plateau_binds(mini, tmp_path):
     # 4,000 M EUR for 2 bcm/y: the LP builds 1 bcm/y (field plateau binds); the pipeline's value equals
     # its annuity, so relaxing anything on the route is worth nothing beyond what was paid.
     tables = mini_tables()
@@ -98,18 +107,24 @@ def test_interior_expansion_is_not_a_bottleneck(mini, tmp_path):
     )
     n = pypsa.Network(result.directory / "network.nc")
     assert float(result.summary.pipeline_built_bcm.sel(pipeline="P1")) == pytest.approx(1.0, rel=1e-6)
-    # the existing 3 bcm/y binds, at a shadow price equal to the expansion's annuity; one more step
-    # is worth nothing net, and the headline names the expansion as sized by cost
-    binding = bottlenecks(n)
-    assert [(b.asset, b.status, b.step_value_eur_y) for b in binding] == [
-        ("P1", "expansion sized by cost", 0.0)
-    ]
+    # The field's 5 bcm/y plateau binds: one more bcm/y is worth Baku's price (Italy's 30 less the
+    # pipeline annuity per MWh) minus the field's 5 EUR/MWh. The existing 3 bcm/y binds at a shadow price
+    # equal to the expansion's annuity, so one more step is worth nothing net.
     annuity = 4000e6 / (2 * MW_PER_BCM_PER_YEAR) * capital_recovery_factor(0.07, 25)
-    assert binding[0].shadow_eur_per_mw_y == pytest.approx(annuity, rel=1e-6)
+    binding = bottlenecks(n)
+    assert [(b.asset, b.status) for b in binding] == [
+        ("Field A plateau", "annual plateau (data)"),
+        ("P1", "expansion sized by cost"),
+    ]
+    plateau, pipeline = binding
+    assert plateau.step_value_eur_y == pytest.approx((30 - annuity / 8760 - 5) * MWH_PER_BCM, rel=1e-6)
+    assert pipeline.step_value_eur_y == 0.0
+    assert pipeline.shadow_eur_per_mw_y == pytest.approx(annuity, rel=1e-6)
     sentence = limit_sentence(4.0, "bcm/y", "gas", binding, "unused")
-    assert sentence == (
-        "Gas to Europe (4.00 bcm/y) is limited by the cost of expanding P1 (to 4.00 bcm/y), built until "
-        "one more step costs as much as it earns."
+    assert sentence.startswith("Gas to Europe (4.00 bcm/y) is limited by Field A plateau (5.00 bcm/y")
+    assert sentence.endswith(
+        "; and by the cost of expanding P1 (to 4.00 bcm/y), built until one more step costs as much as it "
+        "earns."
     )
 
 
@@ -145,14 +160,15 @@ def test_mini_run_report_is_self_contained_and_complete(mini, tmp_path):
 
 @pytest.fixture(scope="module")
 def week_report(tmp_path_factory) -> Path:
-    """The default network (gas + electricity, expansion) for one winter week at 1 h, with its report."""
+    """The default network (gas + electricity, expansion) for three weeks from 15 January at 1 h (the
+    winter sample week and two calendar months), with its report."""
     tmp = tmp_path_factory.mktemp("week")
     result = execute(
         RunRequest(
             REPO / "networks" / "caspian.yaml",
             REPO / "data",
             tmp / "results",
-            overrides=(("time.hours", 168), ("time.start_hour", 24 * 14), ("time.resolution", None)),
+            overrides=(("time.hours", 24 * 21), ("time.start_hour", 24 * 14), ("time.resolution", None)),
         )
     )
     write_report(result.directory, REPO / "data")
@@ -279,3 +295,59 @@ def test_report_renders_in_headless_chromium_offline(week_report):
     assert len(images) == 6 and all(done and width > 100 and h > 100 for done, width, h in images)
     assert [url for url in requests if not url.startswith(("data:", "file:"))] == []
     assert (ARTIFACTS / "report-screenshot.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_unserved_gas_is_never_reported_as_delivered(mini, tmp_path):
+    """P1 is out for the second half of the day while Italy holds a 2 bcm/y contract: half of it goes
+    unserved (1 bcm/y annualised). The report shows it as unserved demand, not as a route into Europe."""
+    tables = mini_tables()
+    tables["gas_offtakes"].append(
+        {"name": "IT contract", "bus": "IT gas", "annual_bcm": 2, "kind": "contract", "from_year": 2020}
+    )
+    outage = [{"asset": "P1", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"}]
+    result, data = _mini_run(mini, tmp_path, tables, outages=outage, unserved_energy=True)
+    n = pypsa.Network(result.directory / "network.nc")
+    paths = gas_flow_paths(n, {"P1": "test route"}, {"IT gas": "Italy", "AZ gas": "Azerbaijan"})
+    unserved = paths[paths.route == UNSERVED]
+    assert unserved.consumer.tolist() == ["Italy"] and unserved.supply.tolist() == [UNSERVED]
+    assert float(unserved.bcm.sum()) == pytest.approx(1.0, rel=1e-6)
+    assert float(paths[paths.route == "test route"].bcm.sum()) == pytest.approx(1.5, rel=1e-6)
+    markdown = write_report(result.directory, data).markdown.read_text(encoding="utf-8")
+    assert "**Unserved demand: 10.70 TWh/y.**" in markdown
+    route_table = markdown.split("### Gas into Europe by route (bcm/y)")[1].split("\n\n#")[0]
+    assert "test route" in route_table and UNSERVED not in route_table and "in-country" not in route_table
+
+
+def test_hourly_spreads_each_snapshot_over_its_hours():
+    index = pd.DatetimeIndex(["2030-01-01 00:00", "2030-01-01 03:00", "2030-01-01 04:00"])
+    frame = pd.DataFrame({"SCP": [3.0, 1.0, 2.0]}, index=index)
+    spread = hourly(frame, pd.Series([3.0, 1.0, 2.0], index=index))
+    assert spread.SCP.tolist() == [3.0, 3.0, 3.0, 1.0, 2.0, 2.0]
+    assert spread.index[-1] == pd.Timestamp("2030-01-01 05:00")
+
+
+def test_electricity_only_report_names_the_missing_black_sea_cable(tmp_path):
+    result = execute(
+        RunRequest(
+            REPO / "networks" / "green-corridor.yaml",
+            REPO / "data",
+            tmp_path / "results",
+            overrides=(("time.hours", 168), ("time.resolution", None), ("expansion.projects", [])),
+        )
+    )
+    written = write_report(result.directory, REPO / "data")
+    assert_self_contained(written.html)
+    markdown = written.markdown.read_text(encoding="utf-8")
+    assert "Gas to Europe" not in markdown
+    assert "No electricity reaches Europe: there is no Black Sea cable in this run" in markdown
+    figures = sorted(path.stem for path in (result.directory / FIGURE_DIR).glob("*.png"))
+    assert figures == ["az-power-weeks", "electricity", "map"]  # no pipeline, no HVDC cable in service
+    assert "first week of the horizon" in markdown or "Sample weeks outside the horizon" in markdown
+
+
+def test_report_on_an_unreadable_summary_fails_with_exit_2_naming_the_file(mini, tmp_path):
+    result, data = _mini_run(mini, tmp_path)
+    (result.directory / "summary.nc").write_bytes(b"not netcdf")
+    cli = runner.invoke(app, ["report", str(result.directory), "--data", str(data)])
+    assert cli.exit_code == 2 and "summary.nc" in cli.stderr
+    assert not (result.directory / "report.html").exists()

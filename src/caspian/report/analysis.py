@@ -21,18 +21,31 @@ from caspian.results import (
     EUROPEAN_POWER_MARKETS,
     annual_factor,
 )
-from caspian.units import MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year, mwh_to_bcm
 
 CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
 """Link carrier of each kind of corridor asset."""
 
-STEP_MW = {"pipeline": MW_PER_BCM_PER_YEAR, "cable": 100.0, "market": MW_PER_BCM_PER_YEAR}
+STEP_MW = {
+    "pipeline": MW_PER_BCM_PER_YEAR,
+    "cable": 100.0,
+    "market": MW_PER_BCM_PER_YEAR,
+    "supply": MW_PER_BCM_PER_YEAR,
+}
 """Size of "one more step" per kind (issue 4): +1 bcm/y for gas, +100 MW for electricity, MW."""
 
-STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "market": "+1 bcm/y"}
+STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "market": "+1 bcm/y", "supply": "+1 bcm/y"}
 
 AT_LIMIT = 0.999
 """Share of capacity at which an hour counts as "at the limit" (numerical tolerance of the LP)."""
+
+EUR_PER_M = 1e6
+
+UNSERVED = "unserved demand"
+"""Supply and route label of demand left unserved (the priced slack) in flow paths."""
+
+FLOW_TOLERANCE_MWH = 1.0
+"""Annual flow below which a link counts as idle when tracing paths, MWh/y."""
 
 MAX_NAMED_LIMITS = 3
 """Most limits named in one headline sentence (the table lists them all)."""
@@ -67,6 +80,8 @@ def asset_flows(n: pypsa.Network, kind: str) -> pd.DataFrame:
 def asset_capacity(n: pypsa.Network, kind: str) -> pd.Series:
     """Capacity per asset in its forward direction, MW (existing + built)."""
     links = asset_links(n, kind)
+    if links.empty:
+        return pd.Series(dtype=float)
     return links[~links.reverse].groupby("asset").p_nom_opt.sum()
 
 
@@ -103,38 +118,54 @@ class Bottleneck:
         return f"{mw_to_bcm_per_year(self.capacity_mw):.2f} bcm/y"
 
     @property
+    def limit_phrase(self) -> str:
+        """How the limit binds, in words."""
+        if self.kind == "supply":
+            return "produced to its annual plateau"
+        return f"at its limit {self.hours_at_limit:,.0f} h/y"
+
+    @property
     def step_label(self) -> str:
         """The step whose value is given."""
         return STEP_LABEL[self.kind]
 
 
+def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[str, float]:
+    """How an asset's capacity was set, and the net value per MW of one more step (EUR/MW/y)."""
+    pinned = group[group.p_nom_extendable & (group.p_nom_max <= group.p_nom_min)]
+    free = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
+    if not pinned.empty:
+        cost = float((pinned.capital_cost * pinned.p_nom_opt).sum() / pinned.p_nom_opt.sum()) * factor
+        return "fixed by the spec (annuity charged)", max(shadow - cost, 0.0)
+    if free.empty:
+        return "fixed capacity", shadow
+    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free.p_nom_max.sum()):
+        return "not expanded: the first step costs more than it earns", 0.0
+    if (free.p_nom_opt >= free.p_nom_max * (1 - AT_MAX_OPTION)).all():
+        return "built to its largest option", max(shadow - float(free.capital_cost.iloc[-1]) * factor, 0.0)
+    return "expansion sized by cost", 0.0
+
+
 def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
+    """Capacity limits of the pipelines or cables in service; a bidirectional cable's value adds the
+    duals of both directions (the reverse twin has the forward capacity)."""
     links = asset_links(n, kind)
-    forward = links[~links.reverse]
-    if forward.empty:
+    if links.empty:
         return []
-    rent = _rent(n, forward.index, "link")
+    rent = _rent(n, links.index, "link")
     factor = annual_factor(n)
     flows = asset_flows(n, kind)
     w = weights(n)
     out = []
-    for asset, group in forward.groupby("asset"):
-        capacity = float(group.p_nom_opt.sum())
+    for asset, group in links.groupby("asset"):
+        forward = group[~group.reverse]
+        capacity = float(forward.p_nom_opt.sum())
         if capacity <= 0:
             continue
-        sent = flows[asset].abs()
-        at_limit = float(w[sent >= AT_LIMIT * capacity].sum() * factor)
-        shadow = float(rent[group.index].max())
-        net = shadow
-        extendable = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
-        if extendable.empty:
-            status = "fixed capacity"
-        elif (extendable.p_nom_opt >= extendable.p_nom_max * (1 - AT_MAX_OPTION)).all():
-            net = max(shadow - float(extendable.capital_cost.iloc[-1]) * factor, 0.0)
-            status = "built to its largest option"
-        else:
-            net = 0.0
-            status = "expansion sized by cost"
+        at_limit = float(w[flows[asset].abs() >= AT_LIMIT * capacity].sum() * factor)
+        reverse = group.index[group.reverse]
+        shadow = float(rent[forward.index].max()) + (float(rent[reverse].max()) if len(reverse) else 0.0)
+        status, net = _status_and_net(forward, shadow, factor)
         out.append(
             Bottleneck(
                 asset=str(asset),
@@ -144,6 +175,36 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
                 shadow_eur_per_mw_y=shadow,
                 step_value_eur_y=net * STEP_MW[kind],
                 status=status,
+            )
+        )
+    return out
+
+
+def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
+    """Gas supplies at their annual plateau. No dual of the annual limit is stored in the network, so
+    its value is the time-weighted mean of (bus price − marginal cost) over the hours it produces,
+    EUR/MWh, times the energy of one more bcm/y."""
+    supplies = n.generators[(n.generators.carrier == "gas supply") & np.isfinite(n.generators.e_sum_max)]
+    if supplies.empty:
+        return []
+    w, factor = weights(n), annual_factor(n)
+    out = []
+    for name, row in supplies.iterrows():
+        produced = n.generators_t.p[name]
+        if float((produced * w).sum()) < AT_LIMIT * float(row.e_sum_max):
+            continue
+        running = produced > 0
+        margin = (n.buses_t.marginal_price[row.bus] - row.marginal_cost)[running]
+        value_per_mwh = float((margin * w[running]).sum() / w[running].sum()) if running.any() else 0.0
+        out.append(
+            Bottleneck(
+                asset=f"{name} plateau",
+                kind="supply",
+                capacity_mw=float(row.e_sum_max) * factor / HOURS_PER_YEAR,
+                hours_at_limit=float(w.sum() * factor),
+                shadow_eur_per_mw_y=max(value_per_mwh, 0.0) * HOURS_PER_YEAR,
+                step_value_eur_y=max(value_per_mwh, 0.0) * MWH_PER_BCM,
+                status="annual plateau (data)",
             )
         )
     return out
@@ -175,9 +236,14 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    """Every pipeline, cable and European gas-market limit that binds (shadow price above the stated
-    threshold), by net value of one more step, then by shadow price."""
-    candidates = _link_bottlenecks(n, "pipeline") + _link_bottlenecks(n, "cable") + _market_bottlenecks(n)
+    """Every pipeline, cable, European gas-market and gas-supply limit that binds (shadow price above
+    the stated threshold), by net value of one more step, then by shadow price."""
+    candidates = [
+        *_link_bottlenecks(n, "pipeline"),
+        *_link_bottlenecks(n, "cable"),
+        *_market_bottlenecks(n),
+        *_supply_bottlenecks(n),
+    ]
     binding = [b for b in candidates if b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
     return sorted(binding, key=lambda b: (-b.step_value_eur_y, -b.shadow_eur_per_mw_y))
 
@@ -252,7 +318,8 @@ def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
 def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str, str]) -> pd.DataFrame:
     """Annual gas by (supply, route, consumer), bcm/y. The route is the route of the pipeline that
     delivers into the consumer's bus ("in-country" for gas produced there); supply shares follow
-    :func:`gas_origins`. ``consumers`` maps a bus to the consumer label shown (e.g. 'Italy')."""
+    :func:`gas_origins`. Demand the network could not serve (priced slack) is its own supply and
+    route, ``UNSERVED``, never a delivery. ``consumers`` maps a bus to the label shown ('Italy')."""
     origins = gas_origins(n)
     flows = annual_link_delivery(n, "gas pipeline")
     flows = flows[flows.delivered_mwh > 0]
@@ -276,24 +343,28 @@ def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str
         for supply, amount in local.items():
             rows.append((supply, "in-country", consumers.get(bus, bus), taken * amount / total))
     frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
+    slack = frame.supply.isin(supplies.index[supplies.carrier == "slack"])
+    frame.loc[slack, ["supply", "route"]] = UNSERVED
     frame = frame.groupby(["supply", "route", "consumer"], as_index=False).mwh.sum()
     frame["bcm"] = frame.mwh.map(mwh_to_bcm)
     return frame[frame.bcm > 1e-3].drop(columns="mwh").reset_index(drop=True)
 
 
-def upstream_assets(n: pypsa.Network, buses: list[str], carrier: str) -> set[str]:
-    """Assets on any path of ``carrier`` links that ends at one of ``buses``."""
-    links = n.links[n.links.carrier == carrier]
-    seen_buses, assets = set(buses), set()
+def upstream(n: pypsa.Network, buses: list[str], carrier: str) -> tuple[set[str], set[str]]:
+    """Assets and buses on the paths that carry ``carrier`` into ``buses`` (links with a positive
+    annual flow, followed upstream)."""
+    flows = annual_link_delivery(n, carrier)
+    flows = flows[flows.delivered_mwh > FLOW_TOLERANCE_MWH]
+    reached, assets = set(buses), set()
     frontier = list(buses)
     while frontier:
         bus = frontier.pop()
-        for name, row in links[links.bus1 == bus].iterrows():
-            assets.add(asset_of(str(name)))
-            if row.bus0 not in seen_buses:
-                seen_buses.add(row.bus0)
+        for row in flows[flows.bus1 == bus].itertuples():
+            assets.add(row.asset)
+            if row.bus0 not in reached:
+                reached.add(row.bus0)
                 frontier.append(row.bus0)
-    return assets
+    return assets, reached
 
 
 def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck], absent: str) -> str:
@@ -303,12 +374,13 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
         return f"No {what} reaches Europe: {absent}."
     hard = [b for b in limits if b.step_value_eur_y > BINDING_THRESHOLD_EUR_PER_MW_Y * STEP_MW[b.kind]]
     sized = [b for b in limits if b not in hard and b.status == "expansion sized by cost"]
+    unbuilt = [b for b in limits if b not in hard and b.status.startswith("not expanded")]
     head = f"{what.capitalize()} to Europe ({total:.2f} {unit})"
-    if not hard and not sized:
+    if not hard and not sized and not unbuilt:
         return f"{head} is not capacity-limited: the optimum sends what is worth sending at these prices."
     parts = [
-        f"{b.asset} ({b.capacity_label}, at its limit {b.hours_at_limit:,.0f} h/y; {b.step_label} worth "
-        f"{b.step_value_eur_y / 1e6:,.1f} M EUR/y)"
+        f"{b.asset} ({b.capacity_label}, {b.limit_phrase}; {b.step_label} worth "
+        f"{b.step_value_eur_y / EUR_PER_M:,.1f} M EUR/y)"
         for b in hard[:MAX_NAMED_LIMITS]
     ]
     sentence = f"{head} is limited by " + "; ".join(parts) if parts else f"{head} is limited"
@@ -318,17 +390,25 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
             f"{'; and' if parts else ''} by the cost of expanding {names}, built until one more step "
             "costs as much as it earns"
         )
+    if unbuilt:
+        names = ", ".join(f"{b.asset} ({b.capacity_label})" for b in unbuilt[:MAX_NAMED_LIMITS])
+        joiner = "; and" if parts or sized else ""
+        sentence += f"{joiner} by {names}, whose expansion would cost more than it earns"
     return sentence + "."
 
 
 def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:
-    """The binding limits upstream of the European gas and power markets."""
+    """The binding limits on the paths into the European gas and power markets: pipelines, cables,
+    market absorption and the supplies that feed those paths."""
     gas_buses = [bus for bus in EUROPEAN_GAS_MARKETS if bus in n.buses.index]
     power_buses = [bus for bus in EUROPEAN_POWER_MARKETS if bus in n.buses.index]
-    gas_assets = upstream_assets(n, gas_buses, "gas pipeline")
-    power_assets = upstream_assets(n, power_buses, "interconnector")
-    absorption = {f"{bus} absorption" for bus in gas_buses}
+    gas_assets, gas_reached = upstream(n, gas_buses, "gas pipeline")
+    power_assets, _ = upstream(n, power_buses, "interconnector")
+    supplies = n.generators[(n.generators.carrier == "gas supply") & n.generators.bus.isin(gas_reached)]
+    gas_limits = (
+        gas_assets | {f"{bus} absorption" for bus in gas_buses} | {f"{s} plateau" for s in supplies.index}
+    )
     return {
-        "gas": [b for b in binding if b.asset in gas_assets | absorption],
+        "gas": [b for b in binding if b.kind != "cable" and b.asset in gas_limits],
         "power": [b for b in binding if b.kind == "cable" and b.asset in power_assets],
     }

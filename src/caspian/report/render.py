@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 
 from caspian.errors import InputError
-from caspian.report.figures_run import Figure
 from caspian.report.run_report import build_run_report, is_run_directory
+from caspian.report.style import Figure
 from caspian.report.sweep_report import build_sweep_report, is_sweep_directory
 
 FIGURE_DIR = "report_files"

@@ -12,13 +12,17 @@ import pypsa
 import xarray as xr
 import yaml
 
+from caspian.build.context import SLACK_COST_EUR_PER_MWH, asset_of
 from caspian.data import load_dataset
 from caspian.errors import InputError
 from caspian.geography import load_country_outlines
-from caspian.report import figures_run
 from caspian.report.analysis import bottlenecks, gas_flow_paths, headline_limits, limit_sentence
-from caspian.report.figures_run import Figure
+from caspian.report.figures_flows import electricity_bars, gas_sankey
+from caspian.report.figures_map import network_map
+from caspian.report.figures_time import duration_curves, monthly_gas, power_balance_weeks
+from caspian.report.style import Figure
 from caspian.report.tables import (
+    EUR_PER_BN,
     MARKET_NAMES,
     Table,
     bottleneck_table,
@@ -32,9 +36,13 @@ from caspian.report.tables import (
     profile_table,
     provenance_table,
 )
-from caspian.units import MWH_PER_BCM
+from caspian.results import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
+from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 RUN_FILES = ("run.yaml", "summary.nc", "network.nc")
+BLACK_SEA_CABLE = "Black Sea cable"
+PRICE_EQUAL_EUR_MWH = 0.05
+"""Market prices closer than this are quoted as one price in a headline, EUR/MWh."""
 
 
 @dataclass(frozen=True)
@@ -72,22 +80,73 @@ def _load_network(path: Path) -> pypsa.Network:
             logging.getLogger("pypsa").setLevel(previous)
 
 
+REQUIRED_SPEC_FIELDS = ("name", "year", "mode")
+
+
 def _read_run_yaml(path: Path) -> dict:
     try:
         run = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML ({exc.__class__.__name__})") from exc
-    if not isinstance(run, dict) or "spec" not in run:
+    if not isinstance(run, dict) or not isinstance(run.get("spec"), dict):
         raise InputError(f"{path}: field 'spec': missing; not a caspian run.yaml")
+    for name in REQUIRED_SPEC_FIELDS:
+        if name not in run["spec"]:
+            raise InputError(f"{path}: field 'spec.{name}': missing")
     return run
+
+
+def _read_summary(path: Path) -> xr.Dataset:
+    try:
+        with xr.open_dataset(path) as summary:
+            return summary.load()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable netCDF ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _read_network(path: Path) -> pypsa.Network:
+    try:
+        return _load_network(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"{path}: unreadable network ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _price_range(ds: xr.Dataset, var: str, dim_values: list[str]) -> str:
+    if var not in ds:
+        return ""
+    values = ds[var].to_series().reindex(dim_values).dropna()
+    if values.empty:
+        return ""
+    low, high = float(values.min()), float(values.max())
+    return (
+        f" at {low:.1f} EUR/MWh"
+        if abs(high - low) < PRICE_EQUAL_EUR_MWH
+        else f" at {low:.1f}–{high:.1f} EUR/MWh"
+    )
+
+
+def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
+    """The markets among ``markets`` that receive something in ``var``."""
+    if var not in ds:
+        return []
+    values = ds[var].to_series()
+    return [m for m in markets if values.get(m, 0.0) > 0]
+
+
+def _black_sea_cable_absent(n: pypsa.Network) -> str:
+    links = n.links[[asset_of(str(name)) == BLACK_SEA_CABLE for name in n.links.index]]
+    if links.empty:
+        return f"there is no {BLACK_SEA_CABLE} in this run (not in service and not a chosen project)"
+    if float(links.p_nom_opt.max()) <= 0:
+        return f"the {BLACK_SEA_CABLE} is not built: its annuity exceeds what it would earn"
+    return f"the {BLACK_SEA_CABLE} carries nothing at these prices"
 
 
 def build_run_report(directory: Path, data_dir: Path) -> RunReport:
     """Assemble the report of the run in ``directory`` (data tables from ``data_dir``)."""
     run = _read_run_yaml(directory / "run.yaml")
-    with xr.open_dataset(directory / "summary.nc") as summary:
-        ds = summary.load()
-    n = _load_network(directory / "network.nc")
+    ds = _read_summary(directory / "summary.nc")
+    n = _read_network(directory / "network.nc")
     data = load_dataset(data_dir)
     spec = run["spec"]
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
@@ -101,7 +160,8 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         headlines.append(
             Headline(
                 "Gas to Europe",
-                f"{gas:.2f} bcm/y ({gas * MWH_PER_BCM / 1e6:.1f} TWh/y)",
+                f"{gas:.2f} bcm/y ({gas * MWH_PER_BCM / MWH_PER_TWH:.1f} TWh/y)"
+                + _price_range(ds, "price_eur_mwh", _selling(ds, "gas_delivery_bcm", EUROPEAN_GAS_MARKETS)),
                 limit_sentence(
                     gas, "bcm/y", "gas", limits["gas"], "no pipeline route delivers to a European market"
                 ),
@@ -109,35 +169,47 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         )
     if (n.buses.carrier == "AC").any():
         power = float(ds.power_to_europe_twh)
-        has_cable = "Black Sea cable" in {str(name).split(" expansion")[0] for name in n.links.index}
-        absent = (
-            "the Black Sea cable carries nothing at these prices"
-            if has_cable
-            else "there is no Black Sea cable in this run (none in service, and none built)"
-        )
+        absent = _black_sea_cable_absent(n)
         headlines.append(
             Headline(
                 "Electricity to Europe",
-                f"{power:.2f} TWh/y",
+                f"{power:.2f} TWh/y"
+                + _price_range(
+                    ds, "power_market_price_eur_mwh", [b for b in EUROPEAN_POWER_MARKETS if power > 0]
+                ),
                 limit_sentence(power, "TWh/y", "electricity", limits["power"], absent),
             )
         )
     headlines.append(
         Headline(
             "Net system cost",
-            f"{float(ds.objective_eur_y) / 1e9:.3f} bn EUR/y",
+            f"{float(ds.objective_eur_y) / EUR_PER_BN:.3f} bn EUR/y",
             "Annualised investment + operating cost − market revenue (negative: the corridor "
             "earns more than it costs).",
         )
     )
+    unserved = float(ds.unserved_total_twh) if "unserved_total_twh" in ds else 0.0
+    if unserved > 0:
+        where = ", ".join(
+            f"{bus} {value:.2f}" for bus, value in ds.unserved_twh.to_series().items() if value > 0
+        )
+        headlines.append(
+            Headline(
+                "Unserved demand",
+                f"{unserved:.2f} TWh/y",
+                f"Demand no supply could meet ({where} TWh/y), met by the priced slack at "
+                f"{SLACK_COST_EUR_PER_MWH:,.0f} EUR/MWh: the penalty is inside the operating cost and "
+                "the net system cost, and prices at those buses reflect it.",
+            )
+        )
     outlines = load_country_outlines(data_dir)
     figures = {
-        "map": figures_run.network_map(n, outlines),
-        "sankey": figures_run.gas_sankey(paths) if paths is not None else None,
-        "electricity": figures_run.electricity_bars(n),
-        "duration": figures_run.duration_curves(n),
-        "weeks": figures_run.power_balance_weeks(n),
-        "monthly": figures_run.monthly_gas(n),
+        "map": network_map(n, outlines),
+        "sankey": gas_sankey(paths) if paths is not None else None,
+        "electricity": electricity_bars(n),
+        "duration": duration_curves(n),
+        "weeks": power_balance_weeks(n),
+        "monthly": monthly_gas(n),
     }
     tables = {
         "gas_markets": gas_market_table(ds),
@@ -167,7 +239,7 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
             [f for f in (figures["sankey"], figures["electricity"], tables["cables"]) if f is not None],
         ),
         ("Bottlenecks", [bottleneck_table(binding)]),
-        ("Capacity built and cost", [t for t in (built_table(ds), cost_table(ds)) if t is not None]),
+        ("Capacity built and cost", [t for t in (built_table(ds, n), cost_table(ds)) if t is not None]),
         (
             "Time behaviour",
             [f for f in (figures["duration"], figures["weeks"], figures["monthly"]) if f is not None],

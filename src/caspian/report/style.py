@@ -3,14 +3,18 @@ PNG encoding. Colours are fixed by name so that a route has the same colour in e
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as MplFigure
 
 CARRIER_COLOURS = {"gas": "#d35400", "electricity": "#1f5fa8"}
 
@@ -22,10 +26,23 @@ ROUTE_COLOURS = {
     "Trans-Balkan": "#2c3e50",
     "Vertical Corridor": "#27ae60",
     "in-country": "#bdc3c7",
-    "Black Sea cable": "#1f77b4",
-    "Caspian cable": "#17becf",
+    "unserved demand": "#e74c3c",
 }
-"""Colours of the gas routes (``route`` column of gas_pipelines.csv) and of the two HVDC cables."""
+"""Colours of the gas routes (``route`` column of gas_pipelines.csv) and of unserved demand."""
+
+ASSET_COLOURS = {
+    "Trans-Caspian": "#8e44ad",
+    "SCP": "#7b241c",
+    "TANAP": "#c0392b",
+    "TAP": "#e59866",
+    "IGB": "#16a085",
+    "TR–BG interconnector": "#2c3e50",
+    "Vertical Corridor BG–RO": "#27ae60",
+    "Caspian cable": "#17becf",
+    "Black Sea cable": "#1f5fa8",
+}
+"""Colours of individual assets in time plots: SGC segments in shades of its route's red, the other
+routes in their route colour, the HVDC cables in blues."""
 
 FLEET_COLOURS = {
     "solar": "#f4c20d",
@@ -48,9 +65,22 @@ SUPPLY_COLOURS = {
     "SOCAR other": "#b9770e",
     "Turkmenistan export": "#8e44ad",
     "Kazakhstan export": "#2980b9",
+    "unserved demand": "#e74c3c",
 }
 
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: file stem, title, caption (what it shows, units, what was left out), PNG."""
+
+    name: str
+    title: str
+    caption: str
+    png: bytes
+
+
 FALLBACK = "#7f7f7f"
+PAD_INCHES = 0.08
 DPI = 100
 """Resolution of embedded PNGs: readable on screen, small enough to keep the HTML well under 5 MB."""
 
@@ -60,25 +90,39 @@ def colour(mapping: dict[str, str], name: str) -> str:
     return mapping.get(name, FALLBACK)
 
 
-def new_figure(width: float = 9.0, height: float = 4.5, **kwargs) -> tuple[Figure, object]:
-    """A figure with the report's fonts and a light grid."""
-    plt.rcParams.update(
-        {
-            "font.size": 9,
-            "axes.titlesize": 10,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
-    fig, axes = plt.subplots(figsize=(width, height), layout="constrained", **kwargs)
-    return fig, axes
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+"""Matplotlib settings of every report figure, applied only while a figure is drawn."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG bytes; the figure is closed."""
+def styled(draw: Callable[P, R]) -> Callable[P, R]:
+    """Run a figure function under the report's matplotlib style, leaving global settings untouched."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with plt.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+def new_figure(width: float = 9.0, height: float = 4.5, **kwargs) -> tuple[MplFigure, object]:
+    """A figure of ``width`` × ``height`` inches with constrained layout (call inside :func:`styled`)."""
+    return plt.subplots(figsize=(width, height), layout="constrained", **kwargs)
+
+
+def png_bytes(fig: MplFigure) -> bytes:
+    """The figure as PNG bytes, trimmed to its content; the figure is closed."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=PAD_INCHES)
     plt.close(fig)
     return buffer.getvalue()

@@ -11,19 +11,26 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from caspian.report.figures_run import Figure
 from caspian.report.run_report import Headline, RunReport
-from caspian.report.style import CARRIER_COLOURS, new_figure, png_bytes
+from caspian.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
 from caspian.report.tables import Table
 from caspian.sweep.plan import SweepSpec, load_sweep
 
 SWEEP_FILES = ("sweep.yaml", "manifest.csv", "sweep.nc")
 
+METRIC_COLOURS = {
+    "gas": CARRIER_COLOURS["gas"],
+    "power": CARRIER_COLOURS["electricity"],
+    "electricity": CARRIER_COLOURS["electricity"],
+}
+"""Line and bar colour of a metric by its first word; anything else (cost, unserved) is neutral."""
+NEUTRAL = "#555555"
+
 METRICS = (
     ("gas_to_europe_bcm", None, "gas to Europe", "bcm/y"),
     ("power_to_europe_twh", None, "electricity to Europe", "TWh/y"),
-    ("price_eur_mwh", "AZ gas", "gas price at Baku (AZ gas)", "EUR/MWh"),
-    ("price_eur_mwh", "TM gas", "gas price at Turkmenbashi (TM gas)", "EUR/MWh"),
+    ("price_eur_mwh", "AZ gas", "gas price at Baku", "EUR/MWh"),
+    ("price_eur_mwh", "TM gas", "gas price at Turkmenbashi", "EUR/MWh"),
     ("price_eur_mwh", "AZ AC", "power price in Azerbaijan", "EUR/MWh"),
     ("price_eur_mwh", "KZ AC", "power price in Kazakhstan", "EUR/MWh"),
     ("unserved_total_twh", None, "unserved energy", "TWh/y"),
@@ -33,7 +40,12 @@ METRICS = (
 at the Caspian nodes are the model's own (European market prices are inputs)."""
 
 MAX_FACETS = 6
-"""Most heatmaps drawn for one metric (one per combination of the parameters beyond the first two)."""
+"""Most heatmap panels drawn for one metric (one per combination of the parameters beyond the first
+two); the caption says when more exist."""
+
+
+def _metric_colour(column: str) -> str:
+    return METRIC_COLOURS.get(column.split()[0], NEUTRAL)
 
 
 def is_sweep_directory(directory: Path) -> bool:
@@ -66,7 +78,9 @@ def _frame(ds: xr.Dataset, manifest: pd.DataFrame, parameters: list[str]) -> pd.
     for var, bus, title, unit in METRICS:
         series = _metric(ds, var, bus)
         if series is not None:
-            frame[f"{title} ({unit})"] = series.reindex(frame.index)
+            series = series.reindex(frame.index)
+            if series.fillna(0.0).abs().max() > 0:
+                frame[f"{title}, {unit}"] = series
     return frame
 
 
@@ -76,7 +90,8 @@ def _axis_label(sweep: SweepSpec, name: str) -> str:
     return f"{name} ({unit})" if unit else name
 
 
-def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label: str) -> Figure:
+@styled
+def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label: str, zipped: bool) -> Figure:
     fig, axes = new_figure(
         4.0 * min(len(columns), 3),
         3.4 * int(np.ceil(len(columns) / 3)),
@@ -89,22 +104,23 @@ def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label:
             ax.set_visible(False)
             continue
         data = frame.groupby(parameter)[column].mean().sort_index()
-        ax.plot(
-            data.index,
-            data.to_numpy(),
-            marker="o",
-            color=CARRIER_COLOURS["gas"] if "gas" in column else CARRIER_COLOURS["electricity"],
-        )
+        ax.plot(data.index, data.to_numpy(), marker="o", color=_metric_colour(column))
         ax.set_xlabel(label)
         ax.set_ylabel(column)
-    caption = f"Each metric against {parameter} (other parameters, if any, averaged)."
+    caption = (
+        f"Each metric against {parameter} (the zipped parameters change with it, case by case)."
+        if zipped
+        else f"Each metric against {parameter}."
+    )
     return Figure(f"sweep-{parameter}", f"Response to {parameter}", caption, png_bytes(fig))
 
 
+@styled
 def _heatmaps(frame: pd.DataFrame, sweep: SweepSpec, column: str, index: int) -> Figure:
     parameters = [p.name for p in sweep.parameters]
     first, second, rest = parameters[0], parameters[1], parameters[2:]
     groups = list(frame.groupby(rest)) if rest else [((), frame)]
+    total_groups = len(groups)
     groups = groups[:MAX_FACETS]
     fig, axes = new_figure(4.2 * len(groups), 3.6, ncols=len(groups), squeeze=False)
     values = frame[column].dropna()
@@ -143,9 +159,12 @@ def _heatmaps(frame: pd.DataFrame, sweep: SweepSpec, column: str, index: int) ->
     fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85, label=column)
     caption = f"{column} over {first} × {second}"
     caption += f", one panel per {', '.join(rest)}." if rest else "."
+    if total_groups > len(groups):
+        caption += f" Only the first {len(groups)} of {total_groups} panels are drawn; sweep.nc has all."
     return Figure(f"sweep-heatmap-{index}", column, caption, png_bytes(fig))
 
 
+@styled
 def _bars(frame: pd.DataFrame, columns: list[str]) -> Figure:
     fig, axes = new_figure(
         4.0 * min(len(columns), 3),
@@ -158,11 +177,7 @@ def _bars(frame: pd.DataFrame, columns: list[str]) -> Figure:
         if column is None:
             ax.set_visible(False)
             continue
-        ax.bar(
-            frame.label,
-            frame[column],
-            color=CARRIER_COLOURS["gas"] if "gas" in column else CARRIER_COLOURS["electricity"],
-        )
+        ax.bar(frame.label, frame[column], color=_metric_colour(column))
         ax.set_ylabel(column)
         ax.tick_params(axis="x", labelrotation=30, labelsize=7.5)
     return Figure("sweep-cases", "Metrics by case", "Each metric per case.", png_bytes(fig))
@@ -176,7 +191,8 @@ def _figures(frame: pd.DataFrame, sweep: SweepSpec, metrics: list[str]) -> list[
     if not parameters:
         return [_bars(ok, metrics)]
     if len(parameters) == 1 or sweep.combine == "zip":
-        return [_line_figure(ok, parameters[0], metrics, _axis_label(sweep, parameters[0]))]
+        zipped = len(parameters) > 1
+        return [_line_figure(ok, parameters[0], metrics, _axis_label(sweep, parameters[0]), zipped)]
     return [_heatmaps(ok, sweep, column, i) for i, column in enumerate(metrics, start=1)]
 
 

@@ -12,8 +12,9 @@ import xarray as xr
 
 from caspian.build.context import asset_of
 from caspian.data import Dataset, in_force
-from caspian.report.analysis import Bottleneck
-from caspian.results import EUROPEAN_GAS_MARKETS
+from caspian.report.analysis import EUR_PER_M, UNSERVED, Bottleneck
+from caspian.results import EUROPEAN_GAS_MARKETS, annual_factor
+from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 MARKET_NAMES = {
     "IT gas": "Italy",
@@ -33,6 +34,10 @@ MARKET_NAMES = {
     "TR AC": "Türkiye",
 }
 """Reader-facing names of market and consumer buses."""
+
+NOTE_CHARS, SOURCE_CHARS = 160, 90
+"""Characters of a data row's note and source shown in the provenance table (the CSV has them whole)."""
+EUR_PER_BN = 1e9
 
 EUROPEAN_CONSUMERS = tuple(MARKET_NAMES[bus] for bus in EUROPEAN_GAS_MARKETS)
 
@@ -97,7 +102,7 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
         [
             "Europe (excl. Türkiye)",
             f"{float(ds.gas_to_europe_bcm):.2f}",
-            f"{float(ds.gas_to_europe_bcm) * 10.7:.1f}",
+            f"{float(ds.gas_to_europe_bcm) * MWH_PER_BCM / MWH_PER_TWH:.1f}",
             "",
         ]
     )
@@ -106,7 +111,7 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
 
 def gas_route_table(paths: pd.DataFrame) -> Table | None:
     """Gas into European markets by route (bcm/y) and by supply."""
-    europe = paths[paths.consumer.isin(EUROPEAN_CONSUMERS)]
+    europe = paths[paths.consumer.isin(EUROPEAN_CONSUMERS) & (paths.route != UNSERVED)]
     if europe.empty:
         return None
     pivot = europe.pivot_table(index="route", columns="consumer", values="bcm", aggfunc="sum").fillna(0.0)
@@ -160,7 +165,7 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
             f"{b.hours_at_limit:,.0f}",
             f"{b.shadow_eur_per_mw_y:,.0f}",
             b.step_label,
-            f"{b.step_value_eur_y / 1e6:,.2f}",
+            f"{b.step_value_eur_y / EUR_PER_M:,.2f}",
             b.status,
         ]
         for b in binding
@@ -182,23 +187,48 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
     )
 
 
-def built_table(ds: xr.Dataset) -> Table | None:
-    """Capacity the optimum built and its annualised cost."""
+def built_table(ds: xr.Dataset, n: pypsa.Network) -> Table | None:
+    """Capacity added by the optimum, or fixed by the spec above what exists (its annuity is charged
+    too), with its annualised cost."""
     rows = []
-    for name, value in _values(ds, "pipeline_built_bcm").items():
-        if value > 1e-6:
-            capex = float(ds.pipeline_capex_eur_y.sel(pipeline=name)) / 1e6
-            rows.append([name, f"{value:.2f} bcm/y", f"{capex:,.1f}"])
-    for name, value in _values(ds, "cable_built_mw").items():
-        if value > 1e-3:
-            capex = float(ds.cable_capex_eur_y.sel(cable=name)) / 1e6
-            rows.append([name, f"{value:,.0f} MW", f"{capex:,.1f}"])
-    for name, value in _values(ds, "generator_built_mw").items():
-        if value > 1e-3:
-            rows.append([name, f"{value:,.0f} MW", "in total capex"])
+    for kind, unit, built_var, capex_var, capacity_var in (
+        ("pipeline", "bcm/y", "pipeline_built_bcm", "pipeline_capex_eur_y", "pipeline_capacity_bcm"),
+        ("cable", "MW", "cable_built_mw", "cable_capex_eur_y", "cable_capacity_mw"),
+    ):
+        built, capex, capacity = _values(ds, built_var), _values(ds, capex_var), _values(ds, capacity_var)
+        for name, cost in capex.items():
+            if cost <= 0:
+                continue
+            amount = (
+                f"{built[name]:,.2f} {unit}" if built[name] > 0 else f"fixed at {capacity[name]:,.2f} {unit}"
+            )
+            rows.append([name, kind, amount, f"{cost / EUR_PER_M:,.1f}"])
+    factor = annual_factor(n)
+    gens = n.generators[n.generators.p_nom_extendable & (n.generators.p_nom_opt > 0)]
+    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == "gas-fired") & (n.links.p_nom_opt > 0)]
+    for name, row in gens.iterrows():
+        rows.append(
+            [
+                str(name),
+                str(row.carrier),
+                f"{row.p_nom_opt:,.0f} MW",
+                f"{row.capital_cost * row.p_nom_opt * factor / EUR_PER_M:,.1f}",
+            ]
+        )
+    for name, row in plants.iterrows():
+        rows.append(
+            [
+                str(name),
+                "gas-fired",
+                f"{row.p_nom_opt * row.efficiency:,.0f} MW (electric)",
+                f"{row.capital_cost * row.p_nom_opt * factor / EUR_PER_M:,.1f}",
+            ]
+        )
     if not rows:
         return None
-    return Table("Capacity built", ["asset", "capacity added", "annualised cost M EUR/y"], rows, "lrr")
+    return Table(
+        "Capacity built", ["asset", "kind", "capacity added", "annualised cost M EUR/y"], rows, "llrr"
+    )
 
 
 def cost_table(ds: xr.Dataset) -> Table:
@@ -209,7 +239,7 @@ def cost_table(ds: xr.Dataset) -> Table:
         "market_net_revenue_eur_y": "market revenue (sales minus purchases)",
         "objective_eur_y": "net system cost (objective)",
     }
-    rows = [[label, f"{float(ds[key]) / 1e9:,.3f}"] for key, label in names.items() if key in ds]
+    rows = [[label, f"{float(ds[key]) / EUR_PER_BN:,.3f}"] for key, label in names.items() if key in ds]
     return Table("System cost", ["item", "bn EUR/y"], rows, "lr")
 
 
@@ -226,7 +256,7 @@ def estimate_rows(data: Dataset, n: pypsa.Network, year: int, projects: list[str
     rows = []
     for table, (key, kind) in TABLE_KEYS.items():
         frame = data.table(table)
-        keys = [key, "technology"] if table == "renewables" else [key]
+        keys = {"renewables": [key, "technology"], "projects": [key, "option"]}.get(table, [key])
         if "from_year" in frame.columns:
             frame = in_force(frame, keys, year)
         if "earliest_year" in frame.columns:
@@ -237,7 +267,14 @@ def estimate_rows(data: Dataset, n: pypsa.Network, year: int, projects: list[str
         for _, row in frame.iterrows():
             label = " · ".join(str(row[k]) for k in keys)
             note = str(row.get("note", "") or "")
-            rows.append([f"{table}.csv", label, _short(note, 160), _short(str(row["source"]), 90)])
+            rows.append(
+                [
+                    f"{table}.csv" + (" (global)" if kind == "global" else ""),
+                    label,
+                    _short(note, 160),
+                    _short(str(row["source"]), 90),
+                ]
+            )
     return Table(
         "Data rows marked 'estimate' used by this run", ["table", "row", "note", "source"], rows, "llll"
     )

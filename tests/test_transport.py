@@ -10,6 +10,7 @@ Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from caspian.run import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
@@ -213,3 +214,33 @@ def test_outage_with_unserved_energy(mini, tmp_path, start):
     assert float(ds.unserved_twh.sel(bus="AZ gas")) == pytest.approx(0.5 * MWH_PER_BCM / 1e6, rel=1e-9)
     assert float(ds.unserved_twh.sel(bus="IT gas")) == pytest.approx(0.0, abs=1e-9)
     assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(1.5, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("capex_meur", "option"),
+    [
+        # The 2 bcm/y loop can add only 1 bcm/y of flow (field plateau 5 − domestic 1 − existing 3), worth
+        # 25 EUR/MWh × 10.7 TWh = 267.5 M EUR/y. Annual cost = capex × CRF(7 %, 25 y) = capex × 0.08581:
+        # built below 3,117 M EUR, not above (the LP hull would build 1 bcm/y of it in both cases).
+        (3000.0, "loop"),
+        (3300.0, None),
+    ],
+)
+def test_milp_builds_a_lumpy_option_exactly_when_its_value_exceeds_its_annual_cost(
+    mini, tmp_path, capex_meur, option
+):
+    network, data = mini(
+        _with_capex(capex_meur), mode="expansion", expansion={"projects": ["P1 expansion"], "milp": True}
+    )
+    result = _run(network, data, tmp_path)
+    mip = result.outcome.mip
+    assert mip is not None and mip.proven_optimal and mip.choices == {"P1 expansion": option}
+    built = 2.0 if option else 0.0
+    assert float(result.summary.pipeline_capacity_bcm.sel(pipeline="P1")) == pytest.approx(3.0 + built)
+    annual = capex_meur * 1e6 * capital_recovery_factor(0.07, 25) if option else 0.0
+    flow = 4.0 if option else 3.0
+    expected = ((flow + 1) * 5 - flow * 30) * MWH_PER_BCM + annual  # field serves flow + 1 bcm/y domestic
+    assert float(result.summary.objective_eur_y) == pytest.approx(expected, rel=1e-6)
+    assert mip.bound * HOURS / 24 == pytest.approx(expected, rel=1e-6)  # bound is over the 24 h horizon
+    run = yaml.safe_load((result.directory / "run.yaml").read_text())
+    assert run["mip"]["choices"] == {"P1 expansion": option} and run["mip"]["proven_optimal"] is True

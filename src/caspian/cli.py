@@ -145,6 +145,12 @@ def solve(
     segments: Annotated[int | None, typer.Option("--segments", help="tsam time segments")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="run directory to write")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
+    milp: Annotated[
+        bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
+    ] = False,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", help="relative MIP gap at which to stop, e.g. 0.01")
+    ] = None,
     data: DataOpt = DATA_DIR,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
@@ -160,7 +166,9 @@ def solve(
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(sets, mode, resolution, segments, time_limit),
+            overrides=_overrides(sets, mode, resolution, segments, time_limit)
+            + ((("expansion.milp", True),) if milp else ())
+            + ((("solver.mip_gap", mip_gap),) if mip_gap is not None else ()),
             output_dir=output,
             time_limit=time_limit,
         )

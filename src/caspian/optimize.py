@@ -1,7 +1,10 @@
 """Formulate and solve a built network with HiGHS through linopy; diagnose infeasibility.
 
 The extra linopy constraint here ties each extendable bidirectional connection's reverse twin to its
-forward capacity. Options travel as a frozen :class:`SolveOptions`; nothing is stored on the network.
+forward capacity. In MILP expansion each lumpy project gets one binary per option (at most one chosen,
+the link's capacity equal to the chosen option's, its annual cost in the objective only when built);
+the MILP is then re-solved as an LP with the choices fixed, which gives prices (duals) and the same
+objective. Options travel as a frozen :class:`SolveOptions`; nothing is stored on the network.
 """
 
 from __future__ import annotations
@@ -16,12 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import highspy
+import pandas as pd
 import pypsa
 
 from caspian.build.context import REVERSE_SUFFIX
+from caspian.build.costs import LumpyProject, ProjectOption
 from caspian.errors import InfeasibleError, InputError, SolverError
 
 DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {"threads": 2, "run_crossover": "on"}
+BINARY_ON = 0.5
+"""A binary's solution value above this counts as 1 (solvers return values within tolerance of 0/1)."""
+FEASIBLE_SOLUTION = 2
+"""HiGHS ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
 """HiGHS defaults for this 2-core machine (dual simplex; see README 'Time resolution and solver')."""
 
 
@@ -32,6 +41,7 @@ class SolveOptions:
     highs_options: dict[str, Any] = field(default_factory=dict)
     time_limit: float | None = None
     log_file: Path | None = None
+    mip_gap: float | None = None
 
     def solver_options(self) -> dict[str, Any]:
         """The full option set handed to HiGHS."""
@@ -40,6 +50,8 @@ class SolveOptions:
             options["time_limit"] = float(self.time_limit)
         if self.log_file is not None:
             options["log_file"] = str(self.log_file)
+        if self.mip_gap is not None:
+            options["mip_rel_gap"] = float(self.mip_gap)
         return options
 
 
@@ -53,8 +65,24 @@ def check_highs_options(options: dict[str, Any], where: str) -> None:
 
 
 @dataclass(frozen=True)
+class MipResult:
+    """How the MILP ended: relative gap, dual bound (EUR over the horizon), branch-and-bound nodes,
+    seconds, how HiGHS stopped, whether optimality is proven (False: stopped early, e.g. at the time
+    limit, with an incumbent), and the option chosen per project (None: not built)."""
+
+    condition: str
+    gap: float
+    bound: float
+    nodes: int
+    seconds: float
+    proven_optimal: bool
+    choices: dict[str, str | None]
+
+
+@dataclass(frozen=True)
 class SolveOutcome:
-    """Status, termination condition, objective (EUR over the horizon) and timings (s)."""
+    """Status, termination condition, objective (EUR over the horizon) and timings (s); ``mip`` for
+    MILP runs."""
 
     status: str
     condition: str
@@ -62,6 +90,7 @@ class SolveOutcome:
     formulate_seconds: float
     solve_seconds: float
     model_size: dict[str, int]
+    mip: MipResult | None = None
 
 
 def _tie_reverse_twins(n: pypsa.Network) -> None:
@@ -95,33 +124,115 @@ def _native_stdout_to(path: Path | None) -> Iterator[None]:
             os.close(saved)
 
 
-def solve_network(n: pypsa.Network, options: SolveOptions) -> SolveOutcome:
-    """Solve ``n`` in place (LP), raising on infeasibility (InfeasibleError) or no solution (SolverError)."""
-    start = time.perf_counter()
-    n.optimize.create_model(include_objective_constant=False)
-    _tie_reverse_twins(n)
-    formulate = time.perf_counter() - start
-    size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
-    start = time.perf_counter()
+def _add_project_options(n: pypsa.Network, projects: tuple[LumpyProject, ...]) -> list[Any]:
+    """One binary per project option: at most one per project, the link's capacity equals the chosen
+    option's, and the chosen option's annual cost enters the objective."""
+    model = n.model
+    p_nom = model["Link-p_nom"]
+    binaries, extra_cost = [], 0
+    for project in projects:
+        index = pd.Index([o.option for o in project.options], name=f"{project.project} option")
+        choice = model.add_variables(binary=True, coords=[index], name=f"{project.project}-choice")
+        capacity = pd.Series([o.capacity_mw for o in project.options], index=index)
+        cost = pd.Series([o.annual_cost_eur for o in project.options], index=index)
+        model.add_constraints(choice.sum() <= 1, name=f"{project.project}-one-option")
+        model.add_constraints(
+            p_nom.sel(name=project.link) - (choice * capacity).sum() == 0, name=f"{project.project}-capacity"
+        )
+        extra_cost = extra_cost + (choice * cost).sum()
+        binaries.append(choice)
+    model.add_objective(model.objective.expression + extra_cost, overwrite=True)
+    return binaries
+
+
+def _chosen_options(
+    projects: tuple[LumpyProject, ...], binaries: list[Any]
+) -> dict[str, ProjectOption | None]:
+    chosen: dict[str, ProjectOption | None] = {}
+    for project, choice in zip(projects, binaries, strict=True):
+        values = choice.solution.to_series()
+        picked = [o for o in project.options if values.get(o.option, 0.0) > BINARY_ON]
+        chosen[project.project] = picked[0] if picked else None
+    return chosen
+
+
+def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: dict) -> None:
+    """Hold each project's link (and reverse twin) at the chosen option's capacity, charging its cost."""
+    for project in projects:
+        option = chosen[project.project]
+        capacity = option.capacity_mw if option else 0.0
+        unit_cost = option.annual_cost_eur / option.capacity_mw if option else 0.0
+        for name in (project.link, f"{project.link}{REVERSE_SUFFIX}"):
+            if name in n.links.index:
+                n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
+                n.links.loc[name, "capital_cost"] = unit_cost if name == project.link else 0.0
+
+
+def _solve(n: pypsa.Network, options: SolveOptions, duals: bool) -> tuple[str, str]:
     with _native_stdout_to(options.log_file):
         status, condition = n.optimize.solve_model(
             solver_name="highs",
             solver_options=options.solver_options(),
-            assign_all_duals=True,
+            assign_all_duals=duals,
             io_api="direct",
             log_to_console=options.log_file is None,
         )
-    solve = time.perf_counter() - start
-    condition = str(condition)
+    return str(status), str(condition)
+
+
+def _solve_milp(
+    n: pypsa.Network, options: SolveOptions, projects: tuple[LumpyProject, ...], binaries: list[Any]
+) -> MipResult:
+    """Branch and bound; accept an incumbent found before the time limit (not proven optimal)."""
+    start = time.perf_counter()
+    _status, condition = _solve(n, options, duals=False)
+    seconds = time.perf_counter() - start
+    if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
+        raise InfeasibleError(condition)
+    info = n.model.solver_model.getInfo()
+    if info.primal_solution_status != FEASIBLE_SOLUTION:
+        raise SolverError(f"HiGHS stopped without a feasible MILP solution ({condition})")
+    chosen = _chosen_options(projects, binaries)
+    _fix_choices(n, projects, chosen)
+    return MipResult(
+        condition=condition,
+        gap=float(info.mip_gap),
+        bound=float(info.mip_dual_bound),
+        nodes=int(info.mip_node_count),
+        seconds=seconds,
+        proven_optimal=condition == "optimal",
+        choices={name: (option.option if option else None) for name, option in chosen.items()},
+    )
+
+
+def solve_network(
+    n: pypsa.Network, options: SolveOptions, projects: tuple[LumpyProject, ...] = ()
+) -> SolveOutcome:
+    """Solve ``n`` in place, raising on infeasibility (InfeasibleError) or no solution (SolverError).
+    With ``projects`` (MILP expansion) the option choice is solved first, then the LP with it fixed."""
+    start = time.perf_counter()
+    n.optimize.create_model(include_objective_constant=False)
+    _tie_reverse_twins(n)
+    binaries = _add_project_options(n, projects) if projects else []
+    formulate = time.perf_counter() - start
+    size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
+    mip = _solve_milp(n, options, projects, binaries) if projects else None
+    start = time.perf_counter()
+    if mip is not None:
+        n.optimize.create_model(include_objective_constant=False)
+        _tie_reverse_twins(n)
+    status, condition = _solve(n, options, duals=True)
+    solve = time.perf_counter() - start + (mip.seconds if mip else 0.0)
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
         raise InfeasibleError(condition)
     if status != "ok" or condition != "optimal":
         raise SolverError(f"HiGHS stopped without an optimal LP solution ({status}: {condition})")
     return SolveOutcome(
-        status=str(status),
-        condition=condition,
+        status=status,
+        condition=condition if mip is None or mip.proven_optimal else f"{mip.condition} (MILP incumbent)",
         objective=float(n.objective),
         formulate_seconds=formulate,
         solve_seconds=solve,
         model_size=size,
+        mip=mip,
     )

@@ -207,6 +207,15 @@ def print_summary(console: Console, result: RunResult) -> None:
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
+    mip = result.outcome.mip
+    if mip is not None:
+        chosen = ", ".join(f"{project}: {option or 'not built'}" for project, option in mip.choices.items())
+        proof = "proven optimal" if mip.proven_optimal else f"NOT proven optimal (stopped: {mip.condition})"
+        console.print(
+            f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
+            f"{mip.seconds:.1f} s; options: {chosen}",
+            soft_wrap=True,
+        )
     console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
 
 

@@ -7,6 +7,7 @@ which node lacks how much.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import resource
@@ -87,8 +88,9 @@ def run_directory_name(spec: NetworkSpec, scenario: str | None, digest: str) -> 
 
 
 def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
-    network = build_network(spec, data, BuildOptions(with_slack=True)).network
-    solve_network(network, options)
+    built = build_network(spec, data, BuildOptions(with_slack=True))
+    network = built.network
+    solve_network(network, options, built.lumpy_projects)
     slack = network.generators.index[network.generators.carrier == "slack"]
     used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
     used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
@@ -174,6 +176,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     options = SolveOptions(
         highs_options=dict(spec.solver.options),
         time_limit=request.time_limit if request.time_limit is not None else spec.solver.time_limit,
+        mip_gap=spec.solver.mip_gap,
     )
     check_highs_options(options.solver_options(), str(request.network_file))
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
@@ -187,9 +190,11 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     staging.mkdir()
     try:
         report(f"solving {len(network.snapshots)} snapshots with HiGHS")
-        solve_options = SolveOptions(options.highs_options, options.time_limit, staging / "solver.log")
+        solve_options = SolveOptions(
+            options.highs_options, options.time_limit, staging / "solver.log", options.mip_gap
+        )
         try:
-            outcome = solve_network(network, solve_options)
+            outcome = solve_network(network, solve_options, built.lumpy_projects)
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")
             diagnosis_options = SolveOptions(
@@ -223,6 +228,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             "termination_condition": outcome.condition,
             "objective_eur": outcome.objective,
             "model_size": outcome.model_size,
+            **({"mip": dataclasses.asdict(outcome.mip)} if outcome.mip else {}),
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
             "peak_memory_mb": round(_peak_memory_mb(), 1),
             "profiles": built.profile_sources,

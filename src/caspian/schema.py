@@ -102,6 +102,11 @@ class ExpansionSpec(_Strict):
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
     )
+    milp: bool = Field(
+        False,
+        description="build each project as one of its discrete options (binaries, MILP) instead of the "
+        "LP relaxation through their convex hull",
+    )
 
 
 class Outage(_Strict):
@@ -152,6 +157,7 @@ class SolverSpec(_Strict):
 
     options: dict[str, float | int | str | bool] = Field(default_factory=dict)
     time_limit: float | None = Field(None, gt=0, description="seconds")
+    mip_gap: float | None = Field(None, ge=0, lt=1, description="relative MIP gap at which HiGHS stops")
 
 
 class NetworkSpec(_Strict):

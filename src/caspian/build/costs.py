@@ -4,7 +4,8 @@ A project (``data/projects.csv``) offers discrete options (capacity added, overn
 builds any amount up to the largest option at the cost of the lower convex hull of the options
 through (0, 0): one extendable segment per hull edge, each with its own EUR/MW/y. Because the hull is
 convex, the LP fills the cheaper segments first; it is the tightest LP relaxation of "pick one option"
-without fixed costs. MILP option choice is a later formulation.
+without fixed costs. In MILP mode (``expansion.milp``) the asset gets one free extendable link instead,
+and :class:`LumpyProject` carries the options whose binaries the formulation adds.
 """
 
 from __future__ import annotations
@@ -60,6 +61,44 @@ def _lower_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return hull
 
 
+@dataclass(frozen=True)
+class ProjectOption:
+    """One discrete option of a project: capacity added (MW) and its annual cost (EUR/y, full year:
+    annuity of the capex plus fixed O&M)."""
+
+    option: str
+    capacity_mw: float
+    annual_cost_eur: float
+
+
+@dataclass(frozen=True)
+class LumpyProject:
+    """A project the MILP builds as at most one of its options on the extendable ``link`` (and its
+    reverse twin, tied to it); option costs are scaled to the modelled horizon."""
+
+    project: str
+    asset: str
+    link: str
+    options: tuple[ProjectOption, ...]
+
+
+def project_options(
+    data: Dataset, project: str, year: int, discount_rate: float, cap_mw: float | None = None
+) -> list[ProjectOption]:
+    """A project's options available by ``year`` whose capacity fits under ``cap_mw``, smallest first."""
+    rows = data.table("projects")
+    rows = rows[(rows["project"] == project) & (rows["earliest_year"] <= year)]
+    options = []
+    for _, row in rows.iterrows():
+        capacity = _option_capacity_mw(row)
+        if cap_mw is not None and capacity > cap_mw * (1 + 1e-9):
+            continue
+        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"])
+        annual = annualised_cost(capex, row["fom_pct"], row["lifetime_years"], discount_rate)
+        options.append(ProjectOption(str(row["option"]), capacity, annual))
+    return sorted(options, key=lambda o: o.capacity_mw)
+
+
 def project_segments(
     data: Dataset, project: str, year: int, discount_rate: float, cap_mw: float | None = None
 ) -> list[Segment]:
@@ -95,11 +134,8 @@ def project_segments(
     return segments
 
 
-def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[Segment]:
-    """Segments the LP may build on ``asset`` (in service with ``p_nom_mw``): none unless in expansion
-    mode with a project on that asset chosen and the asset's capacity not fixed by the spec."""
-    if not ctx.expansion or ctx.fixed_capacity_mw(asset) is not None:
-        return []
+def _chosen_project(ctx: BuildContext, asset: str) -> str | None:
+    """The project of ``spec.expansion.projects`` that expands ``asset`` (InputError if several)."""
     projects = ctx.data.table("projects")
     chosen = projects[(projects["asset"] == asset) & projects["project"].isin(ctx.spec.expansion.projects)]
     names = sorted(set(chosen["project"]))
@@ -108,11 +144,48 @@ def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[S
             f"network '{ctx.spec.name}': field 'expansion.projects': {', '.join(names)} all expand "
             f"{asset!r}; choose one"
         )
-    if not names:
-        return []
+    return names[0] if names else None
+
+
+def _remaining_mw(ctx: BuildContext, asset: str, p_nom_mw: float) -> float | None:
     cap = ctx.max_capacity_mw(asset)
-    remaining = None if cap is None else max(cap - p_nom_mw, 0.0)
-    return project_segments(ctx.data, names[0], ctx.spec.year, ctx.discount_rate, remaining)
+    return None if cap is None else max(cap - p_nom_mw, 0.0)
+
+
+def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[Segment]:
+    """Segments the LP may build on ``asset`` (in service with ``p_nom_mw``): none unless in expansion
+    mode with a project on that asset chosen and the asset's capacity not fixed by the spec. In MILP
+    mode a single free segment as wide as the largest option: :func:`lumpy_project` prices it."""
+    if not ctx.expansion or ctx.fixed_capacity_mw(asset) is not None:
+        return []
+    project = _chosen_project(ctx, asset)
+    if project is None:
+        return []
+    remaining = _remaining_mw(ctx, asset, p_nom_mw)
+    if ctx.spec.expansion.milp:
+        options = project_options(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+        if not options:
+            return []
+        return [Segment(project, 1, max(o.capacity_mw for o in options), 0.0)]
+    return project_segments(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+
+
+def lumpy_project(ctx: BuildContext, asset: str, p_nom_mw: float) -> LumpyProject | None:
+    """The MILP's view of the project on ``asset``: its options (annual costs scaled to the horizon)
+    and the link that carries the capacity chosen; None outside MILP expansion or without options."""
+    if not (ctx.expansion and ctx.spec.expansion.milp) or ctx.fixed_capacity_mw(asset) is not None:
+        return None
+    project = _chosen_project(ctx, asset)
+    if project is None:
+        return None
+    remaining = _remaining_mw(ctx, asset, p_nom_mw)
+    options = project_options(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+    if not options:
+        return None
+    scaled = tuple(
+        ProjectOption(o.option, o.capacity_mw, o.annual_cost_eur * ctx.horizon_fraction) for o in options
+    )
+    return LumpyProject(project, asset, f"{asset}{EXPANSION_SUFFIX} 1", scaled)
 
 
 COSTING_YEAR = 9999

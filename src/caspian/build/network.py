@@ -14,12 +14,14 @@ import pypsa
 from caspian import profiles as synth
 from caspian.build.aggregate import aggregate_time
 from caspian.build.context import (
+    EXPANSION_SUFFIX,
     SLACK_CAPACITY_MW,
     SLACK_COST_EUR_PER_MWH,
     BuildContext,
     asset_of,
     check_names,
 )
+from caspian.build.costs import LumpyProject, lumpy_project
 from caspian.build.electricity import POWER_CARRIERS, add_electricity, power_asset_names
 from caspian.build.gas import GAS_CARRIERS, add_gas, gas_asset_names
 from caspian.build.timeseries import Profiles
@@ -40,10 +42,26 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The built network and where its hourly profiles came from."""
+    """The built network, where its hourly profiles came from, and (MILP expansion) the projects whose
+    discrete options the formulation must add."""
 
     network: pypsa.Network
     profile_sources: dict[str, str] = field(default_factory=dict)
+    lumpy_projects: tuple[LumpyProject, ...] = ()
+
+
+def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, ...]:
+    """The MILP projects of the assets that got a free expansion link in this network."""
+    found = []
+    for name in n.links.index:
+        asset = asset_of(name)
+        if name != f"{asset}{EXPANSION_SUFFIX} 1":
+            continue
+        existing = float(n.links.at[asset, "p_nom"]) if asset in n.links.index else 0.0
+        project = lumpy_project(ctx, asset, existing)
+        if project is not None:
+            found.append(project)
+    return tuple(found)
 
 
 def _select_buses(spec: NetworkSpec, data: Dataset) -> frozenset[str]:
@@ -147,4 +165,8 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
     _apply_outages(n, ctx)
     if ctx.with_slack:
         _add_slack(n)
-    return BuildResult(network=aggregate_time(n, spec.time), profile_sources=dict(profiles.sources))
+    return BuildResult(
+        network=aggregate_time(n, spec.time),
+        profile_sources=dict(profiles.sources),
+        lumpy_projects=_lumpy_projects(n, ctx),
+    )

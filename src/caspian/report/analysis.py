@@ -132,11 +132,14 @@ class Bottleneck:
 
 def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[str, float]:
     """How an asset's capacity was set, and the net value per MW of one more step (EUR/MW/y)."""
-    pinned = group[group.p_nom_extendable & (group.p_nom_max <= group.p_nom_min)]
+    held = group[group.p_nom_extendable & (group.p_nom_max <= group.p_nom_min)]
+    pinned = held[held.p_nom_opt > 0]
     free = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
+    if not held.empty and pinned.empty:
+        return "not expanded: its options cost more than they earn", 0.0
     if not pinned.empty:
         cost = float((pinned.capital_cost * pinned.p_nom_opt).sum() / pinned.p_nom_opt.sum()) * factor
-        return "fixed by the spec (annuity charged)", max(shadow - cost, 0.0)
+        return "fixed by the spec or a MILP option (annuity charged)", max(shadow - cost, 0.0)
     if free.empty:
         return "fixed capacity", shadow
     if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free.p_nom_max.sum()):

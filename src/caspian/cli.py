@@ -1,4 +1,4 @@
-"""The ``caspian`` command line (DESIGN §6): list, validate, solve, sweep, report.
+"""The ``caspian`` command line (DESIGN §6): list, validate, solve, sweep, report, crosscheck.
 
 Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasible or unbounded ·
 4 solver stopped without a usable solution.
@@ -246,3 +246,50 @@ def report(
         f"and {written.markdown.name}; {time.perf_counter() - started:.1f} s",
         soft_wrap=True,
     )
+
+
+DISAGREE_EXIT_CODE = CaspianError.exit_code
+"""Exit code of a cross-check whose formulations disagree: a defect in one of them (internal error)."""
+
+
+@app.command()
+def crosscheck(
+    network: NetworkArg = DEFAULT_NETWORK,
+    scenario: ScenarioOpt = None,
+    sets: SetOpt = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")
+    ] = None,
+    milp: Annotated[bool, typer.Option("--milp", help="lumpy projects as discrete options (MILP)")] = False,
+    data: DataOpt = DATA_DIR,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
+    Exit 0 only when they agree (gas-only networks so far)."""
+    configure_libraries(verbose)
+    from caspian.crosscheck import crosscheck as run_crosscheck
+
+    try:
+        overrides = _overrides(sets, mode, resolution, None) + ((("expansion.milp", True),) if milp else ())
+        with err_console.status("solving both formulations"):
+            result = run_crosscheck(network, data, scenario, overrides)
+    except Exception as exc:
+        _fail(exc)
+    table = Table(title=f"Cross-check: {result.network} ({result.mode}, {result.problem})")
+    for column in ("quantity", "name", "unit", "PyPSA/linopy", "Pyomo", "rel. diff", "ok", "note"):
+        table.add_column(
+            column, justify="right" if column in ("PyPSA/linopy", "Pyomo", "rel. diff") else "left"
+        )
+    for row in result.rows:
+        values = [f"{v:,.6g}" if isinstance(v, float) else str(v) for v in (row.linopy, row.pyomo)]
+        diff = "" if row.rel_diff is None else f"{row.rel_diff:.1e}"
+        mark = "[green]yes[/]" if row.ok else "[bold red]NO[/]"
+        table.add_row(row.kind, row.name, row.unit, *values, diff, mark, row.note)
+    console.print(table)
+    timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    console.print(f"objective tolerance {result.objective_tol:.1e}; {timings}")
+    if not result.agrees:
+        err_console.print(f"[bold red]formulations disagree[/] on {len(result.disagreements)} row(s)")
+        raise typer.Exit(DISAGREE_EXIT_CODE)
+    console.print("[green]the two formulations agree[/]")

@@ -81,6 +81,8 @@ SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
 ]
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
+ModeOpt = Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")]
+ResolutionOpt = Annotated[str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")]
 
 
 @app.command("list")
@@ -138,10 +140,8 @@ def solve(
     network: NetworkArg = DEFAULT_NETWORK,
     scenario: ScenarioOpt = None,
     sets: SetOpt = None,
-    mode: Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")] = None,
-    resolution: Annotated[
-        str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")
-    ] = None,
+    mode: ModeOpt = None,
+    resolution: ResolutionOpt = None,
     segments: Annotated[int | None, typer.Option("--segments", help="tsam time segments")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="run directory to write")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
@@ -257,10 +257,8 @@ def crosscheck(
     network: NetworkArg = DEFAULT_NETWORK,
     scenario: ScenarioOpt = None,
     sets: SetOpt = None,
-    mode: Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")] = None,
-    resolution: Annotated[
-        str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")
-    ] = None,
+    mode: ModeOpt = None,
+    resolution: ResolutionOpt = None,
     milp: Annotated[bool, typer.Option("--milp", help="lumpy projects as discrete options (MILP)")] = False,
     data: DataOpt = DATA_DIR,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,

@@ -134,7 +134,7 @@ def project_segments(
     return segments
 
 
-def _chosen_project(ctx: BuildContext, asset: str) -> str | None:
+def chosen_project(ctx: BuildContext, asset: str) -> str | None:
     """The project of ``spec.expansion.projects`` that expands ``asset`` (InputError if several)."""
     projects = ctx.data.table("projects")
     chosen = projects[(projects["asset"] == asset) & projects["project"].isin(ctx.spec.expansion.projects)]
@@ -158,7 +158,7 @@ def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[S
     mode a single free segment as wide as the largest option: :func:`lumpy_project` prices it."""
     if not ctx.expansion or ctx.fixed_capacity_mw(asset) is not None:
         return []
-    project = _chosen_project(ctx, asset)
+    project = chosen_project(ctx, asset)
     if project is None:
         return []
     remaining = _remaining_mw(ctx, asset, p_nom_mw)
@@ -175,7 +175,7 @@ def lumpy_project(ctx: BuildContext, asset: str, p_nom_mw: float) -> LumpyProjec
     and the link that carries the capacity chosen; None outside MILP expansion or without options."""
     if not (ctx.expansion and ctx.spec.expansion.milp) or ctx.fixed_capacity_mw(asset) is not None:
         return None
-    project = _chosen_project(ctx, asset)
+    project = chosen_project(ctx, asset)
     if project is None:
         return None
     remaining = _remaining_mw(ctx, asset, p_nom_mw)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from caspian.build.context import SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH, BuildContext
-from caspian.build.costs import fixed_capacity_cost, project_options, project_segments
+from caspian.build.costs import chosen_project, fixed_capacity_cost, project_options, project_segments
 from caspian.build.network import make_context
 from caspian.data import Dataset, in_force
 from caspian.errors import InputError
@@ -162,18 +162,6 @@ def _capacity(spec: NetworkSpec, field: str, mapping: dict, asset: str) -> float
     return parse_power(mapping[asset], f"network '{spec.name}': field '{field}.{asset}'")
 
 
-def _chosen_project(spec: NetworkSpec, data: Dataset, asset: str) -> str | None:
-    projects = data.table("projects")
-    rows = projects[(projects["asset"] == asset) & projects["project"].isin(spec.expansion.projects)]
-    names = sorted(set(rows["project"]))
-    if len(names) > 1:
-        raise InputError(
-            f"network '{spec.name}': field 'expansion.projects': {', '.join(names)} all expand "
-            f"{asset!r}; choose one"
-        )
-    return names[0] if names else None
-
-
 def _pipeline(
     ctx: BuildContext, row: pd.Series, horizon: float
 ) -> tuple[list[PipelineSegment], Project | None]:
@@ -190,7 +178,7 @@ def _pipeline(
         pieces.append(PipelineSegment(asset, capacity_mw=fixed, fixed_cost_eur=cost, **common))
     elif p_nom > 0:
         pieces.append(PipelineSegment(asset, capacity_mw=p_nom, **common))
-    project = _chosen_project(spec, data, asset) if spec.mode == "expansion" and fixed is None else None
+    project = chosen_project(ctx, asset) if spec.mode == "expansion" and fixed is None else None
     if project is None:
         return pieces, None
     cap = _capacity(spec, "expansion.max_capacity", spec.expansion.max_capacity, asset)

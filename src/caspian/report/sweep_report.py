@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,10 @@ METRICS = (
 )
 """Metrics a sweep report plots when the sweep has them: (variable, bus or None, title, unit). Prices
 at the Caspian nodes are the model's own (European market prices are inputs)."""
+
+PANELS_PER_ROW = 3
+PANEL_SIZE_IN = (4.0, 3.5)
+"""Size of one metric's panel in the sweep figures, inches."""
 
 MAX_FACETS = 6
 """Most heatmap panels drawn for one metric (one per combination of the parameters beyond the first
@@ -90,19 +95,24 @@ def _axis_label(sweep: SweepSpec, name: str) -> str:
     return f"{name} ({unit})" if unit else name
 
 
-@styled
-def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label: str, zipped: bool) -> Figure:
-    fig, axes = new_figure(
-        4.0 * min(len(columns), 3),
-        3.4 * int(np.ceil(len(columns) / 3)),
-        ncols=min(len(columns), 3),
-        nrows=int(np.ceil(len(columns) / 3)),
-        squeeze=False,
-    )
+def _panels(columns: list[str], size: tuple[float, float]) -> tuple[Any, list[tuple[Any, str]]]:
+    """A grid of up to :data:`PANELS_PER_ROW` panels per row, one per metric (spare panels hidden)."""
+    ncols = min(len(columns), PANELS_PER_ROW)
+    nrows = int(np.ceil(len(columns) / PANELS_PER_ROW))
+    fig, axes = new_figure(size[0] * ncols, size[1] * nrows, ncols=ncols, nrows=nrows, squeeze=False)
+    pairs = []
     for ax, column in itertools.zip_longest(axes.flat, columns):
         if column is None:
             ax.set_visible(False)
-            continue
+        else:
+            pairs.append((ax, column))
+    return fig, pairs
+
+
+@styled
+def _line_figure(frame: pd.DataFrame, parameter: str, columns: list[str], label: str, zipped: bool) -> Figure:
+    fig, panels = _panels(columns, PANEL_SIZE_IN)
+    for ax, column in panels:
         data = frame.groupby(parameter)[column].mean().sort_index()
         ax.plot(data.index, data.to_numpy(), marker="o", color=_metric_colour(column))
         ax.set_xlabel(label)
@@ -166,17 +176,8 @@ def _heatmaps(frame: pd.DataFrame, sweep: SweepSpec, column: str, index: int) ->
 
 @styled
 def _bars(frame: pd.DataFrame, columns: list[str]) -> Figure:
-    fig, axes = new_figure(
-        4.0 * min(len(columns), 3),
-        3.6 * int(np.ceil(len(columns) / 3)),
-        ncols=min(len(columns), 3),
-        nrows=int(np.ceil(len(columns) / 3)),
-        squeeze=False,
-    )
-    for ax, column in itertools.zip_longest(axes.flat, columns):
-        if column is None:
-            ax.set_visible(False)
-            continue
+    fig, panels = _panels(columns, PANEL_SIZE_IN)
+    for ax, column in panels:
         ax.bar(frame.label, frame[column], color=_metric_colour(column))
         ax.set_ylabel(column)
         ax.tick_params(axis="x", labelrotation=30, labelsize=7.5)

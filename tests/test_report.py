@@ -153,8 +153,12 @@ def test_mini_run_report_is_self_contained_and_complete(mini, tmp_path):
     # provenance: the input hash, and the fixture's rows (all marked estimate) that the run uses
     assert yaml.safe_load((result.directory / "run.yaml").read_text())["input_hash"] in markdown
     assert "| gas_pipelines.csv | P1 |" in markdown and "| gas_supply.csv | Field A |" in markdown
+    # rendering again replaces every output whole (a stale file never survives) and leaves no staging
+    written.html.write_text("stale")
+    (result.directory / FIGURE_DIR / "stale.png").write_bytes(PNG_MAGIC)
     again = write_report(result.directory, data)
-    assert again.html == written.html
+    assert len(assert_self_contained(again.html)) == len(images)
+    assert not (result.directory / FIGURE_DIR / "stale.png").exists()
     assert not list(result.directory.glob(".report-staging-*"))
 
 

@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Caspian gas and green-electricity corridors to Europe.",
 )
+BYTES_PER_MB = 1e6
 TABLE_WIDTH = 120
 """Width of the result tables when output is not a terminal (pipes, logs), in characters."""
 
@@ -53,7 +54,10 @@ def _overrides(
     resolution: str | None,
     segments: int | None,
     time_limit: float | None = None,
+    milp: bool = False,
+    mip_gap: float | None = None,
 ) -> tuple[tuple[str, object], ...]:
+    """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides."""
     pairs = [parse_set_option(item) for item in sets or []]
     if mode is not None:
         if mode not in ("dispatch", "expansion"):
@@ -70,6 +74,10 @@ def _overrides(
         pairs += [("time.segments", segments), ("time.resolution", None)]
     if time_limit is not None and time_limit <= 0:
         raise InputError(f"--time-limit: must be a positive number of seconds, got {time_limit}")
+    if milp:
+        pairs.append(("expansion.milp", True))
+    if mip_gap is not None:
+        pairs.append(("solver.mip_gap", mip_gap))
     return tuple(pairs)
 
 
@@ -81,6 +89,9 @@ SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
 ]
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
+MilpOpt = Annotated[
+    bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
+]
 ModeOpt = Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")]
 ResolutionOpt = Annotated[str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")]
 
@@ -145,9 +156,7 @@ def solve(
     segments: Annotated[int | None, typer.Option("--segments", help="tsam time segments")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="run directory to write")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="solver time limit, s")] = None,
-    milp: Annotated[
-        bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
-    ] = False,
+    milp: MilpOpt = False,
     mip_gap: Annotated[
         float | None, typer.Option("--mip-gap", help="relative MIP gap at which to stop, e.g. 0.01")
     ] = None,
@@ -166,9 +175,7 @@ def solve(
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(sets, mode, resolution, segments, time_limit)
-            + ((("expansion.milp", True),) if milp else ())
-            + ((("solver.mip_gap", mip_gap),) if mip_gap is not None else ()),
+            overrides=_overrides(sets, mode, resolution, segments, time_limit, milp, mip_gap),
             output_dir=output,
             time_limit=time_limit,
         )
@@ -242,7 +249,8 @@ def report(
     except Exception as exc:
         _fail(exc)
     console.print(
-        f"report: [bold]{written.html}[/] ({written.html_bytes / 1e6:.2f} MB, {written.figures} figures) "
+        f"report: [bold]{written.html}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
+        f"{written.figures} figures) "
         f"and {written.markdown.name}; {time.perf_counter() - started:.1f} s",
         soft_wrap=True,
     )
@@ -259,7 +267,7 @@ def crosscheck(
     sets: SetOpt = None,
     mode: ModeOpt = None,
     resolution: ResolutionOpt = None,
-    milp: Annotated[bool, typer.Option("--milp", help="lumpy projects as discrete options (MILP)")] = False,
+    milp: MilpOpt = False,
     data: DataOpt = DATA_DIR,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -269,7 +277,7 @@ def crosscheck(
     from caspian.crosscheck import crosscheck as run_crosscheck
 
     try:
-        overrides = _overrides(sets, mode, resolution, None) + ((("expansion.milp", True),) if milp else ())
+        overrides = _overrides(sets, mode, resolution, None, milp=milp)
         with err_console.status("solving both formulations"):
             result = run_crosscheck(network, data, scenario, overrides)
     except Exception as exc:

@@ -30,10 +30,10 @@ from typing import Any
 import highspy
 
 from caspian.build import build_network
-from caspian.optimize import SolveOptions, check_highs_options, solve_network
+from caspian.optimize import SolveOptions, solve_network
 from caspian.pyomo import GasInputs, GasModel, PyomoGasResult, check_supported, gas_inputs
 from caspian.results import summarize
-from caspian.run import RunRequest, prepare
+from caspian.run import RunRequest, prepare, spec_solve_options
 from caspian.units import bcm_per_year_to_mw, mw_to_bcm_per_year
 
 LP_REL_TOL = 1e-6
@@ -261,13 +261,8 @@ def crosscheck(
         RunRequest(network_file, data_dir, results_dir=Path(), scenario=scenario, overrides=tuple(overrides))
     )
     check_supported(spec)
-    options = SolveOptions(
-        highs_options=dict(spec.solver.options),
-        time_limit=spec.solver.time_limit,
-        mip_gap=spec.solver.mip_gap,
-    )
+    options = spec_solve_options(spec, network_file)
     highs_options = options.solver_options()
-    check_highs_options(highs_options, str(network_file))
     linopy, seconds = _linopy_side(spec, data, options)
 
     start = time.perf_counter()

@@ -217,10 +217,12 @@ def solve_network(
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
     mip = _solve_milp(n, options, projects, binaries) if projects else None
-    start = time.perf_counter()
     if mip is not None:
+        start = time.perf_counter()
         n.optimize.create_model(include_objective_constant=False)
         _tie_reverse_twins(n)
+        formulate += time.perf_counter() - start
+    start = time.perf_counter()
     status, condition = _solve(n, options, duals=True)
     solve = time.perf_counter() - start + (mip.seconds if mip else 0.0)
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:

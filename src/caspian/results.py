@@ -27,18 +27,19 @@ EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
 EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
 
 
-def _weights(n: pypsa.Network) -> pd.Series:
+def snapshot_hours(n: pypsa.Network) -> pd.Series:
+    """Hours each snapshot stands for (its objective weighting)."""
     return n.snapshot_weightings.objective
 
 
 def annual_factor(n: pypsa.Network) -> float:
     """8760 ÷ modelled hours: scales horizon totals to a year."""
-    return HOURS_PER_YEAR / float(_weights(n).sum())
+    return HOURS_PER_YEAR / float(snapshot_hours(n).sum())
 
 
-def _energy(n: pypsa.Network, series: pd.DataFrame) -> pd.Series:
+def annual_energy(n: pypsa.Network, series: pd.DataFrame | pd.Series) -> pd.Series | float:
     """Annualised energy of each column of a power time series, MWh/y."""
-    return series.mul(_weights(n), axis=0).sum() * annual_factor(n)
+    return series.mul(snapshot_hours(n), axis=0).sum() * annual_factor(n)
 
 
 def _link_rent(n: pypsa.Network) -> pd.Series:
@@ -70,8 +71,8 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
             "built_mw": (links.p_nom_opt - links.p_nom).where(links.p_nom_extendable, 0.0),
             "capex_eur_y": (links.capital_cost * links.p_nom_opt).where(links.p_nom_extendable, 0.0)
             * annual_factor(n),
-            "sent_mwh": _energy(n, p0),
-            "delivered_mwh": _energy(n, -p1),
+            "sent_mwh": annual_energy(n, p0),
+            "delivered_mwh": annual_energy(n, -p1),
             "rent": rent.reindex(links.index),
         }
     )
@@ -88,7 +89,7 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
     rev = reverse.groupby("asset").agg(reverse_mwh=("sent_mwh", "sum"), reverse_rent=("rent", "max"))
     out = out.join(rev).fillna(0.0)
     out["shadow_eur_per_mw_y"] = out["rent"] + out["reverse_rent"]
-    hours = float(_weights(n).sum()) * annual_factor(n)
+    hours = float(snapshot_hours(n).sum()) * annual_factor(n)
     out["utilisation"] = np.where(
         out.capacity_mw > 0, (out.sent_mwh + out.reverse_mwh) / (out.capacity_mw * hours), 0.0
     )
@@ -100,7 +101,7 @@ def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Se
     names = [f"{bus} market" for bus in buses if f"{bus} market" in n.generators.index]
     if not names:
         return pd.Series(dtype=float)
-    sales = _energy(n, -n.generators_t.p[names])
+    sales = annual_energy(n, -n.generators_t.p[names])
     sales.index = [name.removesuffix(" market") for name in sales.index]
     return sales
 
@@ -109,7 +110,7 @@ def _market_prices(n: pypsa.Network, buses: list[str]) -> pd.Series:
     """Time-weighted mean of each market sink's hourly price, EUR/MWh."""
     names = [f"{bus} market" for bus in buses]
     costs = n.get_switchable_as_dense("Generator", "marginal_cost")[names]
-    w = _weights(n)
+    w = snapshot_hours(n)
     means = costs.mul(w, axis=0).sum() / w.sum()
     means.index = buses
     return means
@@ -120,16 +121,18 @@ def _unserved(n: pypsa.Network) -> pd.Series:
     slack = n.generators.index[n.generators.carrier == "slack"]
     if not len(slack):
         return pd.Series(dtype=float)
-    return _energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+    return annual_energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
 
 
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
     loads = n.loads[n.loads.carrier == "gas offtake"]
     plants = n.links[n.links.carrier == "gas-fired"]
-    used = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+    used = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
     if not plants.empty:
-        used = used.add(_energy(n, n.links_t.p0[plants.index]).groupby(plants.bus0).sum(), fill_value=0.0)
+        used = used.add(
+            annual_energy(n, n.links_t.p0[plants.index]).groupby(plants.bus0).sum(), fill_value=0.0
+        )
     return used
 
 
@@ -144,7 +147,7 @@ def _generation_built(n: pypsa.Network) -> pd.Series:
 
 def _prices(n: pypsa.Network) -> pd.Series:
     prices = n.buses_t.marginal_price
-    w = _weights(n)
+    w = snapshot_hours(n)
     return prices.mul(w, axis=0).sum() / w.sum()
 
 
@@ -157,10 +160,12 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
         capex += float((ext.capital_cost * ext.p_nom_opt).sum())
     gens = n.generators
     market = gens.index[gens.carrier.isin(["gas market", "power market"])]
-    gen_cost = n.generators_t.p.mul(_weights(n), axis=0).mul(
+    gen_cost = n.generators_t.p.mul(snapshot_hours(n), axis=0).mul(
         n.get_switchable_as_dense("Generator", "marginal_cost")
     )
-    link_cost = n.links_t.p0.mul(_weights(n), axis=0).mul(n.get_switchable_as_dense("Link", "marginal_cost"))
+    link_cost = n.links_t.p0.mul(snapshot_hours(n), axis=0).mul(
+        n.get_switchable_as_dense("Link", "marginal_cost")
+    )
     revenue = -float(gen_cost[market].sum().sum())
     opex = float(gen_cost.drop(columns=market).sum().sum() + link_cost.sum().sum())
     return {
@@ -210,7 +215,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     gas_sales = _market_sales(n, EUROPEAN_GAS_MARKETS)
     loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin([*EUROPEAN_GAS_MARKETS, "TR gas"])]
     if not loads.empty:
-        contracted = _energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+        contracted = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
         gas_sales = gas_sales.add(contracted, fill_value=0.0)
     unserved = _unserved(n)
     if not gas_sales.empty and not unserved.empty:

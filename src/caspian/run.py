@@ -165,6 +165,20 @@ def _resolution_record(spec: NetworkSpec, network: pypsa.Network) -> dict[str, A
     }
 
 
+def spec_solve_options(
+    spec: NetworkSpec, network_file: Path, time_limit: float | None = None
+) -> SolveOptions:
+    """The spec's solver settings (``time_limit``, s, overrides the spec's), checked against HiGHS
+    (InputError naming ``network_file`` and the option)."""
+    options = SolveOptions(
+        highs_options=dict(spec.solver.options),
+        time_limit=time_limit if time_limit is not None else spec.solver.time_limit,
+        mip_gap=spec.solver.mip_gap,
+    )
+    check_highs_options(options.solver_options(), str(network_file))
+    return options
+
+
 def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: None) -> RunResult:
     """Run the model and write its run directory; return where and what."""
     timings: dict[str, float] = {}
@@ -173,12 +187,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     timings["load_s"] = time.perf_counter() - start
     name = run_directory_name(spec, request.scenario, data.digest)
     final = _target_directory(request.output_dir or request.results_dir / name)
-    options = SolveOptions(
-        highs_options=dict(spec.solver.options),
-        time_limit=request.time_limit if request.time_limit is not None else spec.solver.time_limit,
-        mip_gap=spec.solver.mip_gap,
-    )
-    check_highs_options(options.solver_options(), str(request.network_file))
+    options = spec_solve_options(spec, request.network_file, request.time_limit)
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)

@@ -3,8 +3,9 @@
 This is the input processing of the independent Pyomo formulation: it reads the spec and the data
 (never a ``pypsa.Network``) and reuses only caspian's data-level helpers (``in_force``, unit
 conversions, project options/segments and their annuities, the pinned-capacity cost) and the builder's
-validation of the names a spec uses (``make_context``, which also resolves the discount rate); buses,
-assets, capacities, prices, limits and outage windows are derived here afresh. Everything is
+context (``make_context``: name validation, the selected buses, hourly snapshots, discount rate and
+the spec's capacity fields); assets, capacities, prices, limits and outage windows are derived here
+afresh. Everything is
 in model units: power in MW thermal (GCV), energy in MWh, money in EUR of the price year, costs of
 capacity already scaled to the modelled horizon.
 """
@@ -16,21 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from caspian.build.context import SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH, BuildContext
+from caspian.build.context import EXPANSION_SUFFIX, SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH, BuildContext
 from caspian.build.costs import chosen_project, fixed_capacity_cost, project_options, project_segments
 from caspian.build.network import make_context
 from caspian.data import Dataset, in_force
 from caspian.errors import InputError
 from caspian.schema import NetworkSpec
-from caspian.units import HOURS_PER_YEAR, bcm_per_year_to_mw, bcm_to_mwh, parse_power
+from caspian.units import HOURS_PER_YEAR, bcm_per_year_to_mw, bcm_to_mwh
 
 GAS_BUS_CARRIER = "gas"
-"""Carrier of the gas buses in ``buses.csv``."""
+"""The gas carrier's name in a spec's ``carriers`` (and of the gas buses in ``buses.csv``)."""
 
 POWER_SECTOR_KIND = "power_sector"
 """Offtake kind left out when electricity is modelled (gas-fired plants burn it instead)."""
 
-EXPANSION_NAME = "{asset} expansion {index}"
+EXPANSION_NAME = "{asset}" + EXPANSION_SUFFIX + " {index}"
 """Name of an expansion segment of an asset (the same names the linopy side uses, for reading)."""
 
 
@@ -148,20 +149,6 @@ def check_supported(spec: NetworkSpec) -> None:
         raise InputError("crosscheck: time.segments is not supported; use time.resolution")
 
 
-def _gas_buses(spec: NetworkSpec, data: Dataset) -> tuple[str, ...]:
-    buses = data.table("buses")
-    chosen = buses[buses["carrier"] == GAS_BUS_CARRIER]
-    if spec.countries is not None:
-        chosen = chosen[chosen["country"].isin(spec.countries)]
-    return tuple(sorted(chosen["bus"]))
-
-
-def _capacity(spec: NetworkSpec, field: str, mapping: dict, asset: str) -> float | None:
-    if asset not in mapping:
-        return None
-    return parse_power(mapping[asset], f"network '{spec.name}': field '{field}.{asset}'")
-
-
 def _pipeline(
     ctx: BuildContext, row: pd.Series, horizon: float
 ) -> tuple[list[PipelineSegment], Project | None]:
@@ -170,7 +157,7 @@ def _pipeline(
     asset = str(row["name"])
     common = dict(asset=asset, bus0=row["bus0"], bus1=row["bus1"], efficiency=1.0 - row["fuel_share"])
     existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
-    fixed = _capacity(spec, "capacity", spec.capacity, asset)
+    fixed = ctx.fixed_capacity_mw(asset)
     p_nom = existing if fixed is None else fixed
     pieces: list[PipelineSegment] = []
     if fixed is not None and fixed > existing:
@@ -181,7 +168,7 @@ def _pipeline(
     project = chosen_project(ctx, asset) if spec.mode == "expansion" and fixed is None else None
     if project is None:
         return pieces, None
-    cap = _capacity(spec, "expansion.max_capacity", spec.expansion.max_capacity, asset)
+    cap = ctx.max_capacity_mw(asset)
     remaining = None if cap is None else max(cap - p_nom, 0.0)
     if spec.expansion.milp:
         options = project_options(data, project, spec.year, ctx.discount_rate, remaining)
@@ -234,15 +221,12 @@ def _availability(
 def gas_inputs(spec: NetworkSpec, data: Dataset) -> GasInputs:
     """Derive the gas model's inputs from the resolved spec and the data (InputError on bad input)."""
     check_supported(spec)
-    ctx = make_context(spec, data)  # validation of every name the spec uses; discount rate
+    ctx = make_context(spec, data)  # names checked; buses, hourly snapshots, discount rate resolved
     year, exclude = spec.year, set(spec.exclude)
-    buses = _gas_buses(spec, data)
-    if not buses:
-        raise InputError(f"network '{spec.name}': field 'countries': no bus of the chosen carriers is left")
+    buses = tuple(sorted(ctx.buses))  # a gas-only spec (check_supported) selects gas buses only
     on_bus = set(buses)
-    hourly = pd.date_range(f"{year}-01-01", periods=HOURS_PER_YEAR, freq="h")
-    hourly = hourly[spec.time.start_hour : spec.time.start_hour + spec.time.hours]
-    horizon = spec.time.hours / HOURS_PER_YEAR
+    hourly = ctx.snapshots
+    horizon = ctx.horizon_fraction
     step = spec.time.resolution_hours
 
     pipes = in_force(data.table("gas_pipelines"), ["name"], year)

@@ -19,7 +19,9 @@ from caspian.results import (
     BINDING_THRESHOLD_EUR_PER_MW_Y,
     EUROPEAN_GAS_MARKETS,
     EUROPEAN_POWER_MARKETS,
+    annual_energy,
     annual_factor,
+    snapshot_hours,
 )
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year, mwh_to_bcm
 
@@ -52,11 +54,6 @@ MAX_NAMED_LIMITS = 3
 
 AT_MAX_OPTION = 1e-3
 """Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
-
-
-def weights(n: pypsa.Network) -> pd.Series:
-    """Hours each snapshot stands for."""
-    return n.snapshot_weightings.objective
 
 
 def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
@@ -158,7 +155,7 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
     rent = _rent(n, links.index, "link")
     factor = annual_factor(n)
     flows = asset_flows(n, kind)
-    w = weights(n)
+    w = snapshot_hours(n)
     out = []
     for asset, group in links.groupby("asset"):
         forward = group[~group.reverse]
@@ -190,7 +187,7 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
     supplies = n.generators[(n.generators.carrier == "gas supply") & np.isfinite(n.generators.e_sum_max)]
     if supplies.empty:
         return []
-    w, factor = weights(n), annual_factor(n)
+    w, factor = snapshot_hours(n), annual_factor(n)
     out = []
     for name, row in supplies.iterrows():
         produced = n.generators_t.p[name]
@@ -219,7 +216,7 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
         return []
     rent = _rent(n, pd.Index(names), "generator")
     factor = annual_factor(n)
-    w = weights(n)
+    w = snapshot_hours(n)
     out = []
     for name in names:
         capacity = float(n.generators.at[name, "p_nom"])
@@ -254,10 +251,8 @@ def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
     """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
     links = n.links[n.links.carrier == carrier]
-    factor = annual_factor(n)
-    w = weights(n)
-    sent = n.links_t.p0.reindex(columns=links.index, fill_value=0.0).mul(w, axis=0).sum() * factor
-    delivered = -n.links_t.p1.reindex(columns=links.index, fill_value=0.0).mul(w, axis=0).sum() * factor
+    sent = annual_energy(n, n.links_t.p0.reindex(columns=links.index, fill_value=0.0))
+    delivered = annual_energy(n, -n.links_t.p1.reindex(columns=links.index, fill_value=0.0))
     return pd.DataFrame(
         {
             "bus0": links.bus0,
@@ -276,16 +271,17 @@ def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
     return gens[gens.carrier.isin(["gas supply", "slack"]) & gens.bus.isin(gas_buses)]
 
 
-def gas_origins(n: pypsa.Network) -> pd.DataFrame:
-    """Share of each gas bus's throughput by supply source (rows: buses, columns: supplies), by
-    proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
-    priced slack) counts as a source, so shortfalls show as such."""
-    buses = n.buses.index[n.buses.carrier == "gas"]
+def _gas_annual(n: pypsa.Network) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """The gas sources, their annual output (MWh/y) and the pipelines that deliver gas (annual MWh)."""
     supplies = _gas_sources(n)
-    factor = annual_factor(n)
-    produced = n.generators_t.p[supplies.index].mul(weights(n), axis=0).sum() * factor
+    produced = annual_energy(n, n.generators_t.p[supplies.index])
     flows = annual_link_delivery(n, "gas pipeline")
-    flows = flows[flows.delivered_mwh > 0]
+    return supplies, produced, flows[flows.delivered_mwh > 0]
+
+
+def _origin_shares(
+    buses: pd.Index, supplies: pd.DataFrame, produced: pd.Series, flows: pd.DataFrame
+) -> pd.DataFrame:
     index = {bus: i for i, bus in enumerate(buses)}
     matrix = np.zeros((len(buses), len(buses)))
     source = np.zeros((len(buses), len(supplies)))
@@ -300,20 +296,25 @@ def gas_origins(n: pypsa.Network) -> pd.DataFrame:
     return pd.DataFrame(shares, index=buses, columns=supplies.index)
 
 
+def gas_origins(n: pypsa.Network) -> pd.DataFrame:
+    """Share of each gas bus's throughput by supply source (rows: buses, columns: supplies), by
+    proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
+    priced slack) counts as a source, so shortfalls show as such."""
+    return _origin_shares(n.buses.index[n.buses.carrier == "gas"], *_gas_annual(n))
+
+
 def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
     """Annual gas taken at each gas bus by each kind of use: columns bus, sink, MWh."""
-    factor = annual_factor(n)
-    w = weights(n)
     rows = []
     markets = n.generators[n.generators.carrier == "gas market"]
     for name, bus in markets.bus.items():
-        rows.append((bus, "market", float(-(n.generators_t.p[name] * w).sum() * factor)))
+        rows.append((bus, "market", float(annual_energy(n, -n.generators_t.p[name]))))
     loads = n.loads[n.loads.carrier == "gas offtake"]
     for name, bus in loads.bus.items():
-        rows.append((bus, str(name), float((n.loads_t.p[name] * w).sum() * factor)))
+        rows.append((bus, str(name), float(annual_energy(n, n.loads_t.p[name]))))
     plants = n.links[n.links.carrier == "gas-fired"]
     for name, bus in plants.bus0.items():
-        rows.append((bus, "power plants", float((n.links_t.p0[name] * w).sum() * factor)))
+        rows.append((bus, "power plants", float(annual_energy(n, n.links_t.p0[name]))))
     frame = pd.DataFrame(rows, columns=["bus", "sink", "mwh"])
     return frame[frame.mwh > 1e-6]
 
@@ -323,12 +324,8 @@ def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str
     delivers into the consumer's bus ("in-country" for gas produced there); supply shares follow
     :func:`gas_origins`. Demand the network could not serve (priced slack) is its own supply and
     route, ``UNSERVED``, never a delivery. ``consumers`` maps a bus to the label shown ('Italy')."""
-    origins = gas_origins(n)
-    flows = annual_link_delivery(n, "gas pipeline")
-    flows = flows[flows.delivered_mwh > 0]
-    supplies = _gas_sources(n)
-    factor = annual_factor(n)
-    produced = n.generators_t.p[supplies.index].mul(weights(n), axis=0).sum() * factor
+    supplies, produced, flows = _gas_annual(n)
+    origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flows)
     sinks = gas_sinks(n)
     rows = []
     for bus, taken in sinks.groupby("bus").mwh.sum().items():

@@ -10,7 +10,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from caspian.build.context import REVERSE_SUFFIX
-from caspian.report.analysis import annual_link_delivery, weights
+from caspian.report.analysis import annual_link_delivery
 from caspian.report.style import (
     CARRIER_COLOURS,
     FLEET_COLOURS,
@@ -22,13 +22,17 @@ from caspian.report.style import (
     png_bytes,
     styled,
 )
-from caspian.results import annual_factor
+from caspian.results import annual_energy
 from caspian.units import MWH_PER_TWH
 
 SANKEY_GAP = 0.015
 """Gap between the nodes of a Sankey column, share of the total flow."""
 SANKEY_NODE_WIDTH = 0.04
 SANKEY_LABEL_GAP = 0.035
+SANKEY_LABEL_OFFSET = 0.03
+"""Horizontal distance of a node's label from the node, in column widths (columns are 1 apart)."""
+SANKEY_LABEL_ROOM = 0.75
+"""Room left of the first and right of the last column for their labels, in column widths."""
 """Least vertical distance between two labels of a Sankey column, share of the column height."""
 
 
@@ -106,7 +110,7 @@ def gas_sankey(paths: pd.DataFrame) -> Figure | None:
         centres = _spread([-(lo + hi) / 2 for lo, hi, _name in nodes], min_gap)
         lowest = min(lowest, centres[-1] - min_gap)
         align = {"supply": "right", "route": "left", "consumer": "left"}[col]
-        offset = {"supply": -0.03, "route": 0.03, "consumer": 0.03}[col]
+        offset = -SANKEY_LABEL_OFFSET if col == "supply" else SANKEY_LABEL_OFFSET
         for (lo, hi, name), ypos in zip(nodes, centres, strict=True):
             ax.text(
                 xpos + offset,
@@ -120,7 +124,7 @@ def gas_sankey(paths: pd.DataFrame) -> Figure | None:
             )
             if abs(ypos + (lo + hi) / 2) > 1e-9:
                 ax.plot([xpos + offset * 0.3, xpos + offset], [-(lo + hi) / 2, ypos], color="#888", lw=0.5)
-    ax.set_xlim(-0.75, 2.75)
+    ax.set_xlim(-SANKEY_LABEL_ROOM, len(columns) - 1 + SANKEY_LABEL_ROOM)
     ax.set_ylim(lowest * 1.02, bottom * 0.05)
     for xpos, title in enumerate(("supply, bcm/y", "route into the market", "market or use, bcm/y")):
         ax.text(xpos, bottom * 0.02, title, ha="center", va="bottom", fontsize=9, fontweight="bold")
@@ -141,13 +145,12 @@ def electricity_bars(n: pypsa.Network) -> Figure | None:
     plants = n.links[n.links.carrier == "gas-fired"]
     if gens.empty and plants.empty:
         return None
-    factor, w = annual_factor(n), weights(n)
-    energy = n.generators_t.p[gens.index].mul(w, axis=0).sum() * factor
+    energy = annual_energy(n, n.generators_t.p[gens.index])
     rows = [
         (bus[:2], carrier, energy[name])
         for name, bus, carrier in zip(gens.index, gens.bus, gens.carrier, strict=True)
     ]
-    plant_energy = -n.links_t.p1[plants.index].mul(w, axis=0).sum() * factor
+    plant_energy = annual_energy(n, -n.links_t.p1[plants.index])
     rows += [
         (bus[:2], "OCGT" if "OCGT" in name else "gas-fired", plant_energy[name])
         for name, bus in plants.bus1.items()

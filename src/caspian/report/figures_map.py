@@ -13,10 +13,10 @@ from matplotlib.lines import Line2D
 
 from caspian.build.context import REVERSE_SUFFIX
 from caspian.geography import CountryOutline
-from caspian.report.analysis import annual_link_delivery, asset_capacity, asset_flows, weights
+from caspian.report.analysis import annual_link_delivery, asset_capacity, asset_flows
 from caspian.report.labels import Label, place_labels
 from caspian.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
-from caspian.results import annual_factor
+from caspian.results import annual_energy
 from caspian.units import HOURS_PER_YEAR, mwh_to_bcm, mwh_to_twh
 
 UTILISATION_COLOURMAP = "YlOrRd"
@@ -48,14 +48,13 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
             continue
         capacity = asset_capacity(n, kind)
         flows = asset_flows(n, kind)
-        w = weights(n)
         for asset, group in links.groupby("asset"):
             first = group.iloc[0]
             cap = float(capacity.get(asset, 0.0))
             if cap <= 0:
                 continue
             series = flows[asset]
-            annual = float(series.abs().mul(w).sum() * annual_factor(n))
+            annual = float(annual_energy(n, series.abs()))
             rows.append(
                 {
                     "asset": asset,

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from caspian.report.analysis import asset_capacity, asset_flows, weights
+from caspian.report.analysis import asset_capacity, asset_flows
 from caspian.report.style import ASSET_COLOURS, FLEET_COLOURS, Figure, colour, new_figure, png_bytes, styled
-from caspian.results import annual_factor
+from caspian.results import annual_factor, snapshot_hours
 from caspian.units import HOURS_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm
 
 MAIN_PIPELINES = ("Trans-Caspian", "SCP", "TANAP", "TAP")
@@ -58,7 +58,7 @@ def duration_curves(n: pypsa.Network) -> Figure | None:
     cables = cables[[asset for asset in MAIN_CABLES if asset in cables.columns]]
     if pipes.empty and cables.empty:
         return None
-    hours = weights(n) * annual_factor(n)
+    hours = snapshot_hours(n) * annual_factor(n)
     fig, (left, right) = new_figure(11.0, 3.8, ncols=2)
     panels = (
         (
@@ -125,7 +125,7 @@ def power_balance_weeks(n: pypsa.Network) -> Figure | None:
     if BALANCE_BUS not in n.buses.index:
         return None
     frame, demand = _balance(n, BALANCE_BUS)
-    hours = weights(n)
+    hours = snapshot_hours(n)
     frame, demand = hourly(frame, hours), hourly(demand, hours)
     year = frame.index[0].year
     windows = []
@@ -177,7 +177,7 @@ def monthly_gas(n: pypsa.Network) -> Figure | None:
     names = _main_assets(flows, (*MAIN_PIPELINES, "IGB", "TR–BG interconnector"))
     if not names:
         return None
-    flows = hourly(flows[names], weights(n))
+    flows = hourly(flows[names], snapshot_hours(n))
     months = flows.index.month
     if len(set(months)) < MIN_MONTHS:
         return None

@@ -3,8 +3,6 @@ summary.nc, network.nc) and the data tables, ready for the templates."""
 
 from __future__ import annotations
 
-import logging
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,17 +67,6 @@ def is_run_directory(directory: Path) -> bool:
     return all((directory / name).is_file() for name in RUN_FILES)
 
 
-def _load_network(path: Path) -> pypsa.Network:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        previous = logging.getLogger("pypsa").level
-        logging.getLogger("pypsa").setLevel(logging.ERROR)
-        try:
-            return pypsa.Network(path)
-        finally:
-            logging.getLogger("pypsa").setLevel(previous)
-
-
 REQUIRED_SPEC_FIELDS = ("name", "year", "mode")
 
 
@@ -106,7 +93,7 @@ def _read_summary(path: Path) -> xr.Dataset:
 
 def _read_network(path: Path) -> pypsa.Network:
     try:
-        return _load_network(path)
+        return pypsa.Network(path)
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"{path}: unreadable network ({exc.__class__.__name__}: {exc})") from exc
 

@@ -21,6 +21,17 @@ from caspian.settings import configure_libraries
 PROV = {"source": "test fixture", "year": 2024, "confidence": "estimate", "note": ""}
 REPO = Path(__file__).resolve().parents[1]
 
+AZ_POWER_BUS = {
+    "bus": "AZ AC",
+    "carrier": "AC",
+    "country": "AZ",
+    "site": "Baku",
+    "lat": 40.4,
+    "lon": 49.8,
+    "role": "domestic",
+}
+"""The Azerbaijani electricity bus of the small power test systems."""
+
 
 def mini_tables() -> dict[str, list[dict[str, Any]]]:
     """Rows of every table of the mini data set (tables not listed are written header-only)."""

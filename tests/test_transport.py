@@ -14,7 +14,7 @@ import yaml
 
 from caspian.run import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
-from conftest import mini_tables
+from conftest import AZ_POWER_BUS, mini_tables
 
 HOURS = 8760
 
@@ -102,15 +102,7 @@ def _cable_tables(capex_meur: float) -> dict:
     prov = {"source": "test", "year": 2024, "confidence": "estimate"}
     return {
         "buses": [
-            {
-                "bus": "AZ AC",
-                "carrier": "AC",
-                "country": "AZ",
-                "site": "Baku",
-                "lat": 40.4,
-                "lon": 49.8,
-                "role": "domestic",
-            },
+            AZ_POWER_BUS,
             {
                 "bus": "RO AC",
                 "carrier": "AC",

@@ -56,6 +56,7 @@ def _overrides(
     time_limit: float | None = None,
     milp: bool = False,
     mip_gap: float | None = None,
+    unit_commitment: bool = False,
 ) -> tuple[tuple[str, object], ...]:
     """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides."""
     pairs = [parse_set_option(item) for item in sets or []]
@@ -78,6 +79,8 @@ def _overrides(
         pairs.append(("expansion.milp", True))
     if mip_gap is not None:
         pairs.append(("solver.mip_gap", mip_gap))
+    if unit_commitment:
+        pairs.append(("unit_commitment", True))
     return tuple(pairs)
 
 
@@ -91,6 +94,13 @@ SetOpt = Annotated[
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
 MilpOpt = Annotated[
     bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
+]
+CommitmentOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unit-commitment",
+        help="commit gas-fired plants in whole units: minimum load, start-up cost, min up/down time (MILP)",
+    ),
 ]
 ModeOpt = Annotated[str | None, typer.Option("--mode", help="dispatch or expansion")]
 ResolutionOpt = Annotated[str | None, typer.Option("--resolution", help="resample, e.g. 3h (1h = hourly)")]
@@ -160,6 +170,7 @@ def solve(
     mip_gap: Annotated[
         float | None, typer.Option("--mip-gap", help="relative MIP gap at which to stop, e.g. 0.01")
     ] = None,
+    unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
@@ -175,7 +186,9 @@ def solve(
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(sets, mode, resolution, segments, time_limit, milp, mip_gap),
+            overrides=_overrides(
+                sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
+            ),
             output_dir=output,
             time_limit=time_limit,
         )

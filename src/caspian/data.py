@@ -156,6 +156,21 @@ class ThermalRow(_Row):
     from_year: int
 
 
+class UnitCommitmentRow(_Row):
+    technology: str = Field(min_length=1)
+    p_min_pu: float = Field(ge=0, le=1)
+    start_up_cost_eur_per_mw: float = Field(ge=0)
+    currency_year: int
+    min_up_time_h: int = Field(ge=0)
+    min_down_time_h: int = Field(ge=0)
+
+
+class UnitSizeRow(_Row):
+    asset: str = Field(min_length=1)
+    commitment: str = Field(min_length=1)
+    unit_size_mw: float = Field(gt=0)
+
+
 class TechnologyCostRow(_Row):
     technology: str = Field(min_length=1)
     parameter: Literal["investment", "FOM", "lifetime", "efficiency", "VOM", "electricity-input"]
@@ -189,6 +204,8 @@ TABLES: dict[str, type[_Row]] = {
     "power_prices_monthly": PowerPriceMonthlyRow,
     "renewables": RenewableRow,
     "thermal": ThermalRow,
+    "unit_commitment": UnitCommitmentRow,
+    "unit_sizes": UnitSizeRow,
     "technology_costs": TechnologyCostRow,
     "parameters": ParameterRow,
     "observed_flows": ObservedFlowRow,
@@ -278,6 +295,13 @@ def _check_references(root: Path, tables: dict[str, pd.DataFrame]) -> None:
                     raise InputError(
                         f"{root / (name + '.csv')}: line {line} field '{column}': unknown node {bus!r}"
                     )
+    technologies = set(tables["unit_commitment"]["technology"])
+    for line, technology in enumerate(tables["unit_sizes"]["commitment"], start=2):
+        if technology not in technologies:
+            raise InputError(
+                f"{root / 'unit_sizes.csv'}: line {line} field 'commitment': {technology!r} is not a "
+                "technology of unit_commitment.csv"
+            )
     params = tables["parameters"].set_index("parameter")["unit"]
     for parameter, unit in EXPECTED_UNITS.items():
         if parameter in params.index and params[parameter] != unit:

@@ -3,8 +3,9 @@
 The extra linopy constraint here ties each extendable bidirectional connection's reverse twin to its
 forward capacity. In MILP expansion each lumpy project gets one binary per option (at most one chosen,
 the link's capacity equal to the chosen option's, its annual cost in the objective only when built);
-the MILP is then re-solved as an LP with the choices fixed, which gives prices (duals) and the same
-objective. Options travel as a frozen :class:`SolveOptions`; nothing is stored on the network.
+with unit commitment (:mod:`caspian.commitment`) gas-fired plants are committed in whole units. A MILP
+is then re-solved as an LP with the choices and the commitment fixed, which gives prices (duals) and the
+same objective. Options travel as a frozen :class:`SolveOptions`; nothing is stored on the network.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ import highspy
 import pandas as pd
 import pypsa
 
+from caspian.build.commitment import CommittedFleet
 from caspian.build.context import REVERSE_SUFFIX
 from caspian.build.costs import LumpyProject, ProjectOption
+from caspian.commitment import CommitmentSummary, add_commitment, online_schedule, summarize_commitment
 from caspian.errors import InfeasibleError, InputError, SolverError
 
 DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {"threads": 2, "run_crossover": "on"}
@@ -82,7 +85,7 @@ class MipResult:
 @dataclass(frozen=True)
 class SolveOutcome:
     """Status, termination condition, objective (EUR over the horizon) and timings (s); ``mip`` for
-    MILP runs."""
+    MILP runs, ``commitment`` per committed plant with unit commitment."""
 
     status: str
     condition: str
@@ -91,6 +94,7 @@ class SolveOutcome:
     solve_seconds: float
     model_size: dict[str, int]
     mip: MipResult | None = None
+    commitment: dict[str, CommitmentSummary] = field(default_factory=dict)
 
 
 def _tie_reverse_twins(n: pypsa.Network) -> None:
@@ -205,22 +209,39 @@ def _solve_milp(
     )
 
 
-def solve_network(
-    n: pypsa.Network, options: SolveOptions, projects: tuple[LumpyProject, ...] = ()
-) -> SolveOutcome:
-    """Solve ``n`` in place, raising on infeasibility (InfeasibleError) or no solution (SolverError).
-    With ``projects`` (MILP expansion) the option choice is solved first, then the LP with it fixed."""
-    start = time.perf_counter()
+def _formulate(
+    n: pypsa.Network,
+    projects: tuple[LumpyProject, ...],
+    fleets: tuple[CommittedFleet, ...],
+    online: pd.DataFrame | None = None,
+) -> tuple[list[Any], dict[str, Any]]:
+    """Create the model: PyPSA's LP, reverse twins tied, project binaries, unit commitment (fixed to
+    ``online`` when given)."""
     n.optimize.create_model(include_objective_constant=False)
     _tie_reverse_twins(n)
     binaries = _add_project_options(n, projects) if projects else []
+    units = add_commitment(n, fleets, online) if fleets else {}
+    return binaries, units
+
+
+def solve_network(
+    n: pypsa.Network,
+    options: SolveOptions,
+    projects: tuple[LumpyProject, ...] = (),
+    commitment: tuple[CommittedFleet, ...] = (),
+) -> SolveOutcome:
+    """Solve ``n`` in place, raising on infeasibility (InfeasibleError) or no solution (SolverError).
+    With ``projects`` (MILP expansion) or ``commitment`` (committed plants) the MILP is solved first,
+    then the LP with its option choices and commitment fixed."""
+    start = time.perf_counter()
+    binaries, units = _formulate(n, projects, commitment)
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
-    mip = _solve_milp(n, options, projects, binaries) if projects else None
+    mip = _solve_milp(n, options, projects, binaries) if projects or commitment else None
     if mip is not None:
         start = time.perf_counter()
-        n.optimize.create_model(include_objective_constant=False)
-        _tie_reverse_twins(n)
+        online = online_schedule(units) if units else None
+        _formulate(n, (), commitment, online)  # project choices are now fixed on the links
         formulate += time.perf_counter() - start
     start = time.perf_counter()
     status, condition = _solve(n, options, duals=True)
@@ -237,4 +258,5 @@ def solve_network(
         solve_seconds=solve,
         model_size=size,
         mip=mip,
+        commitment=summarize_commitment(n, commitment) if commitment else {},
     )

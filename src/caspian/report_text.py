@@ -213,9 +213,16 @@ def print_summary(console: Console, result: RunResult) -> None:
         proof = "proven optimal" if mip.proven_optimal else f"NOT proven optimal (stopped: {mip.condition})"
         console.print(
             f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
-            f"{mip.seconds:.1f} s; options: {chosen}",
+            f"{mip.seconds:.1f} s" + (f"; options: {chosen}" if chosen else ""),
             soft_wrap=True,
         )
+    if result.outcome.commitment:
+        fleets = "; ".join(
+            f"{name} {'extendable' if c.units is None else c.units} × {c.unit_size_mw:,.0f} MW, "
+            f"{c.starts:,.0f} starts, {c.mean_online:,.1f} online on average"
+            for name, c in result.outcome.commitment.items()
+        )
+        console.print(f"unit commitment over the horizon: {fleets}", soft_wrap=True)
     console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
 
 

@@ -90,7 +90,7 @@ def run_directory_name(spec: NetworkSpec, scenario: str | None, digest: str) -> 
 def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     built = build_network(spec, data, BuildOptions(with_slack=True))
     network = built.network
-    solve_network(network, options, built.lumpy_projects)
+    solve_network(network, options, built.lumpy_projects, built.commitment)
     slack = network.generators.index[network.generators.carrier == "slack"]
     used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
     used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
@@ -203,7 +203,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             options.highs_options, options.time_limit, staging / "solver.log", options.mip_gap
         )
         try:
-            outcome = solve_network(network, solve_options, built.lumpy_projects)
+            outcome = solve_network(network, solve_options, built.lumpy_projects, built.commitment)
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")
             diagnosis_options = SolveOptions(
@@ -238,6 +238,11 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             "objective_eur": outcome.objective,
             "model_size": outcome.model_size,
             **({"mip": dataclasses.asdict(outcome.mip)} if outcome.mip else {}),
+            **(
+                {"commitment": {k: dataclasses.asdict(v) for k, v in outcome.commitment.items()}}
+                if outcome.commitment
+                else {}
+            ),
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
             "peak_memory_mb": round(_peak_memory_mb(), 1),
             "profiles": built.profile_sources,

@@ -24,6 +24,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -184,7 +185,24 @@ class NetworkSpec(_Strict):
     unserved_energy: bool = Field(
         False, description="allow priced unserved energy at every bus (reported) instead of infeasibility"
     )
+    unit_commitment: bool = Field(
+        False,
+        description="commit gas-fired plants in whole units (minimum stable load, start-up cost, minimum "
+        "up/down time; a MILP)",
+    )
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("unit_commitment")
+    @classmethod
+    def _commitment_needs_power(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value:
+            return value
+        if "electricity" not in info.data.get("carriers", []):
+            raise ValueError("needs carriers: electricity (it commits gas-fired plants)")
+        time = info.data.get("time")
+        if time is not None and time.segments:
+            raise ValueError("needs snapshots of equal length: use time.resolution, not time.segments")
+        return value
 
     @field_validator("carriers")
     @classmethod

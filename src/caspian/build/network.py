@@ -13,6 +13,7 @@ import pypsa
 
 from caspian import profiles as synth
 from caspian.build.aggregate import aggregate_time
+from caspian.build.commitment import CommittedFleet, committed_fleets
 from caspian.build.context import (
     EXPANSION_SUFFIX,
     SLACK_CAPACITY_MW,
@@ -42,12 +43,13 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The built network, where its hourly profiles came from, and (MILP expansion) the projects whose
-    discrete options the formulation must add."""
+    """The built network, where its hourly profiles came from, (MILP expansion) the projects whose
+    discrete options the formulation must add, and (unit commitment) the committed gas-fired plants."""
 
     network: pypsa.Network
     profile_sources: dict[str, str] = field(default_factory=dict)
     lumpy_projects: tuple[LumpyProject, ...] = ()
+    commitment: tuple[CommittedFleet, ...] = ()
 
 
 def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, ...]:
@@ -169,4 +171,5 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
         network=aggregate_time(n, spec.time),
         profile_sources=dict(profiles.sources),
         lumpy_projects=_lumpy_projects(n, ctx),
+        commitment=committed_fleets(n, ctx) if spec.unit_commitment else (),
     )

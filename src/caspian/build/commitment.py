@@ -1,0 +1,91 @@
+"""Which gas-fired plants are committed in whole units, and their operating limits.
+
+Clustered unit commitment: a fleet of P MW (electric) is N = max(1, round(P / unit size)) identical
+units of P / N MW, and the number of units online is an integer per snapshot. Unit sizes come from
+``data/unit_sizes.csv`` (per fleet, and one row ``OCGT`` for every extendable peaker); minimum stable
+load, start-up cost and minimum up/down times from ``data/unit_commitment.csv``. For a gas-fired link
+(a plant drawing fuel from the gas network) the unit capacity is on the fuel side, MW of gas (GCV), as
+the link's power variable is; for a generator it is MW electric.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import pypsa
+
+from caspian.build.context import BuildContext
+from caspian.errors import InputError
+
+GAS_FIRED_CARRIER = "gas-fired"
+PEAKER_SUFFIX = " OCGT"
+PEAKER_UNIT_ROW = "OCGT"
+"""``unit_sizes.csv`` asset row that sizes the units of every extendable peaker '<ISO2> OCGT'."""
+
+
+@dataclass(frozen=True)
+class CommittedFleet:
+    """One committed component: ``units`` identical units of ``unit_capacity`` MW on the component's
+    power variable (fuel MW for links, electric MW for generators), or, when ``units`` is None, an
+    extendable plant whose units online may not exceed its built capacity ÷ ``unit_capacity``.
+    ``p_min_pu`` is the minimum stable load per unit online, ``start_up_cost_eur`` EUR (price year) per
+    unit started, and the minimum up/down times are in snapshots."""
+
+    component: Literal["Generator", "Link"]
+    name: str
+    technology: str
+    units: int | None
+    unit_capacity: float
+    unit_size_mw: float
+    p_min_pu: float
+    start_up_cost_eur: float
+    min_up_snapshots: int
+    min_down_snapshots: int
+
+
+def _unit_row(ctx: BuildContext, name: str) -> pd.Series:
+    sizes = ctx.data.table("unit_sizes").set_index("asset")
+    key = PEAKER_UNIT_ROW if name.endswith(PEAKER_SUFFIX) and name not in sizes.index else name
+    if key not in sizes.index:
+        raise InputError(
+            f"{ctx.data.root / 'unit_sizes.csv'}: field 'asset': no row for gas-fired plant {name!r} "
+            "(unit_commitment needs a unit size for every gas-fired plant)"
+        )
+    return sizes.loc[key]
+
+
+def committed_fleets(n: pypsa.Network, ctx: BuildContext) -> tuple[CommittedFleet, ...]:
+    """Every gas-fired generator and link of ``n`` as a committed fleet (hourly snapshots of ``ctx``)."""
+    step_hours = ctx.spec.time.resolution_hours
+    technologies = ctx.data.table("unit_commitment").set_index("technology")
+    fleets = []
+    for component, frame in (("Generator", n.generators), ("Link", n.links)):
+        for name, plant in frame[frame.carrier == GAS_FIRED_CARRIER].iterrows():
+            sizes = _unit_row(ctx, str(name))
+            tech = technologies.loc[sizes["commitment"]]
+            fuel_per_mwh = 1.0 / plant["efficiency"] if component == "Link" else 1.0
+            unit_size = float(sizes["unit_size_mw"])
+            if plant["p_nom_extendable"]:
+                units, unit_capacity = None, unit_size * fuel_per_mwh
+            else:
+                units = max(1, round(plant["p_nom"] / fuel_per_mwh / unit_size))
+                unit_capacity = plant["p_nom"] / units
+            per_mw = ctx.data.to_price_year(float(tech["start_up_cost_eur_per_mw"]), tech["currency_year"])
+            fleets.append(
+                CommittedFleet(
+                    component=component,
+                    name=str(name),
+                    technology=str(sizes["commitment"]),
+                    units=units,
+                    unit_capacity=float(unit_capacity),
+                    unit_size_mw=unit_capacity / fuel_per_mwh,
+                    p_min_pu=float(tech["p_min_pu"]),
+                    start_up_cost_eur=per_mw * unit_capacity / fuel_per_mwh,
+                    min_up_snapshots=math.ceil(tech["min_up_time_h"] / step_hours),
+                    min_down_snapshots=math.ceil(tech["min_down_time_h"] / step_hours),
+                )
+            )
+    return tuple(fleets)

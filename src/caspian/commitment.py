@@ -1,0 +1,149 @@
+"""Clustered unit commitment of gas-fired plants, added to a PyPSA/linopy model.
+
+Per committed fleet f (:class:`caspian.build.commitment.CommittedFleet`) and snapshot t, with u the
+units online (integer), s the units started and d the units stopped (continuous; integral whenever u
+is), C the unit capacity (MW on the plant's power variable p), a(t) the availability (p_max_pu) and m
+the minimum stable load per unit:
+
+* m·C·u(t) ≤ p(t) ≤ a(t)·C·u(t);
+* u(t) ≤ N (a fixed fleet of N units), or C·u(t) ≤ built capacity (an extendable plant);
+* u(t) − u(t−1) = s(t) − d(t) for t ≥ 1; the first snapshot's commitment is free and starts nothing;
+* minimum up time U: u(t) ≥ Σ s(t−k), k < U; minimum down time D: N − u(t) ≥ Σ d(t−k), k < D;
+* the objective gains Σ start-up cost × s(t), EUR per unit started (not weighted by snapshot length:
+  a start is an event).
+
+Given a commitment schedule (``online``), u is fixed to it and continuous: the linear programme whose
+duals price energy under that commitment (fix-and-price), with the same objective as the MILP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from caspian.build.commitment import CommittedFleet
+
+
+@dataclass(frozen=True)
+class CommitmentSummary:
+    """What one committed fleet did: units, unit size (MW electric), starts over the horizon and the
+    time-weighted mean number of units online."""
+
+    units: int | None
+    unit_size_mw: float
+    starts: float
+    mean_online: float
+
+
+def _bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> tuple[xr.DataArray, xr.DataArray]:
+    upper = [np.inf if f.units is None else float(f.units) for f in fleets]
+    names = pd.Index([f.name for f in fleets], name="name")
+    upper_da = xr.DataArray(np.tile(upper, (len(snapshots), 1)), coords=[snapshots, names])
+    return xr.zeros_like(upper_da), upper_da
+
+
+def _transition_bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> xr.DataArray:
+    """Upper bound of starts and stops: none in the first snapshot (its commitment is free)."""
+    names = pd.Index([f.name for f in fleets], name="name")
+    upper = np.full((len(snapshots), len(fleets)), np.inf)
+    upper[0, :] = 0.0
+    return xr.DataArray(upper, coords=[snapshots, names])
+
+
+def _lagged_sum(variable: object, lags: int) -> object:
+    """Σ_{k<lags} variable(t−k) as a linear expression (terms before the first snapshot dropped)."""
+    terms = variable.to_linexpr()
+    for k in range(1, lags):
+        terms = terms + variable.to_linexpr().shift(snapshot=k).fillna(0)
+    return terms
+
+
+def add_commitment(
+    n: pypsa.Network, fleets: Sequence[CommittedFleet], online: pd.DataFrame | None = None
+) -> dict[str, object]:
+    """Add the commitment of ``fleets`` to ``n.model`` (created, not solved); return the units-online
+    variables per component. With ``online`` (snapshots × fleet names) the commitment is fixed."""
+    model = n.model
+    snapshots = n.snapshots
+    start_up_cost = 0
+    variables: dict[str, object] = {}
+    for component in ("Generator", "Link"):
+        group = [f for f in fleets if f.component == component]
+        if not group:
+            continue
+        names = [f.name for f in group]
+        lower, upper = _bounds(group, snapshots)
+        if online is not None:
+            fixed = xr.DataArray(online[names].to_numpy(), coords=lower.coords)
+            lower, upper = fixed, fixed
+        units = model.add_variables(
+            lower=lower, upper=upper, integer=online is None, name=f"{component}-units_online"
+        )
+        bound = _transition_bounds(group, snapshots)
+        starts = model.add_variables(lower=0, upper=bound, name=f"{component}-units_started")
+        stops = model.add_variables(lower=0, upper=bound, name=f"{component}-units_stopped")
+        capacity = xr.DataArray([f.unit_capacity for f in group], coords=[lower.coords["name"]])
+        minimum = xr.DataArray([f.p_min_pu for f in group], coords=[lower.coords["name"]])
+        availability = n.get_switchable_as_dense(component, "p_max_pu")[names]
+        availability = xr.DataArray(availability.to_numpy(), coords=lower.coords)
+        power = model[f"{component}-p"].sel(name=names)
+        model.add_constraints(power - availability * capacity * units <= 0, name=f"{component}-units-upper")
+        model.add_constraints(power - minimum * capacity * units >= 0, name=f"{component}-units-lower")
+        change = units - units.shift(snapshot=1).fillna(0)
+        later = xr.DataArray(np.arange(len(snapshots)) > 0, coords=[snapshots])
+        model.add_constraints(starts - stops - change == 0, name=f"{component}-units-transition", mask=later)
+        for fleet in group:
+            one = {"name": fleet.name}
+            if fleet.units is None:
+                built = model[f"{component}-p_nom"].sel(one)
+                model.add_constraints(
+                    fleet.unit_capacity * units.sel(one) - built <= 0, name=f"{fleet.name}-units-built"
+                )
+            if fleet.min_up_snapshots > 1:
+                model.add_constraints(
+                    units.sel(one) - _lagged_sum(starts.sel(one), fleet.min_up_snapshots) >= 0,
+                    name=f"{fleet.name}-min-up",
+                )
+            if fleet.min_down_snapshots > 1:
+                room = (
+                    fleet.units - units.sel(one)
+                    if fleet.units is not None
+                    else model[f"{component}-p_nom"].sel(one) / fleet.unit_capacity - units.sel(one)
+                )
+                model.add_constraints(
+                    room - _lagged_sum(stops.sel(one), fleet.min_down_snapshots) >= 0,
+                    name=f"{fleet.name}-min-down",
+                )
+        cost = xr.DataArray([f.start_up_cost_eur for f in group], coords=[lower.coords["name"]])
+        start_up_cost = start_up_cost + (starts * cost).sum()
+        variables[component] = units
+    model.add_objective(model.objective.expression + start_up_cost, overwrite=True)
+    return variables
+
+
+def online_schedule(variables: dict[str, object]) -> pd.DataFrame:
+    """Units online per snapshot and fleet from a solved MILP, rounded to whole units (a solver returns
+    integers within its integrality tolerance)."""
+    return pd.concat([var.solution.to_pandas() for var in variables.values()], axis=1).round()
+
+
+def summarize_commitment(n: pypsa.Network, fleets: Sequence[CommittedFleet]) -> dict[str, CommitmentSummary]:
+    """Starts and mean units online per committed fleet of a solved model."""
+    weights = n.snapshot_weightings.generators
+    summary = {}
+    for fleet in fleets:
+        model = n.model
+        online = model[f"{fleet.component}-units_online"].solution.sel(name=fleet.name).to_pandas()
+        started = model[f"{fleet.component}-units_started"].solution.sel(name=fleet.name).to_pandas()
+        summary[fleet.name] = CommitmentSummary(
+            units=fleet.units,
+            unit_size_mw=fleet.unit_size_mw,
+            starts=float(started.sum()),
+            mean_online=float((online * weights).sum() / weights.sum()),
+        )
+    return summary

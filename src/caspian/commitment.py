@@ -7,8 +7,10 @@ the minimum stable load per unit:
 
 * m·C·u(t) ≤ p(t) ≤ a(t)·C·u(t);
 * u(t) ≤ N (a fixed fleet of N units), or C·u(t) ≤ built capacity (an extendable plant);
-* u(t) − u(t−1) = s(t) − d(t) for t ≥ 1; the first snapshot's commitment is free and starts nothing;
+* u(t) − u(t−1) = s(t) − d(t);
 * minimum up time U: u(t) ≥ Σ s(t−k), k < U; minimum down time D: N − u(t) ≥ Σ d(t−k), k < D;
+* the horizon is cyclic (t − 1 of the first snapshot is the last), as a representative horizon
+  repeats: no commitment is free at the start, and a unit stopped late may not restart early;
 * the objective gains Σ start-up cost × s(t), EUR per unit started (not weighted by snapshot length:
   a start is an event).
 
@@ -47,19 +49,11 @@ def _bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> tuple[xr.D
     return xr.zeros_like(upper_da), upper_da
 
 
-def _transition_bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> xr.DataArray:
-    """Upper bound of starts and stops: none in the first snapshot (its commitment is free)."""
-    names = pd.Index([f.name for f in fleets], name="name")
-    upper = np.full((len(snapshots), len(fleets)), np.inf)
-    upper[0, :] = 0.0
-    return xr.DataArray(upper, coords=[snapshots, names])
-
-
 def _lagged_sum(variable: object, lags: int) -> object:
-    """Σ_{k<lags} variable(t−k) as a linear expression (terms before the first snapshot dropped)."""
+    """Σ_{k<lags} variable(t−k) as a linear expression, cyclic over the horizon."""
     terms = variable.to_linexpr()
     for k in range(1, lags):
-        terms = terms + variable.to_linexpr().shift(snapshot=k).fillna(0)
+        terms = terms + variable.roll(snapshot=k).to_linexpr()
     return terms
 
 
@@ -84,9 +78,8 @@ def add_commitment(
         units = model.add_variables(
             lower=lower, upper=upper, integer=online is None, name=f"{component}-units_online"
         )
-        bound = _transition_bounds(group, snapshots)
-        starts = model.add_variables(lower=0, upper=bound, name=f"{component}-units_started")
-        stops = model.add_variables(lower=0, upper=bound, name=f"{component}-units_stopped")
+        starts = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_started")
+        stops = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_stopped")
         capacity = xr.DataArray([f.unit_capacity for f in group], coords=[lower.coords["name"]])
         minimum = xr.DataArray([f.p_min_pu for f in group], coords=[lower.coords["name"]])
         availability = n.get_switchable_as_dense(component, "p_max_pu")[names]
@@ -94,9 +87,8 @@ def add_commitment(
         power = model[f"{component}-p"].sel(name=names)
         model.add_constraints(power - availability * capacity * units <= 0, name=f"{component}-units-upper")
         model.add_constraints(power - minimum * capacity * units >= 0, name=f"{component}-units-lower")
-        change = units - units.shift(snapshot=1).fillna(0)
-        later = xr.DataArray(np.arange(len(snapshots)) > 0, coords=[snapshots])
-        model.add_constraints(starts - stops - change == 0, name=f"{component}-units-transition", mask=later)
+        change = units - units.roll(snapshot=1)
+        model.add_constraints(starts - stops - change == 0, name=f"{component}-units-transition")
         for fleet in group:
             one = {"name": fleet.name}
             if fleet.units is None:

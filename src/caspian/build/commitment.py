@@ -57,35 +57,46 @@ def _unit_row(ctx: BuildContext, name: str) -> pd.Series:
     return sizes.loc[key]
 
 
-def committed_fleets(n: pypsa.Network, ctx: BuildContext) -> tuple[CommittedFleet, ...]:
-    """Every gas-fired generator and link of ``n`` as a committed fleet (hourly snapshots of ``ctx``)."""
-    step_hours = ctx.spec.time.resolution_hours
+def fleet_commitment(
+    ctx: BuildContext,
+    name: str,
+    component: Literal["Generator", "Link"],
+    efficiency: float,
+    capacity: float | None,
+) -> CommittedFleet:
+    """The commitment of one gas-fired plant from the data: ``capacity`` in MW on its power variable
+    (fuel MW for a link of ``efficiency``, electric MW for a generator), None when it is extendable."""
     technologies = ctx.data.table("unit_commitment").set_index("technology")
+    sizes = _unit_row(ctx, name)
+    tech = technologies.loc[sizes["commitment"]]
+    fuel_per_mwh = 1.0 / efficiency if component == "Link" else 1.0
+    unit_size = float(sizes["unit_size_mw"])
+    if capacity is None:
+        units, unit_capacity = None, unit_size * fuel_per_mwh
+    else:
+        units = max(1, round(capacity / fuel_per_mwh / unit_size))
+        unit_capacity = capacity / units
+    per_mw = ctx.data.to_price_year(float(tech["start_up_cost_eur_per_mw"]), tech["currency_year"])
+    step_hours = ctx.spec.time.resolution_hours
+    return CommittedFleet(
+        component=component,
+        name=name,
+        technology=str(sizes["commitment"]),
+        units=units,
+        unit_capacity=float(unit_capacity),
+        unit_size_mw=unit_capacity / fuel_per_mwh,
+        p_min_pu=float(tech["p_min_pu"]),
+        start_up_cost_eur=per_mw * unit_capacity / fuel_per_mwh,
+        min_up_snapshots=math.ceil(tech["min_up_time_h"] / step_hours),
+        min_down_snapshots=math.ceil(tech["min_down_time_h"] / step_hours),
+    )
+
+
+def committed_fleets(n: pypsa.Network, ctx: BuildContext) -> tuple[CommittedFleet, ...]:
+    """Every gas-fired generator and link of ``n`` as a committed fleet."""
     fleets = []
     for component, frame in (("Generator", n.generators), ("Link", n.links)):
         for name, plant in frame[frame.carrier == GAS_FIRED_CARRIER].iterrows():
-            sizes = _unit_row(ctx, str(name))
-            tech = technologies.loc[sizes["commitment"]]
-            fuel_per_mwh = 1.0 / plant["efficiency"] if component == "Link" else 1.0
-            unit_size = float(sizes["unit_size_mw"])
-            if plant["p_nom_extendable"]:
-                units, unit_capacity = None, unit_size * fuel_per_mwh
-            else:
-                units = max(1, round(plant["p_nom"] / fuel_per_mwh / unit_size))
-                unit_capacity = plant["p_nom"] / units
-            per_mw = ctx.data.to_price_year(float(tech["start_up_cost_eur_per_mw"]), tech["currency_year"])
-            fleets.append(
-                CommittedFleet(
-                    component=component,
-                    name=str(name),
-                    technology=str(sizes["commitment"]),
-                    units=units,
-                    unit_capacity=float(unit_capacity),
-                    unit_size_mw=unit_capacity / fuel_per_mwh,
-                    p_min_pu=float(tech["p_min_pu"]),
-                    start_up_cost_eur=per_mw * unit_capacity / fuel_per_mwh,
-                    min_up_snapshots=math.ceil(tech["min_up_time_h"] / step_hours),
-                    min_down_snapshots=math.ceil(tech["min_down_time_h"] / step_hours),
-                )
-            )
+            capacity = None if plant["p_nom_extendable"] else float(plant["p_nom"])
+            fleets.append(fleet_commitment(ctx, str(name), component, float(plant["efficiency"]), capacity))
     return tuple(fleets)

@@ -26,6 +26,7 @@ from caspian.report.tables import (
     bottleneck_table,
     built_table,
     cable_table,
+    commitment_table,
     cost_table,
     estimate_rows,
     gas_market_table,
@@ -226,7 +227,10 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
             [f for f in (figures["sankey"], figures["electricity"], tables["cables"]) if f is not None],
         ),
         ("Bottlenecks", [bottleneck_table(binding)]),
-        ("Capacity built and cost", [t for t in (built_table(ds, n), cost_table(ds)) if t is not None]),
+        (
+            "Capacity built and cost",
+            [t for t in (built_table(ds, n), cost_table(ds), commitment_table(run, data)) if t is not None],
+        ),
         (
             "Time behaviour",
             [f for f in (figures["duration"], figures["weeks"], figures["monthly"]) if f is not None],

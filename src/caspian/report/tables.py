@@ -320,3 +320,32 @@ def profile_table(run: dict) -> Table:
     """Which hourly profiles the run used (generated or user files)."""
     rows = [[name, str(text)] for name, text in (run.get("profiles") or {}).items()]
     return Table("Profiles used", ["series", "source"], rows, "ll")
+
+
+def commitment_table(run: dict, data: Dataset) -> Table | None:
+    """Committed gas-fired plants (unit commitment runs): units, unit size, starts and mean units online
+    over the horizon, with the confidence of the unit size."""
+    committed = run.get("commitment") or {}
+    if not committed:
+        return None
+    sizes = data.table("unit_sizes").set_index("asset")
+    rows = []
+    for name, fleet in committed.items():
+        row = sizes.loc[name] if name in sizes.index else sizes.loc["OCGT"]
+        units = "extendable" if fleet["units"] is None else f"{fleet['units']:,}"
+        rows.append(
+            [
+                name,
+                units,
+                f"{fleet['unit_size_mw']:,.0f}",
+                f"{fleet['starts']:,.0f}",
+                f"{fleet['mean_online']:,.1f}",
+                f"{row['commitment']}, {row['confidence']}",
+            ]
+        )
+    return Table(
+        "Unit commitment over the horizon",
+        ["plant", "units", "unit MW", "starts", "mean units online", "limits, unit-size confidence"],
+        rows,
+        "lrrrrl",
+    )

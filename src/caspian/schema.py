@@ -182,7 +182,9 @@ class NetworkSpec(_Strict):
     discount_rate: float | None = Field(None, gt=0, lt=1, description="overrides parameters.csv")
     outages: list[Outage] = Field(default_factory=list)
     unserved_energy: bool = Field(
-        False, description="allow priced unserved energy at every bus (reported) instead of infeasibility"
+        False,
+        description="allow priced unserved energy at every bus with fixed demand (loads, gas offtakes; "
+        "reported) instead of infeasibility",
     )
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

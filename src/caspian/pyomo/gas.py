@@ -8,7 +8,7 @@ objective is EUR over the modelled horizon (snapshot weights in hours). Variable
   ``efficiency × flow``; compressor fuel is the difference);
 * ``cap[l]``: capacity of an expandable segment, MW; ``choice[p, o]``: binary option of a lumpy project;
 * ``supply[g, t]``: field output; ``sale[m, t]``: sales into a European hub's sink;
-  ``unserved[b, t]``: priced slack (only with ``unserved_energy``);
+  ``unserved[b, t]``: priced slack at the buses with fixed offtakes (only with ``unserved_energy``);
 * ``probe[b]``: extra flat demand, MW, held at 0 except while :meth:`GasModel.mean_price_bounds`
   measures how far a bus price may move.
 
@@ -127,7 +127,8 @@ def build_model(inputs: GasInputs) -> pyo.ConcreteModel:
     m.sale = pyo.Var(m.M, m.T, bounds=lambda _m, k, t: (0.0, markets[k].capacity_mw), doc="MW")
     slack = inputs.slack_cost_eur_per_mwh is not None
     if slack:
-        m.unserved = pyo.Var(m.B, m.T, bounds=(0.0, inputs.slack_capacity_mw), doc="MW")
+        m.S = pyo.Set(initialize=sorted({o.bus for o in inputs.offtakes}), ordered=True)
+        m.unserved = pyo.Var(m.S, m.T, bounds=(0.0, inputs.slack_capacity_mw), doc="MW")
 
     m.flow_limit = pyo.Constraint(
         m.LX, m.T, rule=lambda m, name, t: m.flow[name, t] <= avail(name)[t] * m.cap[name]
@@ -149,7 +150,7 @@ def build_model(inputs: GasInputs) -> pyo.ConcreteModel:
         terms = [m.supply[g, t] for g in fields[bus]] + [-m.sale[k, t] for k in sinks[bus]]
         terms += [s.efficiency * m.flow[s.name, t] for s in into[bus]]
         terms += [-m.flow[name, t] for name in out_of[bus]]
-        if slack:
+        if slack and bus in m.S:
             terms.append(m.unserved[bus, t])
         if not terms and load[bus] > 0:
             raise InfeasibleError(f"Pyomo gas model: {bus} has {load[bus]:,.0f} MW of demand and no supply")
@@ -163,7 +164,7 @@ def build_model(inputs: GasInputs) -> pyo.ConcreteModel:
     terms += [-weight[t] * k.price_eur_per_mwh * m.sale[k.name, t] for k in inputs.markets for t in m.T]
     if slack:
         price = inputs.slack_cost_eur_per_mwh
-        terms += [weight[t] * price * m.unserved[b, t] for b in m.B for t in m.T]
+        terms += [weight[t] * price * m.unserved[b, t] for b in m.S for t in m.T]
     terms += [segments[name].cost_eur_per_mw * m.cap[name] for name in expandable]
     cost = pyo.quicksum(terms) + sum(s.fixed_cost_eur for s in inputs.segments)
     if inputs.projects:
@@ -300,7 +301,10 @@ class GasModel:
             if offtake.bus in (*EUROPEAN_GAS_MARKETS, *DELIVERY_BUSES_EXTRA):
                 mwh[offtake.bus] = mwh.get(offtake.bus, 0.0) + offtake.mw * inputs.hours
         if inputs.slack_cost_eur_per_mwh is not None:
-            mwh = {bus: max(value - energy(m.unserved, bus), 0.0) for bus, value in mwh.items()}
+            mwh = {
+                bus: max(value - (energy(m.unserved, bus) if bus in m.S else 0.0), 0.0)
+                for bus, value in mwh.items()
+            }
         return {bus: _annual_bcm(inputs, value) for bus, value in mwh.items()}
 
     def objective_holding(
@@ -332,7 +336,7 @@ class GasModel:
                 m.sale, [k.name for k in inputs.markets if k.bus == bus and bus in EUROPEAN_GAS_MARKETS]
             )
             expr += sum(o.mw * inputs.hours for o in inputs.offtakes if o.bus == bus)
-            if inputs.slack_cost_eur_per_mwh is not None:
+            if inputs.slack_cost_eur_per_mwh is not None and bus in m.S:
                 expr -= sent(m.unserved, [bus])
             if is_fixed(expr):  # contracts alone: a fixed delivery cannot take another value
                 return None

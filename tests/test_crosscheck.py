@@ -16,7 +16,7 @@ import pytest
 from caspian.crosscheck import LP_REL_TOL, CrosscheckResult, crosscheck
 from caspian.data import load_dataset
 from caspian.errors import InputError
-from caspian.pyomo import GasInputs, GasModel
+from caspian.pyomo import PyomoInputs, PyomoModel
 from caspian.schema import resolve_spec
 from caspian.units import MWH_PER_BCM
 from conftest import REPO, mini_tables
@@ -105,11 +105,11 @@ def test_a_different_input_on_the_pyomo_side_is_detected(mini):
     """Raise Italy's hub price by 1 EUR/MWh on the Pyomo side only: flows stay, the objective and
     Italy's price move, and the cross-check must say so."""
 
-    def dearer_italy(inputs: GasInputs) -> GasInputs:
+    def dearer_italy(inputs: PyomoInputs) -> PyomoInputs:
         markets = tuple(
-            dataclasses.replace(m, price_eur_per_mwh=m.price_eur_per_mwh + 1.0) for m in inputs.markets
+            dataclasses.replace(m, price_eur_per_mwh=m.price_eur_per_mwh + 1.0) for m in inputs.gas.markets
         )
-        return dataclasses.replace(inputs, markets=markets)
+        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, markets=markets))
 
     network, data = mini()
     result = crosscheck(network, data, pyomo_inputs_hook=dearer_italy)
@@ -122,11 +122,10 @@ def test_a_different_input_on_the_pyomo_side_is_detected(mini):
 def test_a_lost_pipeline_segment_is_detected(mini):
     """Halve the pipeline on the Pyomo side: flows and deliveries disagree."""
 
-    def narrower(inputs: GasInputs) -> GasInputs:
-        seg = inputs.segments[0]
-        return dataclasses.replace(
-            inputs, segments=(dataclasses.replace(seg, capacity_mw=seg.capacity_mw / 2),)
-        )
+    def narrower(inputs: PyomoInputs) -> PyomoInputs:
+        seg = inputs.gas.segments[0]
+        segments = (dataclasses.replace(seg, capacity_mw=seg.capacity_mw / 2),)
+        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, segments=segments))
 
     network, data = mini()
     result = crosscheck(network, data, pyomo_inputs_hook=narrower)
@@ -144,7 +143,7 @@ def test_price_probe_brackets_a_degenerate_price(mini):
     tables = mini_tables()
     tables["gas_supply"][0]["plateau_bcm_y"] = 4
     network, data = mini(tables)
-    model = GasModel.from_spec(resolve_spec(network), load_dataset(data))
+    model = PyomoModel.from_spec(resolve_spec(network), load_dataset(data))
     model.solve()
     low, high = model.mean_price_bounds("AZ gas")
     assert (low, high) == (pytest.approx(5.0, rel=1e-9), pytest.approx(30.0, rel=1e-9))
@@ -157,26 +156,18 @@ def test_parallel_pipelines_share_the_flow_in_any_split(mini):
     tables = mini_tables()
     tables["gas_pipelines"].append({**tables["gas_pipelines"][0], "name": "P2"})
     network, data = mini(tables)
-    model = GasModel.from_spec(resolve_spec(network), load_dataset(data))
+    model = PyomoModel.from_spec(resolve_spec(network), load_dataset(data))
     optimum = model.solve().objective_eur
-    assert model.objective_holding({"P1": 1.0}, {}, {}) == pytest.approx(optimum, rel=1e-12)
-    assert model.objective_holding({"P1": 0.5}, {}, {}) > optimum + 1.0  # the field sells less
-    assert model.objective_holding({"P1": 3.5}, {}, {}) is None  # above P1's capacity
-    assert model.objective_holding({}, {}, {"IT gas": 2.0}) > optimum + 1.0
+    assert model.objective_holding({("flow", "P1"): 1.0}) == pytest.approx(optimum, rel=1e-12)
+    assert model.objective_holding({("flow", "P1"): 0.5}) > optimum + 1.0  # the field sells less
+    assert model.objective_holding({("flow", "P1"): 3.5}) is None  # above P1's capacity
+    assert model.objective_holding({("delivery", "IT gas"): 2.0}) > optimum + 1.0
     _assert_agrees(crosscheck(network, data))
 
 
 def _row_note(result: CrosscheckResult, bus: str) -> str:
     (row,) = [row for row in result.rows if row.kind == "price" and row.name == bus]
     return row.note
-
-
-@pytest.mark.parametrize("carriers", [["electricity"], ["gas", "electricity"]])
-def test_networks_with_electricity_are_refused(mini, carriers):
-    network, data = mini(carriers=carriers)
-    with pytest.raises(InputError, match="gas-only") as err:
-        crosscheck(network, data)
-    assert err.value.exit_code == 2
 
 
 def test_time_segments_are_refused(mini):
@@ -196,6 +187,6 @@ def test_cli_crosscheck_exit_codes(mini, tmp_path):
     assert agree.exit_code == 0, agree.output
     assert "the two formulations agree" in agree.stdout
     refused = runner.invoke(
-        app, ["crosscheck", str(REPO / "networks" / "caspian.yaml"), "--data", str(REPO / "data")]
+        app, ["crosscheck", str(network), "--data", str(data), "--set", "time.segments=4"]
     )
-    assert refused.exit_code == 2 and "gas-only" in refused.stderr
+    assert refused.exit_code == 2 and "time.segments is not supported" in refused.stderr

@@ -6,7 +6,8 @@ all its segments), capacity built per pipeline (expansion) and annual delivery p
 as ``gas_delivery_bcm`` of :func:`caspian.results.summarize`); on the electricity side the annual power
 sent into each interconnector, forward and reverse (TWh/y), interconnector capacity built (MW),
 electric capacity built per fleet (MW: renewable expansions, peakers) and annual sales per power market
-(TWh/y, ``power_sales_twh``); the time-weighted mean price at every bus (EUR/MWh) and, for the MILP,
+(TWh/y, ``power_sales_twh``); with priced slack the unserved energy per bus with fixed demand (TWh/y);
+the time-weighted mean price at every bus (EUR/MWh) and, for the MILP,
 the option chosen per project. LP values must agree within :data:`LP_REL_TOL` (relative, with absolute
 floors near zero); the MILP within the MIP gap for the objective and with identical choices (its flows
 and prices come from the LP re-solved with the choices fixed, so they must agree as an LP).
@@ -75,6 +76,10 @@ QUANTITY_KINDS = tuple(KIND_UNITS)
 BUILT_KINDS = ("built", "cable built", "generator built")
 """Capacity-built kinds, compared in expansion mode only."""
 
+REPORTED_AS_ZERO_KINDS = (*BUILT_KINDS, "unserved")
+"""Kinds the linopy summary reports as 0 for assets or buses that cannot have any (nothing to build, no
+slack): compared where the Pyomo side has the quantity or the linopy value is not 0."""
+
 LINOPY_SERIES = {
     "flow": "pipeline_flow_bcm",
     "built": "pipeline_built_bcm",
@@ -82,6 +87,7 @@ LINOPY_SERIES = {
     "cable built": "cable_built_mw",
     "generator built": "generator_built_mw",
     "power delivery": "power_sales_twh",
+    "unserved": "unserved_twh",
 }
 """Summary variable of each compared kind on the linopy side; 'cable flow' joins ``cable_forward_twh``
 and ``cable_reverse_twh`` (the latter named '<asset> reverse')."""
@@ -229,10 +235,9 @@ def _rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: float, expa
     rows = [objective]
     for kind, unit in KIND_UNITS.items():
         ours, theirs = pyomo.quantities.get(kind, {}), linopy.get(kind, {})
-        if kind in BUILT_KINDS:
-            if not expansion:
-                continue
-            # an asset without expansion pieces has nothing to build: linopy reports 0 for it
+        if kind in BUILT_KINDS and not expansion:
+            continue
+        if kind in REPORTED_AS_ZERO_KINDS:
             theirs = {k: v for k, v in theirs.items() if k in ours or abs(v) > FLOORS[unit]}
         rows += _compare(kind, unit, FLOORS[unit], theirs, ours)
     rows += _compare("price", "EUR/MWh", PRICE_FLOOR_EUR_MWH, linopy["price"], pyomo.price_eur_mwh)

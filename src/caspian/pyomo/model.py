@@ -7,7 +7,8 @@ independent second formulation to cross-check the PyPSA/linopy model.
 
 * ``balance[b, t]``: injections of both carriers' components plus the slack equal fixed demand (its
   dual ÷ snapshot weight is the bus price, EUR/MWh);
-* ``unserved[b, t]``: priced slack at the buses with fixed demand (only with ``unserved_energy``);
+* ``unserved[b, t]``: priced slack at the buses with fixed demand (only with ``unserved_energy``; its
+  annual energy per bus is compared as :data:`UNSERVED_KIND`);
 * ``probe[b]``: extra flat demand, MW, held at 0 except while :meth:`PyomoModel.mean_price_bounds`
   measures how far a bus price may move;
 * MILP: ``choice[p, o]`` binaries, at most one option per project, the project's segment capacity equal
@@ -37,8 +38,12 @@ from caspian.pyomo.inputs import PyomoInputs, pyomo_inputs
 from caspian.pyomo.part import Part, Quantity
 from caspian.pyomo.power import POWER_KINDS, add_power, power_quantity, power_results
 from caspian.schema import NetworkSpec
+from caspian.units import MWH_PER_TWH
 
-KIND_UNITS = {**GAS_KINDS, **POWER_KINDS}
+UNSERVED_KIND = "unserved"
+"""Compared quantity: annual unserved energy per bus with fixed demand (TWh/y; only with the slack)."""
+
+KIND_UNITS = {**GAS_KINDS, **POWER_KINDS, UNSERVED_KIND: "TWh/y"}
 """Every compared primal quantity kind and its unit."""
 
 MIP_GAP_FLOOR_EUR = 1.0
@@ -204,6 +209,10 @@ class PyomoModel:
             return gas_quantity(self.model, self.inputs, kind, name)
         if kind in POWER_KINDS and self.inputs.power is not None:
             return power_quantity(self.model, self.inputs, kind, name)
+        m, w = self.model, self.inputs.weights_h
+        if kind == UNSERVED_KIND and hasattr(m, "unserved") and name in m.S:
+            expr = pyo.quicksum(w[t] * m.unserved[name, t] for t in m.T)
+            return expr, self.inputs.annual_factor / MWH_PER_TWH
         return None
 
     def solve(self) -> PyomoResult:
@@ -224,6 +233,11 @@ class PyomoModel:
             quantities.update(gas_results(m, inputs))
         if inputs.power is not None:
             quantities.update(power_results(m, inputs))
+        if hasattr(m, "unserved"):
+            quantities[UNSERVED_KIND] = {}
+            for bus in m.S:
+                expr, factor = self.quantity(UNSERVED_KIND, bus)
+                quantities[UNSERVED_KIND][bus] = float(pyo.value(expr)) * factor
         duals = self.solver.get_duals(cons_to_load=list(m.balance.values()))
         prices = {}
         for bus in inputs.buses:

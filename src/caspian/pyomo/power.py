@@ -137,12 +137,8 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
         return (pyo.quicksum(m.pcap[n] for n in names), 1.0) if names else None
     if kind == "generator built":
         terms = [m.gcap[g.name] for g in power.generators if g.asset == name and g.name in m.PGX]
-        terms += [
-            k.efficiency * m.pcap[k.name]
-            for k in power.links
-            if k.asset == name and k.carrier == "gas-fired"
-            if k.name in m.PLX
-        ]
+        plants = [k for k in power.links if k.asset == name and k.carrier == "gas-fired" and k.name in m.PLX]
+        terms += [k.efficiency * m.pcap[k.name] for k in plants]  # fuel capacity → electric
         return (pyo.quicksum(terms), 1.0) if terms else None
     if kind == "power delivery":
         names = [k.name for k in power.markets if k.bus == name]

@@ -291,6 +291,27 @@ def test_coupled_gas_and_power_agree_with_the_paper_solution(mini):
     assert _value(result, "objective", "objective") == pytest.approx(annual * 24 / 8760, rel=1e-9)
 
 
+def test_a_cable_outage_at_3h_resolution(mini):
+    """The cable is out from 10:30, i.e. in the hourly snapshots 11:00–23:00: the 09–12 h block has 2/3 of
+    it, the blocks before it all of it; so it carries 500 MW × (9 h + 3 h × 2/3) = 500 MW × 11 h of the
+    24. The field's rate (4.5 bcm/y, peak factor 1) less the domestic 1 bcm/y and the plant's burn b
+    (1,000 MW of gas at a full cable) is what P1 gets while the cable runs: 3.5 − b for 9 h,
+    3.5 − 2/3 b for 3 h, then P1's own 3 bcm/y for 12 h."""
+    outage = [{"asset": "Cable", "start": "2030-01-01 10:30", "end": "2030-01-02 00:00"}]
+    network, data = mini(
+        coupled_tables(),
+        carriers=["gas", "electricity"],
+        outages=outage,
+        time={"hours": 24, "resolution": "3h"},
+    )
+    result = crosscheck(network, data)
+    _assert_agrees(result)
+    assert _value(result, "cable flow", "Cable") == pytest.approx(500 * 11 / 24 * 8760 / 1e6, rel=1e-9)
+    burn = 1000 / MW_PER_BCM_PER_YEAR
+    expected = (9 * (3.5 - burn) + 3 * (3.5 - 2 / 3 * burn) + 12 * 3.0) / 24
+    assert _value(result, "flow", "P1") == pytest.approx(expected, rel=1e-9)
+
+
 @pytest.mark.parametrize(("milp", "problem"), [(False, "LP"), (True, "MILP")])
 def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, problem):
     """Electricity only: power costs 30 / 0.5 = 60 EUR/MWh and sells at 0.95 × 100 in Romania, a rent of

@@ -95,8 +95,9 @@ and ``cable_reverse_twh`` (the latter named '<asset> reverse')."""
 
 @dataclass(frozen=True)
 class Row:
-    """One compared quantity: kind (objective, flow, built, delivery, price, choice), name, unit, the
-    linopy and Pyomo values, their relative difference, whether it is within tolerance, and a note."""
+    """One compared quantity: kind (objective, a primal quantity of :data:`QUANTITY_KINDS`, price, choice),
+    name, unit, the linopy and Pyomo values, their relative difference, whether it is within tolerance,
+    and a note."""
 
     kind: str
     name: str

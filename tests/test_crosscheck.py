@@ -1,9 +1,14 @@
-"""The independent Pyomo gas formulation agrees with the PyPSA/linopy model (caspian.crosscheck).
+"""The independent Pyomo formulation agrees with the PyPSA/linopy model (caspian.crosscheck).
 
 Mini system (conftest.py): dispatch, the LP expansion paper case (capex 4,000 M EUR → 1 bcm/y built),
 the MILP threshold (3,000 → loop built, 3,300 → not), an outage with unserved energy at 3 h resolution;
-then the Southern Gas Corridor over one week in dispatch, LP expansion and MILP. One test shows the
-comparison fails when the Pyomo side is given a different input; two show what it refuses.
+then the Southern Gas Corridor over one week in dispatch, LP expansion and MILP. The mini system with
+electricity (:func:`coupled_tables`): a gas-fired fleet burning from the gas network and a cable to a
+price-taking market, solved on paper; the cable built by LP and MILP expansion. The green corridor
+(electricity) and the default network (gas + electricity) over one week, hourly and at 3 h, in
+dispatch (with priced unserved energy: both are short in winter without new capacity), LP expansion
+and MILP. Tests show the comparison fails when the Pyomo side is given a different input (gas and
+electricity, through the CLI's exit code 1), and what it refuses.
 """
 
 from __future__ import annotations
@@ -16,18 +21,93 @@ import pytest
 from caspian.crosscheck import LP_REL_TOL, CrosscheckResult, crosscheck
 from caspian.data import load_dataset
 from caspian.errors import InputError
-from caspian.pyomo import GasInputs, GasModel
+from caspian.pyomo import PyomoInputs, PyomoModel, pyomo_inputs
 from caspian.schema import resolve_spec
-from caspian.units import MWH_PER_BCM
+from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
 from conftest import REPO, mini_tables
 
 SGC = REPO / "networks" / "southern-gas-corridor.yaml"
+GREEN = REPO / "networks" / "green-corridor.yaml"
+CASPIAN = REPO / "networks" / "caspian.yaml"
 WEEK = [("time.hours", 168), ("time.resolution", None)]
+WEEK_3H = [("time.hours", 168), ("time.resolution", "3h")]
+DISPATCH = [("mode", "dispatch"), ("unserved_energy", True)]  # no new capacity: short in winter
+MILP = [("expansion.milp", True)]
 
 
 def _with_capex(capex_meur: float) -> dict:
     tables = mini_tables()
     tables["projects"][0]["capex_meur"] = capex_meur
+    return tables
+
+
+def coupled_tables(plateau_bcm_y: float = 4.5) -> dict:
+    """The mini gas system (field plateau ``plateau_bcm_y``) plus electricity: a 2,000 MW gas-fired fleet
+    in Azerbaijan (50 %, burning gas from AZ gas when gas is modelled, else at 30 EUR/MWh) and a 500 MW
+    cable (95 %) to a Romanian market that buys up to 5,000 MW at hourly prices with monthly means of
+    100 EUR/MWh; a candidate +500 MW cable project."""
+    tables = mini_tables()
+    tables["gas_supply"][0]["plateau_bcm_y"] = plateau_bcm_y
+    site = {"AZ AC": ("Baku", 40.4, 49.8, "domestic"), "RO AC": ("Constanta", 44.2, 28.6, "market")}
+    tables["buses"] += [
+        {"bus": bus, "carrier": "AC", "country": bus[:2], "site": name, "lat": lat, "lon": lon, "role": role}
+        for bus, (name, lat, lon, role) in site.items()
+    ]
+    tables["thermal"] = [
+        {
+            "name": "AZ fleet",
+            "country": "AZ",
+            "bus": "AZ AC",
+            "fuel": "gas",
+            "capacity_mw": 2000,
+            "efficiency": 0.5,
+            "fuel_cost_eur_mwh": 30,
+            "vom_eur_mwh": 0,
+            "gas_bus": "AZ gas",
+            "from_year": 2020,
+        }
+    ]
+    tables["power_links"] = [
+        {
+            "name": "Cable",
+            "bus0": "AZ AC",
+            "bus1": "RO AC",
+            "status": "existing",
+            "capacity_mw": 500,
+            "from_year": 2020,
+            "length_km": 100,
+            "technology": "HVDC-submarine",
+            "efficiency": 0.95,
+            "bidirectional": True,
+        }
+    ]
+    tables["power_markets"] = [
+        {
+            "bus": "RO AC",
+            "country": "RO",
+            "annual_mean_eur_mwh": 100,
+            "trade_capacity_mw": 5000,
+            "trade": "sell",
+            "from_year": 2020,
+        }
+    ]
+    tables["power_prices_monthly"] = [
+        {"country": "RO", "month": month, "price_eur_mwh": 100, "from_year": 2024} for month in range(1, 13)
+    ]
+    tables["projects"].append(
+        {
+            "project": "Cable expansion",
+            "asset": "Cable",
+            "option": "+500 MW",
+            "capacity_added": 500,
+            "unit": "MW",
+            "capex_meur": 1000,
+            "currency_year": 2024,
+            "fom_pct": 0,
+            "lifetime_years": 40,
+            "earliest_year": 2020,
+        }
+    )
     return tables
 
 
@@ -105,11 +185,11 @@ def test_a_different_input_on_the_pyomo_side_is_detected(mini):
     """Raise Italy's hub price by 1 EUR/MWh on the Pyomo side only: flows stay, the objective and
     Italy's price move, and the cross-check must say so."""
 
-    def dearer_italy(inputs: GasInputs) -> GasInputs:
+    def dearer_italy(inputs: PyomoInputs) -> PyomoInputs:
         markets = tuple(
-            dataclasses.replace(m, price_eur_per_mwh=m.price_eur_per_mwh + 1.0) for m in inputs.markets
+            dataclasses.replace(m, price_eur_per_mwh=m.price_eur_per_mwh + 1.0) for m in inputs.gas.markets
         )
-        return dataclasses.replace(inputs, markets=markets)
+        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, markets=markets))
 
     network, data = mini()
     result = crosscheck(network, data, pyomo_inputs_hook=dearer_italy)
@@ -122,11 +202,10 @@ def test_a_different_input_on_the_pyomo_side_is_detected(mini):
 def test_a_lost_pipeline_segment_is_detected(mini):
     """Halve the pipeline on the Pyomo side: flows and deliveries disagree."""
 
-    def narrower(inputs: GasInputs) -> GasInputs:
-        seg = inputs.segments[0]
-        return dataclasses.replace(
-            inputs, segments=(dataclasses.replace(seg, capacity_mw=seg.capacity_mw / 2),)
-        )
+    def narrower(inputs: PyomoInputs) -> PyomoInputs:
+        seg = inputs.gas.segments[0]
+        segments = (dataclasses.replace(seg, capacity_mw=seg.capacity_mw / 2),)
+        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, segments=segments))
 
     network, data = mini()
     result = crosscheck(network, data, pyomo_inputs_hook=narrower)
@@ -144,7 +223,7 @@ def test_price_probe_brackets_a_degenerate_price(mini):
     tables = mini_tables()
     tables["gas_supply"][0]["plateau_bcm_y"] = 4
     network, data = mini(tables)
-    model = GasModel.from_spec(resolve_spec(network), load_dataset(data))
+    model = PyomoModel.from_spec(resolve_spec(network), load_dataset(data))
     model.solve()
     low, high = model.mean_price_bounds("AZ gas")
     assert (low, high) == (pytest.approx(5.0, rel=1e-9), pytest.approx(30.0, rel=1e-9))
@@ -157,26 +236,18 @@ def test_parallel_pipelines_share_the_flow_in_any_split(mini):
     tables = mini_tables()
     tables["gas_pipelines"].append({**tables["gas_pipelines"][0], "name": "P2"})
     network, data = mini(tables)
-    model = GasModel.from_spec(resolve_spec(network), load_dataset(data))
+    model = PyomoModel.from_spec(resolve_spec(network), load_dataset(data))
     optimum = model.solve().objective_eur
-    assert model.objective_holding({"P1": 1.0}, {}, {}) == pytest.approx(optimum, rel=1e-12)
-    assert model.objective_holding({"P1": 0.5}, {}, {}) > optimum + 1.0  # the field sells less
-    assert model.objective_holding({"P1": 3.5}, {}, {}) is None  # above P1's capacity
-    assert model.objective_holding({}, {}, {"IT gas": 2.0}) > optimum + 1.0
+    assert model.objective_holding({("flow", "P1"): 1.0}) == pytest.approx(optimum, rel=1e-12)
+    assert model.objective_holding({("flow", "P1"): 0.5}) > optimum + 1.0  # the field sells less
+    assert model.objective_holding({("flow", "P1"): 3.5}) is None  # above P1's capacity
+    assert model.objective_holding({("delivery", "IT gas"): 2.0}) > optimum + 1.0
     _assert_agrees(crosscheck(network, data))
 
 
 def _row_note(result: CrosscheckResult, bus: str) -> str:
     (row,) = [row for row in result.rows if row.kind == "price" and row.name == bus]
     return row.note
-
-
-@pytest.mark.parametrize("carriers", [["electricity"], ["gas", "electricity"]])
-def test_networks_with_electricity_are_refused(mini, carriers):
-    network, data = mini(carriers=carriers)
-    with pytest.raises(InputError, match="gas-only") as err:
-        crosscheck(network, data)
-    assert err.value.exit_code == 2
 
 
 def test_time_segments_are_refused(mini):
@@ -196,6 +267,165 @@ def test_cli_crosscheck_exit_codes(mini, tmp_path):
     assert agree.exit_code == 0, agree.output
     assert "the two formulations agree" in agree.stdout
     refused = runner.invoke(
-        app, ["crosscheck", str(REPO / "networks" / "caspian.yaml"), "--data", str(REPO / "data")]
+        app, ["crosscheck", str(network), "--data", str(data), "--set", "time.segments=4"]
     )
-    assert refused.exit_code == 2 and "gas-only" in refused.stderr
+    assert refused.exit_code == 2 and "time.segments is not supported" in refused.stderr
+
+
+def test_coupled_gas_and_power_agree_with_the_paper_solution(mini):
+    """Gas to power beats gas to Italy (100 × 0.95 × 0.5 = 47.5 > 30 EUR/MWh of gas): the plant fills the
+    500 MW cable, burning 1,000 MW of gas = 0.8187 bcm/y, and the field's 4.5 bcm/y plateau leaves
+    4.5 − 1 − 0.8187 bcm/y for the pipeline to Italy (not full), so gas is worth Italy's 30 EUR/MWh at
+    AZ gas and power 30 / 0.5 = 60 EUR/MWh at AZ AC; Romania's price is its market's (sales interior)."""
+    network, data = mini(coupled_tables(), carriers=["gas", "electricity"])
+    result = crosscheck(network, data)
+    _assert_agrees(result)
+    burn_bcm_y = 1000 / MW_PER_BCM_PER_YEAR
+    assert _value(result, "flow", "P1") == pytest.approx(4.5 - 1 - burn_bcm_y, rel=1e-9)
+    assert _value(result, "cable flow", "Cable") == pytest.approx(500 * 8760 / 1e6, rel=1e-9)
+    assert _value(result, "power delivery", "RO AC") == pytest.approx(0.95 * 500 * 8760 / 1e6, rel=1e-9)
+    assert _value(result, "price", "AZ gas") == pytest.approx(30.0, rel=1e-9)
+    assert _value(result, "price", "AZ AC") == pytest.approx(60.0, rel=1e-9)
+    ro_price = _value(result, "price", "RO AC")
+    annual = (4.5 * 5 - (4.5 - 1 - burn_bcm_y) * 30) * MWH_PER_BCM - 0.95 * 500 * 8760 * ro_price
+    assert _value(result, "objective", "objective") == pytest.approx(annual * 24 / 8760, rel=1e-9)
+
+
+def test_a_cable_outage_at_3h_resolution(mini):
+    """The cable is out from 10:30, i.e. in the hourly snapshots 11:00–23:00: the 09–12 h block has 2/3 of
+    it, the blocks before it all of it; so it carries 500 MW × (9 h + 3 h × 2/3) = 500 MW × 11 h of the
+    24. The field's rate (4.5 bcm/y, peak factor 1) less the domestic 1 bcm/y and the plant's burn b
+    (1,000 MW of gas at a full cable) is what P1 gets while the cable runs: 3.5 − b for 9 h,
+    3.5 − 2/3 b for 3 h, then P1's own 3 bcm/y for 12 h."""
+    outage = [{"asset": "Cable", "start": "2030-01-01 10:30", "end": "2030-01-02 00:00"}]
+    network, data = mini(
+        coupled_tables(),
+        carriers=["gas", "electricity"],
+        outages=outage,
+        time={"hours": 24, "resolution": "3h"},
+    )
+    result = crosscheck(network, data)
+    _assert_agrees(result)
+    assert _value(result, "cable flow", "Cable") == pytest.approx(500 * 11 / 24 * 8760 / 1e6, rel=1e-9)
+    burn = 1000 / MW_PER_BCM_PER_YEAR
+    expected = (9 * (3.5 - burn) + 3 * (3.5 - 2 / 3 * burn) + 12 * 3.0) / 24
+    assert _value(result, "flow", "P1") == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize(("milp", "problem"), [(False, "LP"), (True, "MILP")])
+def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, problem):
+    """Electricity only: power costs 30 / 0.5 = 60 EUR/MWh and sells at 0.95 × 100 in Romania, a rent of
+    8760 × 35 = 306,600 EUR/MW/y against 2 M EUR/MW × CRF(7 %, 40 y) = 150,000: the +500 MW are built."""
+    network, data = mini(
+        coupled_tables(),
+        carriers=["electricity"],
+        mode="expansion",
+        time={"hours": 8760, "resolution": "24h"},
+        expansion={"projects": ["Cable expansion"], "peakers": False, "milp": milp},
+    )
+    result = crosscheck(network, data)
+    _assert_agrees(result)
+    assert result.problem == problem
+    assert _value(result, "cable built", "Cable") == pytest.approx(500.0, rel=1e-9)
+    assert _value(result, "cable flow", "Cable") == pytest.approx(1000 * 8760 / 1e6, rel=1e-9)
+    assert _value(result, "price", "AZ AC") == pytest.approx(60.0, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("network", "overrides", "problem"),
+    [
+        (GREEN, [*WEEK, *DISPATCH], "LP"),
+        (GREEN, WEEK, "LP"),
+        (GREEN, [*WEEK, *MILP], "MILP"),
+        (GREEN, WEEK_3H, "LP"),
+        (CASPIAN, [*WEEK, *DISPATCH], "LP"),
+        (CASPIAN, WEEK, "LP"),
+        (CASPIAN, [*WEEK_3H, *MILP], "MILP"),
+        (CASPIAN, [*WEEK_3H, *DISPATCH], "LP"),
+    ],
+    ids=[
+        "green-dispatch",
+        "green-lp-expansion",
+        "green-milp",
+        "green-lp-expansion-3h",
+        "caspian-dispatch",
+        "caspian-lp-expansion",
+        "caspian-milp-3h",
+        "caspian-dispatch-3h",
+    ],
+)
+def test_electricity_networks_week_agree(network, overrides, problem):
+    result = crosscheck(network, REPO / "data", None, overrides)
+    _assert_agrees(result)
+    assert result.problem == problem
+    cables = {row.name: row.pyomo for row in result.rows if row.kind == "cable flow"}
+    assert cables["AZ–GE"] > 1.0 and len(cables) >= 10  # a real power network, not empty
+    if network == CASPIAN:
+        assert max(row.pyomo for row in result.rows if row.kind == "flow") > 10.0
+    if ("unserved_energy", True) in overrides:
+        assert _value(result, "unserved", "GE AC") > 0.0  # Georgia short in winter: the slack is compared
+
+
+def test_a_different_cable_efficiency_on_the_pyomo_side_is_detected(mini):
+    """A 90 % instead of 95 % cable on the Pyomo side only: the plant still fills it, so flows into the
+    cable agree, but Romania receives less, and the objective moves."""
+
+    def lossier(inputs: PyomoInputs) -> PyomoInputs:
+        links = tuple(dataclasses.replace(k, efficiency=0.9) for k in inputs.power.links)
+        return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, links=links))
+
+    network, data = mini(coupled_tables(), carriers=["gas", "electricity"])
+    result = crosscheck(network, data, pyomo_inputs_hook=lossier)
+    assert not result.agrees
+    failed = {(row.kind, row.name) for row in result.disagreements}
+    assert {("objective", "objective"), ("power delivery", "RO AC")} <= failed
+    assert ("cable flow", "Cable") not in failed
+
+
+def test_a_lost_gas_coupling_is_detected(mini):
+    """Gas-fired power at 45 % on the Pyomo side: it burns more gas for the same cable flow, so Italy gets
+    less, and Azerbaijani power costs 30 / 0.45 EUR/MWh."""
+
+    def worse_plant(inputs: PyomoInputs) -> PyomoInputs:
+        links = tuple(
+            dataclasses.replace(k, efficiency=0.45) if k.carrier == "gas-fired" else k
+            for k in inputs.power.links
+        )
+        return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, links=links))
+
+    network, data = mini(coupled_tables(), carriers=["gas", "electricity"])
+    result = crosscheck(network, data, pyomo_inputs_hook=worse_plant)
+    failed = {(row.kind, row.name) for row in result.disagreements}
+    assert {("objective", "objective"), ("flow", "P1"), ("delivery", "IT gas"), ("price", "AZ AC")} <= failed
+    assert _value(result, "price", "AZ AC") == pytest.approx(30 / 0.45, rel=1e-9)
+
+
+def test_cli_exit_1_when_the_electricity_side_disagrees(monkeypatch):
+    """The green corridor over a week with 2 % more Azerbaijani demand on the Pyomo side only: exit 1."""
+    from typer.testing import CliRunner
+
+    import caspian.crosscheck
+    from caspian.cli import app
+
+    def more_demand(spec, data):  # as pyomo_inputs
+        inputs = pyomo_inputs(spec, data)
+        loads = tuple(
+            dataclasses.replace(load, mw=load.mw * 1.02) if load.bus == "AZ AC" else load
+            for load in inputs.power.loads
+        )
+        return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, loads=loads))
+
+    monkeypatch.setattr(caspian.crosscheck, "pyomo_inputs", more_demand)
+    args = [
+        "crosscheck",
+        str(GREEN),
+        "--data",
+        str(REPO / "data"),
+        "--set",
+        "time.hours=168",
+        "--resolution",
+        "1h",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "formulations disagree" in result.stderr

@@ -12,7 +12,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from caspian.build import build_network
+from caspian.data import load_dataset
 from caspian.run import RunRequest, execute
+from caspian.schema import resolve_spec
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
 from conftest import AZ_POWER_BUS, mini_tables
 
@@ -203,8 +206,13 @@ def test_outage_with_unserved_energy(mini, tmp_path, start):
     outage = [{"asset": "Field A", "start": start, "end": "2030-01-02 00:00"}]
     network, data = mini(outages=outage, unserved_energy=True)
     ds = _run(network, data, tmp_path).summary
+    slack = build_network(resolve_spec(network), load_dataset(data)).network.generators.query(
+        "carrier == 'slack'"
+    )
+    assert slack.bus.tolist() == ["AZ gas"]  # only where demand is fixed (the offtake), not at the market
     assert float(ds.unserved_twh.sel(bus="AZ gas")) == pytest.approx(0.5 * MWH_PER_BCM / 1e6, rel=1e-9)
-    assert float(ds.unserved_twh.sel(bus="IT gas")) == pytest.approx(0.0, abs=1e-9)
+    assert float(ds.unserved_twh.sel(bus="IT gas")) == 0.0  # reported for every bus
+    assert float(ds.price_eur_mwh.sel(bus="IT gas")) >= 30.0  # and every bus keeps its price
     assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(1.5, rel=1e-9)
 
 

@@ -285,7 +285,7 @@ def crosscheck(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
-    Exit 0 only when they agree (gas-only networks so far)."""
+    Exit 0 only when they agree, 1 when they do not."""
     configure_libraries(verbose)
     from caspian.crosscheck import crosscheck as run_crosscheck
 

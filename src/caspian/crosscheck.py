@@ -1,19 +1,23 @@
-"""Cross-check: solve a gas network with caspian's PyPSA/linopy model and with the independent Pyomo
+"""Cross-check: solve a network with caspian's PyPSA/linopy model and with the independent Pyomo
 formulation (:mod:`caspian.pyomo`), and compare them side by side.
 
-Compared: the objective (EUR over the horizon), annual flow per pipeline (bcm/y, all its segments),
-capacity built per pipeline (expansion), annual delivery per gas market (bcm/y, as ``gas_delivery_bcm``
-of :func:`caspian.results.summarize`), the time-weighted mean price per gas bus (EUR/MWh) and, for the
-MILP, the option chosen per project. LP values must agree within :data:`LP_REL_TOL` (relative, with
-absolute floors near zero); the MILP within the MIP gap for the objective and with identical choices
-(its flows and prices come from the LP re-solved with the choices fixed, so they must agree as an LP).
+Compared: the objective (EUR over the horizon); on the gas side the annual flow per pipeline (bcm/y,
+all its segments), capacity built per pipeline (expansion) and annual delivery per gas market (bcm/y,
+as ``gas_delivery_bcm`` of :func:`caspian.results.summarize`); on the electricity side the annual power
+sent into each interconnector, forward and reverse (TWh/y), interconnector capacity built (MW),
+electric capacity built per fleet (MW: renewable expansions, peakers) and annual sales per power market
+(TWh/y, ``power_sales_twh``); with priced slack the unserved energy per bus with fixed demand (TWh/y);
+the time-weighted mean price at every bus (EUR/MWh) and, for the MILP,
+the option chosen per project. LP values must agree within :data:`LP_REL_TOL` (relative, with absolute
+floors near zero); the MILP within the MIP gap for the objective and with identical choices (its flows
+and prices come from the LP re-solved with the choices fixed, so they must agree as an LP).
 
 Two kinds of non-uniqueness are recognised, proven on the Pyomo side and named in the row's note, never
 absorbed by a wider tolerance: a bus price that differs because the LP's duals are not unique is
 accepted when both prices lie inside the interval of valid mean prices the Pyomo side measures
-(:meth:`GasModel.mean_price_bounds`); flows, capacities or deliveries that differ while the objectives
-agree are accepted when holding all of them at the linopy values leaves the Pyomo LP's optimum where it
-was (:meth:`GasModel.objective_holding`): both sides then found optimal solutions of the same LP.
+(:meth:`PyomoModel.mean_price_bounds`); quantities that differ while the objectives agree are accepted
+when holding all of them at the linopy values leaves the Pyomo LP's optimum where it was
+(:meth:`PyomoModel.objective_holding`): both sides then found optimal solutions of the same LP.
 """
 
 from __future__ import annotations
@@ -31,10 +35,9 @@ import highspy
 
 from caspian.build import build_network
 from caspian.optimize import SolveOptions, solve_network
-from caspian.pyomo import GasInputs, GasModel, PyomoGasResult, check_supported, gas_inputs
+from caspian.pyomo import KIND_UNITS, PyomoInputs, PyomoModel, PyomoResult, check_supported, pyomo_inputs
 from caspian.results import summarize
 from caspian.run import RunRequest, prepare, spec_solve_options
-from caspian.units import bcm_per_year_to_mw, mw_to_bcm_per_year
 
 LP_REL_TOL = 1e-6
 """Relative tolerance of every LP comparison (objective, flows, deliveries, capacities, prices)."""
@@ -45,6 +48,15 @@ OBJECTIVE_FLOOR_EUR = 1.0
 FLOW_FLOOR_BCM_Y = 1e-6
 """Absolute floor of flow, delivery and capacity comparisons, bcm/y (10.7 MWh/y, ~1.2 kW): a pipeline
 that carries nothing on one side may carry solver round-off on the other."""
+
+ENERGY_FLOOR_TWH_Y = 1e-5
+"""Absolute floor of electricity flow and sales comparisons, TWh/y (10 MWh/y, ~1.1 kW)."""
+
+CAPACITY_FLOOR_MW = 1e-3
+"""Absolute floor of electric capacity comparisons, MW (1 kW)."""
+
+FLOORS = {"bcm/y": FLOW_FLOOR_BCM_Y, "TWh/y": ENERGY_FLOOR_TWH_Y, "MW": CAPACITY_FLOOR_MW}
+"""Absolute floor of each compared quantity's unit."""
 
 PRICE_FLOOR_EUR_MWH = 1e-6
 """Absolute floor of the price comparison, EUR/MWh."""
@@ -58,14 +70,34 @@ prices must lie inside the interval widened by this noise."""
 DEGENERATE_MIN_WIDTH_EUR_MWH = 10 * PROBE_NOISE_EUR_MWH
 """Width above which the probe's price interval shows genuinely non-unique duals, EUR/MWh."""
 
-QUANTITY_KINDS = ("flow", "built", "delivery")
+QUANTITY_KINDS = tuple(KIND_UNITS)
 """Row kinds that are primal quantities (checked for alternative optima together)."""
+
+BUILT_KINDS = ("built", "cable built", "generator built")
+"""Capacity-built kinds, compared in expansion mode only."""
+
+REPORTED_AS_ZERO_KINDS = (*BUILT_KINDS, "unserved")
+"""Kinds the linopy summary reports as 0 for assets or buses that cannot have any (nothing to build, no
+slack): compared where the Pyomo side has the quantity or the linopy value is not 0."""
+
+LINOPY_SERIES = {
+    "flow": "pipeline_flow_bcm",
+    "built": "pipeline_built_bcm",
+    "delivery": "gas_delivery_bcm",
+    "cable built": "cable_built_mw",
+    "generator built": "generator_built_mw",
+    "power delivery": "power_sales_twh",
+    "unserved": "unserved_twh",
+}
+"""Summary variable of each compared kind on the linopy side; 'cable flow' joins ``cable_forward_twh``
+and ``cable_reverse_twh`` (the latter named '<asset> reverse')."""
 
 
 @dataclass(frozen=True)
 class Row:
-    """One compared quantity: kind (objective, flow, built, delivery, price, choice), name, unit, the
-    linopy and Pyomo values, their relative difference, whether it is within tolerance, and a note."""
+    """One compared quantity: kind (objective, a primal quantity of :data:`QUANTITY_KINDS`, price, choice),
+    name, unit, the linopy and Pyomo values, their relative difference, whether it is within tolerance,
+    and a note."""
 
     kind: str
     name: str
@@ -127,7 +159,7 @@ def _compare(
     return rows
 
 
-def _degenerate_prices(rows: list[Row], model: GasModel) -> list[Row]:
+def _degenerate_prices(rows: list[Row], model: PyomoModel) -> list[Row]:
     """Re-judge each out-of-tolerance price with the Pyomo side's interval of valid mean prices."""
     judged = []
     for row in rows:
@@ -160,7 +192,7 @@ def _default_mip_gap() -> float:
 
 
 def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str, Any], dict[str, float]]:
-    """Solve with caspian's own build and solve; read flows and prices from its summary."""
+    """Solve with caspian's own build and solve; read the compared quantities from its summary."""
     start = time.perf_counter()
     built = build_network(spec, data)
     build_s = time.perf_counter() - start
@@ -171,17 +203,14 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
         outcome = solve_network(built.network, logged, built.lumpy_projects)
     ds = summarize(built.network, data)
 
-    def series(name: str) -> dict[str, float]:
-        return {str(k): float(v) for k, v in ds[name].to_series().items()} if name in ds else {}
+    def series(name: str, suffix: str = "") -> dict[str, float]:
+        return {f"{k}{suffix}": float(v) for k, v in ds[name].to_series().items()} if name in ds else {}
 
-    values = {
+    values: dict[str, Any] = {kind: series(name) for kind, name in LINOPY_SERIES.items()}
+    values["cable flow"] = {**series("cable_forward_twh"), **series("cable_reverse_twh", " reverse")}
+    values |= {
         "objective": outcome.objective,
-        "flow": series("pipeline_flow_bcm"),
-        "built": series("pipeline_built_bcm"),
-        "delivery": series("gas_delivery_bcm"),
-        "price": {
-            k: v for k, v in series("price_eur_mwh").items() if built.network.buses.carrier[k] == "gas"
-        },
+        "price": series("price_eur_mwh"),
         "choices": dict(outcome.mip.choices) if outcome.mip else {},
         "mip_gap": outcome.mip.gap if outcome.mip else None,
     }
@@ -198,37 +227,32 @@ def _choice_rows(linopy: dict[str, str | None], pyomo: dict[str, str | None]) ->
     return rows
 
 
-def _rows(linopy: dict[str, Any], pyomo: PyomoGasResult, objective_tol: float, expansion: bool) -> list[Row]:
-    """Objective, flow, built-capacity, delivery and price rows (before any degeneracy check)."""
+def _rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: float, expansion: bool) -> list[Row]:
+    """Objective, quantity and price rows (before any degeneracy check)."""
     diff = rel_diff(linopy["objective"], pyomo.objective_eur, OBJECTIVE_FLOOR_EUR)
     objective = Row(
         "objective", "objective", "EUR", linopy["objective"], pyomo.objective_eur, diff, diff <= objective_tol
     )
     rows = [objective]
-    rows += _compare("flow", "bcm/y", FLOW_FLOOR_BCM_Y, linopy["flow"], pyomo.pipeline_flow_bcm_y)
-    if expansion:
-        pyomo_built = {k: mw_to_bcm_per_year(v) for k, v in pyomo.built_mw.items()}
-        linopy_built = {
-            k: v for k, v in linopy["built"].items() if k in pyomo_built or abs(v) > FLOW_FLOOR_BCM_Y
-        }
-        rows += _compare("built", "bcm/y", FLOW_FLOOR_BCM_Y, linopy_built, pyomo_built)
-    rows += _compare("delivery", "bcm/y", FLOW_FLOOR_BCM_Y, linopy["delivery"], pyomo.delivery_bcm_y)
+    for kind, unit in KIND_UNITS.items():
+        ours, theirs = pyomo.quantities.get(kind, {}), linopy.get(kind, {})
+        if kind in BUILT_KINDS and not expansion:
+            continue
+        if kind in REPORTED_AS_ZERO_KINDS:
+            theirs = {k: v for k, v in theirs.items() if k in ours or abs(v) > FLOORS[unit]}
+        rows += _compare(kind, unit, FLOORS[unit], theirs, ours)
     rows += _compare("price", "EUR/MWh", PRICE_FLOOR_EUR_MWH, linopy["price"], pyomo.price_eur_mwh)
     return rows
 
 
-def _alternative_optimum(rows: list[Row], model: GasModel, objective: float) -> list[Row]:
-    """When the objectives agree but flows, capacities or deliveries do not, hold all the differing
-    quantities at the linopy values in the Pyomo LP: if its optimum does not move (within
-    :data:`LP_REL_TOL`), the LP has several optimal solutions and both sides found one."""
+def _alternative_optimum(rows: list[Row], model: PyomoModel, objective: float) -> list[Row]:
+    """When the objectives agree but quantities do not, hold all the differing quantities at the linopy
+    values in the Pyomo LP: if its optimum does not move (within :data:`LP_REL_TOL`), the LP has several
+    optimal solutions and both sides found one."""
     differing = [r for r in rows if r.kind in QUANTITY_KINDS and not r.ok and r.rel_diff is not None]
     if not differing or not rows[0].ok:
         return rows
-    held = model.objective_holding(
-        {r.name: float(r.linopy) for r in differing if r.kind == "flow"},
-        {r.name: bcm_per_year_to_mw(float(r.linopy)) for r in differing if r.kind == "built"},
-        {r.name: float(r.linopy) for r in differing if r.kind == "delivery"},
-    )
+    held = model.objective_holding({(r.kind, r.name): float(r.linopy) for r in differing})
     moved = None if held is None else rel_diff(held, objective, OBJECTIVE_FLOOR_EUR)
     certified = moved is not None and moved <= LP_REL_TOL
     if certified:
@@ -249,14 +273,14 @@ def crosscheck(
     data_dir: Path,
     scenario: str | None = None,
     overrides: Sequence[tuple[str, Any]] = (),
-    pyomo_inputs_hook: Callable[[GasInputs], GasInputs] | None = None,
+    pyomo_inputs_hook: Callable[[PyomoInputs], PyomoInputs] | None = None,
 ) -> CrosscheckResult:
     """Solve ``network_file`` (scenario and ``--set`` overrides resolved as ``caspian solve`` does)
     with both formulations and compare them. ``pyomo_inputs_hook`` may alter the Pyomo side's inputs
     before it is built — a test hook to show that the comparison detects a difference.
 
-    Raises InputError for a network the Pyomo formulation does not cover (electricity, time
-    segments), InfeasibleError or SolverError as ``caspian solve`` would."""
+    Raises InputError for a network the Pyomo formulation does not cover (time segments),
+    InfeasibleError or SolverError as ``caspian solve`` would."""
     spec, data = prepare(
         RunRequest(network_file, data_dir, results_dir=Path(), scenario=scenario, overrides=tuple(overrides))
     )
@@ -266,15 +290,15 @@ def crosscheck(
     linopy, seconds = _linopy_side(spec, data, options)
 
     start = time.perf_counter()
-    inputs = gas_inputs(spec, data)
+    inputs = pyomo_inputs(spec, data)
     if pyomo_inputs_hook is not None:
         inputs = pyomo_inputs_hook(inputs)
-    model = GasModel(inputs, highs_options)
+    model = PyomoModel(inputs, highs_options)
     seconds["pyomo build"] = time.perf_counter() - start
-    pyomo: PyomoGasResult = model.solve()
+    pyomo = model.solve()
     seconds["pyomo solve"] = pyomo.solve_seconds
 
-    milp = bool(inputs.projects) or bool(linopy["choices"])
+    milp = inputs.milp or bool(linopy["choices"])
     objective_tol = float(highs_options.get("mip_rel_gap", _default_mip_gap())) if milp else LP_REL_TOL
     objective_tol = max(objective_tol, LP_REL_TOL)
     rows = _rows(linopy, pyomo, objective_tol, expansion=spec.mode == "expansion")
@@ -291,5 +315,5 @@ def crosscheck(
         seconds=seconds,
         linopy_mip_gap=linopy["mip_gap"],
         pyomo_mip_gap=pyomo.mip_gap,
-        routes=dict(inputs.routes),
+        routes=dict(inputs.gas.routes) if inputs.gas else {},
     )

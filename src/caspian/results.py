@@ -243,6 +243,9 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             },
         )
     if not unserved.empty:
+        # every bus, 0 where no demand is fixed (no slack there): the 'bus' dimension is shared with
+        # price_eur_mwh, which a shorter index would truncate on alignment
+        unserved = unserved.reindex(n.buses.index, fill_value=0.0)
         ds["unserved_twh"] = xr.DataArray(
             unserved.map(mwh_to_twh).rename_axis("bus"),
             attrs={"units": "TWh/y", "description": "demand left unserved (priced slack)"},

@@ -183,7 +183,9 @@ class NetworkSpec(_Strict):
     discount_rate: float | None = Field(None, gt=0, lt=1, description="overrides parameters.csv")
     outages: list[Outage] = Field(default_factory=list)
     unserved_energy: bool = Field(
-        False, description="allow priced unserved energy at every bus (reported) instead of infeasibility"
+        False,
+        description="allow priced unserved energy at every bus with fixed demand (loads, gas offtakes; "
+        "reported) instead of infeasibility",
     )
     unit_commitment: bool = Field(
         False,

@@ -36,7 +36,8 @@ BUS_CARRIER = {"gas": "gas", "electricity": "AC"}
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build: ``with_slack`` adds priced unserved-energy at every bus (infeasibility diagnosis)."""
+    """How to build: ``with_slack`` adds priced unserved energy at every bus with fixed demand
+    (infeasibility diagnosis)."""
 
     with_slack: bool = False
 
@@ -141,10 +142,15 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
 
 
 def _add_slack(n: pypsa.Network) -> None:
+    """Priced unserved energy at every bus with fixed demand (a load: electricity demand or a gas offtake).
+    Only fixed demand can make the model infeasible (markets, plants and links may all stay at 0), and a
+    slack at a transit or market-only bus would merely be an equally priced alternative to the slack at
+    the bus whose demand is short."""
+    buses = sorted(set(n.loads.bus))
     n.add(
         "Generator",
-        [f"{bus} unserved" for bus in n.buses.index],
-        bus=n.buses.index,
+        [f"{bus} unserved" for bus in buses],
+        bus=buses,
         carrier="slack",
         p_nom=SLACK_CAPACITY_MW,
         marginal_cost=SLACK_COST_EUR_PER_MWH,

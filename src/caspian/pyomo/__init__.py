@@ -1,18 +1,20 @@
-"""Independent Pyomo formulations of the caspian model, for cross-checking the PyPSA/linopy one.
+"""Independent Pyomo formulation of the caspian model, for cross-checking the PyPSA/linopy one.
 
-So far the gas side (networks with ``carriers: [gas]``): :func:`solve_gas` builds the LP/MILP from the
-validated spec and the data and solves it with HiGHS through Pyomo's APPSI interface.
+Gas, electricity and coupled networks: :func:`pyomo_inputs` derives the inputs from the validated spec
+and the data (:mod:`~caspian.pyomo.gas_inputs`, :mod:`~caspian.pyomo.power_inputs`), and
+:class:`PyomoModel` builds the LP/MILP (:mod:`~caspian.pyomo.gas`, :mod:`~caspian.pyomo.power`,
+:mod:`~caspian.pyomo.model`) and solves it with HiGHS through Pyomo's APPSI interface.
 """
 
-from caspian.pyomo.gas import GasModel, PyomoGasResult, build_model, solve_gas
-from caspian.pyomo.inputs import GasInputs, check_supported, gas_inputs
+from caspian.pyomo.inputs import PyomoInputs, check_supported, pyomo_inputs
+from caspian.pyomo.model import KIND_UNITS, PyomoModel, PyomoResult, build_model
 
 __all__ = [
-    "GasInputs",
-    "GasModel",
-    "PyomoGasResult",
+    "KIND_UNITS",
+    "PyomoInputs",
+    "PyomoModel",
+    "PyomoResult",
     "build_model",
     "check_supported",
-    "gas_inputs",
-    "solve_gas",
+    "pyomo_inputs",
 ]

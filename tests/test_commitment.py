@@ -14,14 +14,18 @@ for H = 4 (36,000 EUR): the committed objective exceeds the linear one by 3 × m
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pypsa
 import pytest
 import yaml
 
+from caspian.crosscheck import crosscheck
 from caspian.errors import InputError
 from caspian.profiles import hourly_index
+from caspian.pyomo import PyomoInputs
 from caspian.run import RunRequest, execute
 from conftest import AZ_POWER_BUS, mini_tables
 
@@ -93,14 +97,18 @@ def _solar_file(tmp_path, window_hours: int):
     return path
 
 
-def _solve(mini, tmp_path, window_hours: int, committed: bool, **table_changes):
-    network, data = mini(
+def _network(mini, tmp_path, window_hours: int, committed: bool = False, **table_changes):
+    return mini(
         _tables(**table_changes),
         carriers=["electricity"],
         time={"hours": 24 * DAYS},
         profiles={"files": {"AZ solar": str(_solar_file(tmp_path, window_hours))}},
         unit_commitment=committed,
     )
+
+
+def _solve(mini, tmp_path, window_hours: int, committed: bool, **table_changes):
+    network, data = _network(mini, tmp_path, window_hours, committed, **table_changes)
     return execute(RunRequest(network, data, tmp_path / ("uc" if committed else "lp")))
 
 
@@ -182,3 +190,35 @@ def test_a_gas_fired_plant_without_a_unit_size_is_refused(mini, tmp_path):
     ):
         execute(RunRequest(network, data, tmp_path / "results"))
     assert not list((tmp_path / "results").glob("*"))  # nothing written
+
+
+@pytest.mark.parametrize(("window_hours", "starts"), [(3, 0.0), (4, float(DAYS))])
+def test_the_pyomo_formulation_commits_the_same_way(mini, tmp_path, window_hours, starts):
+    network, data = _network(mini, tmp_path, window_hours)
+    result = crosscheck(network, data, overrides=[("unit_commitment", True)])
+    assert result.agrees and result.problem == "MILP"
+    assert _row(result, "starts", "AZ gas fleet").pyomo == pytest.approx(starts)
+
+
+def test_a_different_start_up_cost_on_the_pyomo_side_is_detected(mini, tmp_path):
+    """Starts at half price on the Pyomo side only: with a 4-hour window both sides restart the unit
+    daily, and the Pyomo objective is lower by 3 × 15,000 EUR."""
+
+    def cheaper_starts(inputs: PyomoInputs) -> PyomoInputs:
+        fleets = tuple(
+            dataclasses.replace(f, start_up_cost_eur=f.start_up_cost_eur / 2) for f in inputs.power.commitment
+        )
+        return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, commitment=fleets))
+
+    network, data = _network(mini, tmp_path, 4)
+    result = crosscheck(
+        network, data, overrides=[("unit_commitment", True)], pyomo_inputs_hook=cheaper_starts
+    )
+    failed = {(row.kind, row.name) for row in result.disagreements}
+    assert {("objective", "objective"), ("MILP objective", "objective")} <= failed
+    row = _row(result, "objective", "objective")
+    assert row.linopy - row.pyomo == pytest.approx(DAYS * START_COST_EUR / 2, rel=1e-6)
+
+
+def _row(result, kind: str, name: str):
+    return next(row for row in result.rows if row.kind == kind and row.name == name)

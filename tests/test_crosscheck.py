@@ -33,6 +33,7 @@ WEEK = [("time.hours", 168), ("time.resolution", None)]
 WEEK_3H = [("time.hours", 168), ("time.resolution", "3h")]
 DISPATCH = [("mode", "dispatch"), ("unserved_energy", True)]  # no new capacity: short in winter
 MILP = [("expansion.milp", True)]
+COMMITTED = [("unit_commitment", True)]
 
 
 def _with_capex(capex_meur: float) -> dict:
@@ -342,6 +343,7 @@ def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, proble
         (CASPIAN, WEEK, "LP"),
         (CASPIAN, [*WEEK_3H, *MILP], "MILP"),
         (CASPIAN, [*WEEK_3H, *DISPATCH], "LP"),
+        (CASPIAN, [*WEEK_3H, *MILP, *COMMITTED], "MILP"),
     ],
     ids=[
         "green-dispatch",
@@ -352,6 +354,7 @@ def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, proble
         "caspian-lp-expansion",
         "caspian-milp-3h",
         "caspian-dispatch-3h",
+        "caspian-milp-committed-3h",
     ],
 )
 def test_electricity_networks_week_agree(network, overrides, problem):
@@ -364,6 +367,9 @@ def test_electricity_networks_week_agree(network, overrides, problem):
         assert max(row.pyomo for row in result.rows if row.kind == "flow") > 10.0
     if ("unserved_energy", True) in overrides:
         assert _value(result, "unserved", "GE AC") > 0.0  # Georgia short in winter: the slack is compared
+    if COMMITTED[0] in overrides:  # every gas-fired plant's commitment compared, the fleets running
+        online = {row.name: row.pyomo for row in result.rows if row.kind == "units online"}
+        assert len(online) == 8 and online["UZ gas fleet"] > 10
 
 
 def test_a_different_cable_efficiency_on_the_pyomo_side_is_detected(mini):

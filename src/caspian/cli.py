@@ -281,6 +281,7 @@ def crosscheck(
     mode: ModeOpt = None,
     resolution: ResolutionOpt = None,
     milp: MilpOpt = False,
+    unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -290,7 +291,7 @@ def crosscheck(
     from caspian.crosscheck import crosscheck as run_crosscheck
 
     try:
-        overrides = _overrides(sets, mode, resolution, None, milp=milp)
+        overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)
         with err_console.status("solving both formulations"):
             result = run_crosscheck(network, data, scenario, overrides)
     except Exception as exc:

@@ -200,8 +200,9 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
         logged = SolveOptions(
             options.highs_options, options.time_limit, Path(tmp) / "linopy.log", options.mip_gap
         )
-        outcome = solve_network(built.network, logged, built.lumpy_projects)
+        outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment)
     ds = summarize(built.network, data)
+    schedule = _linopy_schedule(built.network) if built.commitment else None
 
     def series(name: str, suffix: str = "") -> dict[str, float]:
         return {f"{k}{suffix}": float(v) for k, v in ds[name].to_series().items()} if name in ds else {}
@@ -213,9 +214,57 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
         "price": series("price_eur_mwh"),
         "choices": dict(outcome.mip.choices) if outcome.mip else {},
         "mip_gap": outcome.mip.gap if outcome.mip else None,
+        "schedule": schedule,
+        "commitment": {k: (c.starts, c.mean_online) for k, c in outcome.commitment.items()},
     }
     seconds = {"linopy build": build_s + outcome.formulate_seconds, "linopy solve": outcome.solve_seconds}
     return values, seconds
+
+
+def _linopy_schedule(n: Any) -> dict[tuple[str, int], float]:
+    """Units online per (plant, snapshot position) of the solved linopy model (fixed commitment)."""
+    schedule = {}
+    for component in ("Generator", "Link"):
+        name = f"{component}-units_online"
+        if name not in n.model.variables:
+            continue
+        frame = n.model[name].solution.to_pandas()
+        for plant in frame.columns:
+            schedule |= {(str(plant), t): float(v) for t, v in enumerate(frame[plant].to_numpy())}
+    return schedule
+
+
+def _commitment_rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: float) -> list[Row]:
+    """Per committed plant: starts and mean units online of each side's own MILP. Schedules that differ
+    pass when the Pyomo LP under the linopy schedule costs no more than the MIP gap above the Pyomo
+    MILP's own optimum: the linopy commitment is then an optimal (within the gap) commitment of the
+    independent model."""
+    rows = []
+    held_gap = None
+    if pyomo.commitment_held and pyomo.mip_objective_eur is not None:
+        held_gap = (pyomo.objective_eur - pyomo.mip_objective_eur) / max(
+            abs(pyomo.mip_objective_eur), OBJECTIVE_FLOOR_EUR
+        )
+    for plant in sorted(set(linopy["commitment"]) | set(pyomo.commitment)):
+        ours, theirs = linopy["commitment"].get(plant), pyomo.commitment.get(plant)
+        for index, (kind, unit) in enumerate((("starts", "units"), ("units online", "mean units"))):
+            a = None if ours is None else ours[index]
+            b = None if theirs is None else theirs[index]
+            if a is None or b is None:
+                rows.append(Row(kind, plant, unit, a, b, None, False, "missing on one side"))
+                continue
+            diff = rel_diff(a, b, 1.0)
+            same = diff <= LP_REL_TOL
+            note = ""
+            if not same and held_gap is not None:
+                same = held_gap <= objective_tol
+                verdict = "within the MIP gap" if same else "outside the MIP gap: disagreement"
+                note = (
+                    f"alternative commitment: held in the Pyomo model, the linopy schedule costs "
+                    f"{held_gap:+.1e} (relative) against the Pyomo MILP's own, {verdict}"
+                )
+            rows.append(Row(kind, plant, unit, a, b, diff, same, note))
+    return rows
 
 
 def _choice_rows(linopy: dict[str, str | None], pyomo: dict[str, str | None]) -> list[Row]:
@@ -295,7 +344,7 @@ def crosscheck(
         inputs = pyomo_inputs_hook(inputs)
     model = PyomoModel(inputs, highs_options)
     seconds["pyomo build"] = time.perf_counter() - start
-    pyomo = model.solve()
+    pyomo = model.solve(commitment=linopy["schedule"])
     seconds["pyomo solve"] = pyomo.solve_seconds
 
     milp = inputs.milp or bool(linopy["choices"])
@@ -306,6 +355,20 @@ def crosscheck(
     rows = _degenerate_prices(rows, model)
     if milp:
         rows += _choice_rows(linopy["choices"], pyomo.choices)
+        mip_diff = rel_diff(linopy["objective"], pyomo.mip_objective_eur, OBJECTIVE_FLOOR_EUR)
+        rows.append(
+            Row(
+                "MILP objective",
+                "objective",
+                "EUR",
+                linopy["objective"],
+                pyomo.mip_objective_eur,
+                mip_diff,
+                mip_diff <= objective_tol,
+            )
+        )
+    if linopy["commitment"] or pyomo.commitment:
+        rows += _commitment_rows(linopy, pyomo, objective_tol)
     return CrosscheckResult(
         network=spec.name,
         mode=spec.mode,

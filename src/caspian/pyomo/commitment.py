@@ -90,9 +90,22 @@ def add_commitment(
     return sum(by_name[name].start_up_cost_eur * m.uc_started[name, t] for name in names for t in times)
 
 
-def fix_commitment(m: pyo.ConcreteModel, values: Mapping[Any, float]) -> None:
-    """Fix the units online to a MILP solution's (rounded) values, as continuous variables, so that the
-    next solve is the fixed-commitment LP."""
-    for var in m.uc_units.values():
+def fix_commitment(m: pyo.ConcreteModel, schedule: Mapping[tuple[str, int], float]) -> None:
+    """Fix the units online to ``schedule`` ((plant, period) → units, rounded to whole units), as
+    continuous variables, so that the next solve is the fixed-commitment LP."""
+    for index, var in m.uc_units.items():
         var.domain = pyo.NonNegativeReals
-        var.fix(float(round(values[var])))
+        var.fix(float(round(schedule[index])))
+
+
+def schedule_summary(
+    schedule: Mapping[tuple[str, int], float], weights: np.ndarray
+) -> dict[str, tuple[float, float]]:
+    """Per plant: units started over the (cyclic) horizon and the time-weighted mean units online."""
+    periods = len(weights)
+    summary = {}
+    for name in sorted({name for name, _t in schedule}):
+        units = np.array([schedule[name, t] for t in range(periods)])
+        starts = float(np.clip(units - np.roll(units, 1), 0.0, None).sum())
+        summary[name] = (starts, float((units * weights).sum() / weights.sum()))
+    return summary

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from caspian.build.commitment import CommittedFleet
 from caspian.build.context import SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH
 from caspian.build.network import make_context
 from caspian.data import Dataset
@@ -58,8 +59,13 @@ class PyomoInputs:
 
     @property
     def milp(self) -> bool:
-        """True when lumpy projects carry binaries."""
-        return bool(self.projects)
+        """True when lumpy projects carry binaries or gas-fired plants are committed in units."""
+        return bool(self.projects) or bool(self.commitment)
+
+    @property
+    def commitment(self) -> tuple[CommittedFleet, ...]:
+        """The committed gas-fired plants (unit commitment)."""
+        return self.power.commitment if self.power is not None else ()
 
 
 def check_supported(spec: NetworkSpec) -> None:

@@ -13,6 +13,8 @@ independent second formulation to cross-check the PyPSA/linopy model.
   measures how far a bus price may move;
 * MILP: ``choice[p, o]`` binaries, at most one option per project, the project's segment capacity equal
   to the chosen option's, the option's cost in the objective;
+* unit commitment: integer units online of the gas-fired plants (:mod:`caspian.pyomo.commitment`),
+  their start-up costs in the objective;
 * the objective: EUR over the modelled horizon.
 """
 
@@ -33,6 +35,7 @@ from pyomo.core.expr.numvalue import is_fixed
 from caspian.data import Dataset
 from caspian.errors import InfeasibleError, SolverError
 from caspian.optimize import DEFAULT_HIGHS_OPTIONS
+from caspian.pyomo.commitment import add_commitment, fix_commitment, schedule_summary
 from caspian.pyomo.gas import GAS_KINDS, add_gas, gas_quantity, gas_results
 from caspian.pyomo.inputs import PyomoInputs, pyomo_inputs
 from caspian.pyomo.part import Part, Quantity
@@ -74,7 +77,9 @@ class PyomoResult:
     time-weighted mean of each bus's duals ÷ weights. ``build_seconds``: inputs, Pyomo model and its
     HiGHS instance; ``solve_seconds``: the HiGHS runs (MILP and LP) and reading the solution. MILP:
     ``choices`` (project → option or None), the MILP's own objective and dual bound (EUR over the
-    horizon) and its relative gap."""
+    horizon) and its relative gap. Unit commitment: ``commitment`` per plant (starts over the horizon,
+    mean units online) of the MILP's own schedule; ``commitment_held`` when the LP was solved under
+    another schedule (:meth:`PyomoModel.solve`)."""
 
     objective_eur: float
     quantities: dict[str, dict[str, float]]
@@ -86,6 +91,20 @@ class PyomoResult:
     mip_objective_eur: float | None = None
     mip_bound_eur: float | None = None
     mip_gap: float | None = None
+    commitment: dict[str, tuple[float, float]] = field(default_factory=dict)
+    commitment_held: bool = False
+
+
+@dataclass(frozen=True)
+class _Mip:
+    """The MILP's project choices, objective and bound (EUR over the horizon), relative gap and
+    commitment schedule ((plant, period) → units online)."""
+
+    choices: dict[str, str | None]
+    objective: float
+    bound: float
+    gap: float
+    schedule: dict[tuple[str, int], float]
 
 
 def build_model(inputs: PyomoInputs) -> pyo.ConcreteModel:
@@ -142,8 +161,26 @@ def build_model(inputs: PyomoInputs) -> pyo.ConcreteModel:
             ),
         )
         objective += sum(o.cost_eur * m.choice[p.name, o.name] for p in projects.values() for o in p.options)
+    if inputs.commitment:
+        objective += _add_commitment(m, inputs)
     m.cost = pyo.Objective(expr=objective, sense=pyo.minimize, doc="EUR over the horizon")
     return m
+
+
+def _add_commitment(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Any:
+    """The gas-fired plants' commitment on their output (generators) or fuel (links) variables."""
+    power = inputs.power
+    gens = {g.name: g for g in power.generators}
+    links = {k.name: k for k in power.links}
+    availability = {f.name: (gens[f.name] if f.name in gens else links[f.name]).pu for f in inputs.commitment}
+    return add_commitment(
+        m,
+        inputs.commitment,
+        len(inputs.weights_h),
+        power=lambda name, t: m.gen[name, t] if name in gens else m.pflow[name, t],
+        availability=availability,
+        built=lambda name: m.gcap[name] if name in gens else m.pcap[name],
+    )
 
 
 class PyomoModel:
@@ -183,25 +220,34 @@ class PyomoModel:
             raise InfeasibleError(f"Pyomo model: {results.termination_condition.name}")
         return results
 
-    def _solve_milp(self) -> tuple[dict[str, str | None], float, float, float]:
-        """Branch and bound, then fix the choices (continuous, so that the re-solve is an LP)."""
+    def _solve_milp(self) -> _Mip:
+        """Branch and bound, then fix the choices and the commitment (continuous, so that the re-solve
+        is an LP)."""
         results = self._run()
         if results.best_feasible_objective is None:
             raise SolverError(
                 f"HiGHS stopped without a feasible MILP solution ({results.termination_condition})"
             )
-        values = self.solver.get_primals(vars_to_load=list(self.model.choice.values()))
+        m = self.model
         choices: dict[str, str | None] = {}
-        for project in self.inputs.projects:
-            picked = [
-                o.name for o in project.options if values[self.model.choice[project.name, o.name]] > BINARY_ON
-            ]
-            choices[project.name] = picked[0] if picked else None
-        for (name, option), var in self.model.choice.items():
-            var.domain = pyo.UnitInterval
-            var.fix(1.0 if choices[name] == option else 0.0)
+        if self.inputs.projects:
+            values = self.solver.get_primals(vars_to_load=list(m.choice.values()))
+            for project in self.inputs.projects:
+                picked = [
+                    o.name for o in project.options if values[m.choice[project.name, o.name]] > BINARY_ON
+                ]
+                choices[project.name] = picked[0] if picked else None
+            for (name, option), var in m.choice.items():
+                var.domain = pyo.UnitInterval
+                var.fix(1.0 if choices[name] == option else 0.0)
+        schedule: dict[tuple[str, int], float] = {}
+        if self.inputs.commitment:
+            values = self.solver.get_primals(vars_to_load=list(m.uc_units.values()))
+            schedule = {index: float(round(values[var])) for index, var in m.uc_units.items()}
+            fix_commitment(m, schedule)
         objective, bound = float(results.best_feasible_objective), float(results.best_objective_bound)
-        return choices, objective, bound, abs(objective - bound) / max(abs(objective), MIP_GAP_FLOOR_EUR)
+        gap = abs(objective - bound) / max(abs(objective), MIP_GAP_FLOOR_EUR)
+        return _Mip(choices, objective, bound, gap, schedule)
 
     def quantity(self, kind: str, name: str) -> Quantity | None:
         """A compared quantity (:data:`KIND_UNITS`) as (expression, factor to its unit)."""
@@ -215,10 +261,15 @@ class PyomoModel:
             return expr, self.inputs.annual_factor / MWH_PER_TWH
         return None
 
-    def solve(self) -> PyomoResult:
-        """Solve (MILP: choices first, then the LP with them fixed for the duals) and read the result."""
+    def solve(self, commitment: Mapping[tuple[str, int], float] | None = None) -> PyomoResult:
+        """Solve (MILP: choices and commitment first, then the LP with them fixed for the duals) and
+        read the result. With ``commitment`` ((plant, period) → units online, e.g. the other
+        formulation's schedule) the LP is solved under that commitment instead of the MILP's own."""
         start = time.perf_counter()
         mip = self._solve_milp() if self.inputs.milp else None
+        held = commitment is not None and mip is not None and dict(commitment) != mip.schedule
+        if held:
+            fix_commitment(self.model, commitment)
         results = self._run()
         if results.termination_condition != TerminationCondition.optimal:
             raise SolverError(
@@ -243,7 +294,7 @@ class PyomoModel:
         for bus in inputs.buses:
             rows = [m.balance[bus, t] for t in m.T if (bus, t) in m.balance]
             prices[bus] = float(sum(duals[row] for row in rows) / inputs.hours) if rows else float("nan")
-        choices, mip_objective, mip_bound, mip_gap = mip if mip else ({}, None, None, None)
+        own_schedule = schedule_summary(mip.schedule, inputs.weights_h) if mip and mip.schedule else {}
         return PyomoResult(
             objective_eur=self._lp_objective,
             quantities=quantities,
@@ -251,10 +302,12 @@ class PyomoModel:
             build_seconds=self.build_seconds,
             solve_seconds=seconds,
             size={"variables": m.nvariables(), "constraints": m.nconstraints()},
-            choices=choices,
-            mip_objective_eur=mip_objective,
-            mip_bound_eur=mip_bound,
-            mip_gap=mip_gap,
+            choices=mip.choices if mip else {},
+            mip_objective_eur=mip.objective if mip else None,
+            mip_bound_eur=mip.bound if mip else None,
+            mip_gap=mip.gap if mip else None,
+            commitment=own_schedule,
+            commitment_held=held,
         )
 
     def objective_holding(self, held: Mapping[tuple[str, str], float]) -> float | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from caspian.build.commitment import GAS_FIRED_CARRIER, CommittedFleet, fleet_commitment
 from caspian.build.context import BuildContext
 from caspian.build.costs import technology_annual_cost
 from caspian.build.timeseries import Profiles
@@ -41,7 +42,8 @@ REVERSE = " reverse"
 class PowerGenerator:
     """A generator at ``bus``: fixed ``capacity_mw``, or (None) built in [0, ``max_mw``] (None: no cap)
     at ``cost_eur_per_mw`` over the horizon; output ≤ ``pu`` × capacity per snapshot, costing
-    ``marginal_eur_per_mwh``; ``energy_mwh`` caps its output over the horizon (hydro)."""
+    ``marginal_eur_per_mwh``; ``energy_mwh`` caps its output over the horizon (hydro); ``gas_fired``
+    marks a gas-fired plant (committed in units with unit commitment)."""
 
     name: str
     asset: str
@@ -52,6 +54,7 @@ class PowerGenerator:
     cost_eur_per_mw: float = 0.0
     marginal_eur_per_mwh: float = 0.0
     energy_mwh: float | None = None
+    gas_fired: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +107,8 @@ class PowerLoad:
 @dataclass(frozen=True)
 class PowerInputs:
     """Everything the electricity formulation needs; ``profile_sources`` says where each hourly series
-    came from (as ``run.yaml`` records it)."""
+    came from (as ``run.yaml`` records it); ``commitment``: the committed gas-fired plants (unit
+    commitment only)."""
 
     buses: tuple[str, ...]
     generators: tuple[PowerGenerator, ...]
@@ -113,6 +117,7 @@ class PowerInputs:
     loads: tuple[PowerLoad, ...]
     projects: tuple[Project, ...]
     profile_sources: dict[str, str] = field(default_factory=dict)
+    commitment: tuple[CommittedFleet, ...] = ()
 
 
 class _Series:
@@ -245,7 +250,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     gas_bus,
                     row["bus"],
                     efficiency,
-                    "gas-fired",
+                    GAS_FIRED_CARRIER,
                     series(derating, name),
                     capacity_mw=capacity / efficiency,
                     marginal_eur_per_mwh=vom * efficiency,
@@ -262,6 +267,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                 capacity_mw=capacity,
                 marginal_eur_per_mwh=_fuel_cost(ctx, row) / efficiency + vom,
                 energy_mwh=energy,
+                gas_fired=row["fuel"] == "gas",
             )
         )
     return generators, links, names
@@ -296,7 +302,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     gas_bus,
                     fleet["bus"],
                     efficiency,
-                    "gas-fired",
+                    GAS_FIRED_CARRIER,
                     pu,
                     cost_eur_per_mw=annual * efficiency,
                     marginal_eur_per_mwh=vom * efficiency,
@@ -311,6 +317,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     pu,
                     cost_eur_per_mw=annual,
                     marginal_eur_per_mwh=_fuel_cost(ctx, fleet) / efficiency + vom,
+                    gas_fired=True,
                 )
             )
     return generators, links, names
@@ -361,5 +368,22 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         loads=tuple(loads),
         projects=tuple(projects),
         profile_sources=dict(profiles.sources),
+        commitment=_commitment(ctx, generators, links) if spec.unit_commitment else (),
     )
     return inputs, names
+
+
+def _commitment(
+    ctx: BuildContext, generators: list[PowerGenerator], links: list[PowerLink]
+) -> tuple[CommittedFleet, ...]:
+    """The gas-fired plants' unit commitment (units on the plant's own power variable: electric MW for a
+    generator, fuel MW for a plant burning from the gas network)."""
+    fleets = [
+        fleet_commitment(ctx, g.name, "Generator", 1.0, g.capacity_mw) for g in generators if g.gas_fired
+    ]
+    fleets += [
+        fleet_commitment(ctx, k.name, "Link", k.efficiency, k.capacity_mw)
+        for k in links
+        if k.carrier == GAS_FIRED_CARRIER
+    ]
+    return tuple(fleets)

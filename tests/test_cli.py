@@ -272,14 +272,16 @@ def _default_network_milp(*extra: str) -> list[str]:
 
 
 def test_milp_stopped_early_with_an_incumbent_is_a_result_marked_not_proven(tmp_path):
-    # HiGHS stops at its first improving solution (about 5.6 % from its bound here, above the 0.1 % gap
-    # asked for): an incumbent without proof of optimality.
+    # Without the MIP start, HiGHS stops at its first improving solution (about 5.6 % from its bound
+    # here, above the 0.1 % gap asked for): an incumbent without proof of optimality.
     out = tmp_path / "run"
     args = [
         "--mip-gap",
         "0.001",
         "--set",
         "time.hours=168",
+        "--set",
+        "solver.mip_start=false",
         "--set",
         "solver.options.mip_max_improving_sols=1",
     ]
@@ -290,7 +292,22 @@ def test_milp_stopped_early_with_an_incumbent_is_a_result_marked_not_proven(tmp_
     assert mip["proven_optimal"] is False and mip["gap"] > 0
     assert run["solver"]["options"]["mip_rel_gap"] == 0.001 and run["spec"]["solver"]["mip_gap"] == 0.001
     assert set(mip["choices"]) >= {"Trans-Caspian", "TAP expansion", "Black Sea cable"}
+    assert mip["start_objective"] is None
     assert "NOT proven optimal" in result.stdout
+
+
+def test_milp_starts_from_the_rounded_relaxation(tmp_path):
+    """The start is feasible, so the MILP's objective is no worse; here (168 h at 3 h) rounding each
+    project of the relaxation up to its next option is already optimal."""
+    out = tmp_path / "run"
+    result = runner.invoke(app, _default_network_milp("--set", "time.hours=168", "-o", str(out)))
+    assert result.exit_code == 0, result.output
+    run = yaml.safe_load((out / "run.yaml").read_text())
+    mip = run["mip"]
+    assert mip["proven_optimal"] is True
+    assert mip["start_objective"] == pytest.approx(run["objective_eur"], rel=1e-6)
+    assert mip["bound"] <= mip["start_objective"] * (1 + 1e-9)
+    assert "started from" in result.stdout
 
 
 def test_milp_without_an_incumbent_is_exit_4_and_writes_nothing(tmp_path):

@@ -197,9 +197,7 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
     built = build_network(spec, data)
     build_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
-        logged = SolveOptions(
-            options.highs_options, options.time_limit, Path(tmp) / "linopy.log", options.mip_gap
-        )
+        logged = dataclasses.replace(options, log_file=Path(tmp) / "linopy.log")
         outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment)
     ds = summarize(built.network, data)
     schedule = _linopy_schedule(built.network) if built.commitment else None

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import highspy
+import numpy as np
 import pandas as pd
 import pypsa
 
@@ -29,22 +31,38 @@ from caspian.build.costs import LumpyProject, ProjectOption
 from caspian.commitment import CommitmentSummary, add_commitment, online_schedule, summarize_commitment
 from caspian.errors import InfeasibleError, InputError, SolverError
 
-DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {"threads": 2, "run_crossover": "on"}
+MIP_FEASIBILITY_TOLERANCE = 1e-5
+"""HiGHS ``mip_feasibility_tolerance`` (its default 1e-6), absolute in MW or MWh over the horizon. With
+right-hand sides up to ~1e8 MWh (annual supply plateaus over long horizons), postsolve leaves violations
+of ~1.5e-6 MWh (1e-14 relative) that HiGHS 1.15 otherwise declares a solve error, discarding a solution
+within the gap (measured on caspian.yaml, 2,190 h hourly, in linopy and Pyomo alike)."""
+DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {
+    "threads": 2,
+    "run_crossover": "on",
+    "mip_feasibility_tolerance": MIP_FEASIBILITY_TOLERANCE,
+}
+"""HiGHS defaults for this 2-core machine (dual simplex; see README 'Time resolution and solver')."""
 BINARY_ON = 0.5
 """A binary's solution value above this counts as 1 (solvers return values within tolerance of 0/1)."""
 FEASIBLE_SOLUTION = 2
 """HiGHS ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
-"""HiGHS defaults for this 2-core machine (dual simplex; see README 'Time resolution and solver')."""
+ZERO_CAPACITY_MW = 1e-3
+"""Capacity of the LP relaxation below which a project counts as not built when rounding a MIP start."""
+MIN_MILP_SECONDS = 1.0
+"""Least time given to branch and bound after the MIP start used up the time limit: HiGHS still reads
+the start, so the run ends with that incumbent instead of none."""
 
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Solver settings: HiGHS options, a time limit (s) and where HiGHS writes its log."""
+    """Solver settings: HiGHS options, a time limit (s), where HiGHS writes its log, the relative MIP
+    gap, and whether branch and bound starts from the rounded LP relaxation."""
 
     highs_options: dict[str, Any] = field(default_factory=dict)
     time_limit: float | None = None
     log_file: Path | None = None
     mip_gap: float | None = None
+    mip_start: bool = True
 
     def solver_options(self) -> dict[str, Any]:
         """The full option set handed to HiGHS."""
@@ -71,7 +89,8 @@ def check_highs_options(options: dict[str, Any], where: str) -> None:
 class MipResult:
     """How the MILP ended: relative gap, dual bound (EUR over the horizon), branch-and-bound nodes,
     seconds, how HiGHS stopped, whether optimality is proven (False: stopped early, e.g. at the time
-    limit, with an incumbent), and the option chosen per project (None: not built)."""
+    limit, with an incumbent), the option chosen per project (None: not built), and the objective of the
+    start handed to branch and bound (EUR over the horizon; None: no start)."""
 
     condition: str
     gap: float
@@ -80,6 +99,7 @@ class MipResult:
     seconds: float
     proven_optimal: bool
     choices: dict[str, str | None]
+    start_objective: float | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +192,9 @@ def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: d
                 n.links.loc[name, "capital_cost"] = unit_cost if name == project.link else 0.0
 
 
-def _solve(n: pypsa.Network, options: SolveOptions, duals: bool) -> tuple[str, str]:
+def _solve(
+    n: pypsa.Network, options: SolveOptions, duals: bool, start: Path | None = None
+) -> tuple[str, str]:
     with _native_stdout_to(options.log_file):
         status, condition = n.optimize.solve_model(
             solver_name="highs",
@@ -180,16 +202,77 @@ def _solve(n: pypsa.Network, options: SolveOptions, duals: bool) -> tuple[str, s
             assign_all_duals=duals,
             io_api="direct",
             log_to_console=options.log_file is None,
+            **({"warmstart_fn": start} if start is not None else {}),
         )
     return str(status), str(condition)
 
 
-def _solve_milp(
-    n: pypsa.Network, options: SolveOptions, projects: tuple[LumpyProject, ...], binaries: list[Any]
-) -> MipResult:
-    """Branch and bound; accept an incumbent found before the time limit (not proven optimal)."""
-    start = time.perf_counter()
+def _remaining(options: SolveOptions, since: float, floor: float = 0.0) -> SolveOptions:
+    """``options`` with the time limit reduced by the seconds elapsed since ``since`` (at least
+    ``floor``); SolverError when no time is left."""
+    if options.time_limit is None:
+        return options
+    left = max(options.time_limit - (time.perf_counter() - since), floor)
+    if left <= 0:
+        raise SolverError(
+            f"HiGHS stopped without a feasible MILP solution (the time limit of {options.time_limit:g} s "
+            "was used up before branch and bound)"
+        )
+    return replace(options, time_limit=left)
+
+
+def _mip_start(
+    n: pypsa.Network,
+    options: SolveOptions,
+    projects: tuple[LumpyProject, ...],
+    binaries: list[Any],
+    directory: Path,
+) -> tuple[Path | None, float | None]:
+    """A feasible start for branch and bound, as a HiGHS solution file, and its objective (EUR over the
+    horizon): each project's capacity in the LP relaxation rounded up to the smallest option holding
+    it (more capacity keeps the relaxation's flows feasible), the rest re-optimised with those choices.
+    (None, None) when either solve does not end optimal, e.g. at the time limit."""
+    since = time.perf_counter()
+    n.model.set_names_in_solver_io = True  # HiGHS matches a solution file's columns by name
+    for choice in binaries:
+        choice.relax()
     _status, condition = _solve(n, options, duals=False)
+    for choice in binaries:
+        choice.unrelax()
+    if condition != "optimal":
+        return None, None
+    capacity = n.model["Link-p_nom"].solution
+    for project, choice in zip(projects, binaries, strict=True):
+        relaxed = float(capacity.sel(name=project.link))
+        holding = [o for o in project.options if o.capacity_mw >= relaxed - ZERO_CAPACITY_MW]
+        pick = min(holding, key=lambda o: o.capacity_mw) if relaxed > ZERO_CAPACITY_MW else None
+        choice.fix(np.array([1.0 if o is pick else 0.0 for o in project.options]))
+    _status, condition = _solve(n, _remaining(options, since), duals=False)
+    for choice in binaries:
+        choice.unfix()
+    if condition != "optimal":
+        return None, None
+    path = directory / "mip-start.sol"
+    n.model.solver_model.writeSolution(str(path), 0)
+    return path, float(n.model.objective.value)
+
+
+def _solve_milp(
+    n: pypsa.Network,
+    options: SolveOptions,
+    projects: tuple[LumpyProject, ...],
+    binaries: list[Any],
+    warm_start: bool,
+) -> MipResult:
+    """Branch and bound (from the rounded LP relaxation when ``warm_start``); accept an incumbent found
+    before the time limit (not proven optimal)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="caspian-mip-") as tmp:
+        path, start_objective = (
+            _mip_start(n, options, projects, binaries, Path(tmp)) if warm_start else (None, None)
+        )
+        floor = MIN_MILP_SECONDS if path is not None else 0.0
+        _status, condition = _solve(n, _remaining(options, start, floor), duals=False, start=path)
     seconds = time.perf_counter() - start
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
         raise InfeasibleError(condition)
@@ -206,6 +289,7 @@ def _solve_milp(
         seconds=seconds,
         proven_optimal=condition == "optimal",
         choices={name: (option.option if option else None) for name, option in chosen.items()},
+        start_objective=start_objective,
     )
 
 
@@ -237,7 +321,8 @@ def solve_network(
     binaries, units = _formulate(n, projects, commitment)
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
-    mip = _solve_milp(n, options, projects, binaries) if projects or commitment else None
+    warm_start = options.mip_start and bool(projects) and not commitment  # rounding may break a commitment
+    mip = _solve_milp(n, options, projects, binaries, warm_start) if projects or commitment else None
     if mip is not None:
         start = time.perf_counter()
         online = online_schedule(units) if units else None

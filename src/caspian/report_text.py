@@ -213,7 +213,9 @@ def print_summary(console: Console, result: RunResult) -> None:
         proof = "proven optimal" if mip.proven_optimal else f"NOT proven optimal (stopped: {mip.condition})"
         console.print(
             f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
-            f"{mip.seconds:.1f} s" + (f"; options: {chosen}" if chosen else ""),
+            f"{mip.seconds:.1f} s"
+            + (f", started from {mip.start_objective:,.0f} EUR" if mip.start_objective is not None else "")
+            + (f"; options: {chosen}" if chosen else ""),
             soft_wrap=True,
         )
     if result.outcome.commitment:

@@ -174,6 +174,7 @@ def spec_solve_options(
         highs_options=dict(spec.solver.options),
         time_limit=time_limit if time_limit is not None else spec.solver.time_limit,
         mip_gap=spec.solver.mip_gap,
+        mip_start=spec.solver.mip_start,
     )
     check_highs_options(options.solver_options(), str(network_file))
     return options
@@ -199,16 +200,12 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     staging.mkdir()
     try:
         report(f"solving {len(network.snapshots)} snapshots with HiGHS")
-        solve_options = SolveOptions(
-            options.highs_options, options.time_limit, staging / "solver.log", options.mip_gap
-        )
+        solve_options = dataclasses.replace(options, log_file=staging / "solver.log")
         try:
             outcome = solve_network(network, solve_options, built.lumpy_projects, built.commitment)
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")
-            diagnosis_options = SolveOptions(
-                options.highs_options, options.time_limit, staging / "diagnosis.log"
-            )
+            diagnosis_options = dataclasses.replace(options, log_file=staging / "diagnosis.log")
             raise InfeasibleError(_diagnose(spec, data, diagnosis_options)) from None
         timings["formulate_s"] = outcome.formulate_seconds
         timings["solve_s"] = outcome.solve_seconds

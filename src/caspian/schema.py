@@ -159,6 +159,11 @@ class SolverSpec(_Strict):
     options: dict[str, float | int | str | bool] = Field(default_factory=dict)
     time_limit: float | None = Field(None, gt=0, description="seconds")
     mip_gap: float | None = Field(None, ge=0, lt=1, description="relative MIP gap at which HiGHS stops")
+    mip_start: bool = Field(
+        True,
+        description="start branch and bound from the LP relaxation with each project rounded up to an "
+        "option (lumpy projects without unit commitment)",
+    )
 
 
 class NetworkSpec(_Strict):

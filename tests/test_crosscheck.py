@@ -313,6 +313,24 @@ def test_a_cable_outage_at_3h_resolution(mini):
     assert _value(result, "flow", "P1") == pytest.approx(expected, rel=1e-9)
 
 
+def test_market_outages_stop_sales_on_both_sides(mini):
+    """Romania's power market is out from 12:00 and Italy's gas market from 18:00: the cable runs (and
+    the plant burns b = 1,000 MW of gas) for 12 of the 24 hours; P1 carries 3.5 − b bcm/y while it
+    runs, Italy's full 3 bcm/y from 12:00 to 18:00, and nothing after."""
+    outage = [
+        {"asset": "RO AC market", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"},
+        {"asset": "IT gas market", "start": "2030-01-01 18:00", "end": "2030-01-02 00:00"},
+    ]
+    network, data = mini(coupled_tables(), carriers=["gas", "electricity"], outages=outage)
+    result = crosscheck(network, data)
+    _assert_agrees(result)
+    assert _value(result, "power delivery", "RO AC") == pytest.approx(
+        0.95 * 500 * 12 / 24 * 8760 / 1e6, rel=1e-9
+    )
+    burn = 1000 / MW_PER_BCM_PER_YEAR
+    assert _value(result, "flow", "P1") == pytest.approx((12 * (3.5 - burn) + 6 * 3.0) / 24, rel=1e-9)
+
+
 @pytest.mark.parametrize(("milp", "problem"), [(False, "LP"), (True, "MILP")])
 def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, problem):
     """Electricity only: power costs 30 / 0.5 = 60 EUR/MWh and sells at 0.95 × 100 in Romania, a rent of

@@ -117,7 +117,7 @@ def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
 
 def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
     """Take every model component of an outaged asset (its links, twins, expansion segments or its
-    generator) out of service over the outage window."""
+    generator, including a market's sink) out of service over the outage window."""
     for outage in ctx.spec.outages:
         where = f"network '{ctx.spec.name}': field 'outages'"
         window = (n.snapshots >= outage.start) & (n.snapshots < outage.end)
@@ -132,11 +132,12 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
             if not names:
                 continue
             hit = True
-            availability = n.get_switchable_as_dense(component, "p_max_pu")[names]
-            availability.loc[window, :] = 0.0
-            dynamic = n.components[component].dynamic["p_max_pu"]
-            for name in names:
-                dynamic[name] = availability[name]
+            for bound in ("p_max_pu", "p_min_pu"):  # out of service: neither supplies nor absorbs
+                values = n.get_switchable_as_dense(component, bound)[names]
+                values.loc[window, :] = 0.0
+                dynamic = n.components[component].dynamic[bound]
+                for name in names:
+                    dynamic[name] = values[name]
         if not hit:
             raise InputError(f"{where}: unknown asset {outage.asset!r} in this network")
 

@@ -62,7 +62,7 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
         m.G, m.T, bounds=lambda _m, g, t: (0.0, avail(g)[t] * supplies[g].capacity_mw), doc="MW"
     )
     markets = {k.name: k for k in gas.markets}
-    m.sale = pyo.Var(m.M, m.T, bounds=lambda _m, k, t: (0.0, markets[k].capacity_mw), doc="MW")
+    m.sale = pyo.Var(m.M, m.T, bounds=lambda _m, k, t: (0.0, avail(k)[t] * markets[k].capacity_mw), doc="MW")
     m.flow_limit = pyo.Constraint(
         m.LX, m.T, rule=lambda m, name, t: m.flow[name, t] <= avail(name)[t] * m.cap[name]
     )

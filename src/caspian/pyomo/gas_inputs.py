@@ -188,7 +188,7 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
     for supply in supplies:
         outaged[supply.name] = [supply.name]
     for market in markets:
-        outaged[market.name] = []  # a sink's availability (p_max_pu) is already 0: nothing to take out
+        outaged[market.name] = [market.name]
     availability = {
         name: block_mean(~windows[asset], step)
         for asset, names in outaged.items()

@@ -85,7 +85,10 @@ def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     m.trade = pyo.Var(
         m.PK,
         m.T,
-        bounds=lambda _m, k, t: (-markets[k].capacity_mw, markets[k].buy_pu[t] * markets[k].capacity_mw),
+        bounds=lambda _m, k, t: (
+            -markets[k].sell_pu[t] * markets[k].capacity_mw,
+            markets[k].buy_pu[t] * markets[k].capacity_mw,
+        ),
         doc="MW into the bus (negative: sold)",
     )
 

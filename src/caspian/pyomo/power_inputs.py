@@ -85,14 +85,16 @@ class PowerLink:
 
 @dataclass(frozen=True, eq=False)
 class PowerMarket:
-    """A price-taking market at ``bus``: the corridor sells up to ``capacity_mw`` at ``price`` (EUR/MWh
-    per snapshot) and buys up to ``buy_pu`` × ``capacity_mw`` (0 for sell-only markets)."""
+    """A price-taking market at ``bus``: the corridor sells up to ``sell_pu`` × ``capacity_mw`` at
+    ``price`` (EUR/MWh per snapshot) and buys up to ``buy_pu`` × ``capacity_mw`` (0 for sell-only
+    markets); both fractions are 0 while the market is out of service."""
 
     name: str
     bus: str
     capacity_mw: float
     price: np.ndarray
     buy_pu: np.ndarray
+    sell_pu: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -358,7 +360,8 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         name = f"{row['bus']} market"
         price = series(profiles.power_price(row) * spec.markets.power_price_scale)
         buy = series(1.0 if row["trade"] == "both" else 0.0, name)
-        markets.append(PowerMarket(name, row["bus"], float(row["trade_capacity_mw"]), price, buy))
+        sell = series(1.0, name)
+        markets.append(PowerMarket(name, row["bus"], float(row["trade_capacity_mw"]), price, buy, sell))
         names.add(name)
     inputs = PowerInputs(
         buses=buses,

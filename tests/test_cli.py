@@ -292,7 +292,7 @@ def test_milp_stopped_early_with_an_incumbent_is_a_result_marked_not_proven(tmp_
     assert mip["proven_optimal"] is False and mip["gap"] > 0
     assert run["solver"]["options"]["mip_rel_gap"] == 0.001 and run["spec"]["solver"]["mip_gap"] == 0.001
     assert set(mip["choices"]) >= {"Trans-Caspian", "TAP expansion", "Black Sea cable"}
-    assert mip["start_objective"] is None
+    assert mip["start_objective"] is None and mip["start_accepted"] is None
     assert "NOT proven optimal" in result.stdout
 
 
@@ -305,6 +305,8 @@ def test_milp_starts_from_the_rounded_relaxation(tmp_path):
     run = yaml.safe_load((out / "run.yaml").read_text())
     mip = run["mip"]
     assert mip["proven_optimal"] is True
+    assert mip["start_accepted"] is True  # HiGHS read the solution file and took it as its incumbent
+    assert "MIP start solution is feasible" in (out / "solver.log").read_text()
     assert mip["start_objective"] == pytest.approx(run["objective_eur"], rel=1e-6)
     assert mip["bound"] <= mip["start_objective"] * (1 + 1e-9)
     assert "started from" in result.stdout

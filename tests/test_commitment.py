@@ -222,3 +222,20 @@ def test_a_different_start_up_cost_on_the_pyomo_side_is_detected(mini, tmp_path)
 
 def _row(result, kind: str, name: str):
     return next(row for row in result.rows if row.kind == kind and row.name == name)
+
+
+def test_a_linopy_schedule_the_pyomo_model_rejects_is_a_disagreement(mini, tmp_path):
+    """A 24 h minimum up time on the Pyomo side only: the linopy schedule (a daily restart after the
+    4-hour window) breaks it, which the cross-check reports as a failing row, not as an infeasible model."""
+
+    def longer_up_time(inputs: PyomoInputs) -> PyomoInputs:
+        fleets = tuple(dataclasses.replace(f, min_up_snapshots=24) for f in inputs.power.commitment)
+        return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, commitment=fleets))
+
+    network, data = _network(mini, tmp_path, 4)
+    result = crosscheck(
+        network, data, overrides=[("unit_commitment", True)], pyomo_inputs_hook=longer_up_time
+    )
+    row = _row(result, "commitment", "schedule")
+    assert not row.ok and "infeasible" in row.note
+    assert not result.agrees

@@ -33,8 +33,8 @@ from caspian.build.commitment import CommittedFleet
 
 @dataclass(frozen=True)
 class CommitmentSummary:
-    """What one committed fleet did: units, unit size (MW electric), starts over the horizon and the
-    time-weighted mean number of units online."""
+    """What one committed fleet did: units, unit size (MW electric), starts over the horizon (increases
+    of the units online, cyclic) and the time-weighted mean number of units online."""
 
     units: int | None
     unit_size_mw: float
@@ -50,9 +50,10 @@ def _bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> tuple[xr.D
 
 
 def _lagged_sum(variable: object, lags: int) -> object:
-    """Σ_{k<lags} variable(t−k) as a linear expression, cyclic over the horizon."""
+    """Σ_{k<lags} variable(t−k) as a linear expression, cyclic over the horizon (each snapshot at most
+    once when ``lags`` exceeds the horizon)."""
     terms = variable.to_linexpr()
-    for k in range(1, lags):
+    for k in range(1, min(lags, variable.sizes["snapshot"])):
         terms = terms + variable.roll(snapshot=k).to_linexpr()
     return terms
 
@@ -131,11 +132,11 @@ def summarize_commitment(n: pypsa.Network, fleets: Sequence[CommittedFleet]) -> 
     for fleet in fleets:
         model = n.model
         online = model[f"{fleet.component}-units_online"].solution.sel(name=fleet.name).to_pandas()
-        started = model[f"{fleet.component}-units_started"].solution.sel(name=fleet.name).to_pandas()
+        increases = (online - np.roll(online.to_numpy(), 1)).clip(lower=0.0)  # cyclic, as the model
         summary[fleet.name] = CommitmentSummary(
             units=fleet.units,
             unit_size_mw=fleet.unit_size_mw,
-            starts=float(started.sum()),
+            starts=float(increases.sum()),
             mean_online=float((online * weights).sum() / weights.sum()),
         )
     return summary

@@ -9,8 +9,11 @@ electric capacity built per fleet (MW: renewable expansions, peakers) and annual
 (TWh/y, ``power_sales_twh``); with priced slack the unserved energy per bus with fixed demand (TWh/y);
 the time-weighted mean price at every bus (EUR/MWh) and, for the MILP,
 the option chosen per project. LP values must agree within :data:`LP_REL_TOL` (relative, with absolute
-floors near zero); the MILP within the MIP gap for the objective and with identical choices (its flows
-and prices come from the LP re-solved with the choices fixed, so they must agree as an LP).
+floors near zero). A MILP needs identical choices; its objective, flows and prices come from the LP
+re-solved with the choices (and the commitment) fixed, so they must agree as an LP, and the Pyomo MILP's
+own objective must lie within the MIP gap. With unit commitment each plant's starts and mean units
+online are compared; differing schedules pass only when the Pyomo LP under the linopy schedule is
+feasible and within the MIP gap of the Pyomo MILP's optimum.
 
 Two kinds of non-uniqueness are recognised, proven on the Pyomo side and named in the row's note, never
 absorbed by a wider tolerance: a bus price that differs because the LP's duals are not unique is
@@ -112,9 +115,9 @@ class Row:
 @dataclass(frozen=True)
 class CrosscheckResult:
     """The comparison of one network. ``problem`` is 'LP' or 'MILP'; ``objective_tol`` the relative
-    tolerance used on the objective (the MIP gap for a MILP); ``seconds`` the build and solve times
-    of each formulation ('linopy build', 'linopy solve', 'pyomo build', 'pyomo solve'); the MIP gaps
-    each solver reached; ``routes`` maps each pipeline to its route (``gas_pipelines.csv``)."""
+    tolerance of the MILP objectives (the MIP gap; :data:`LP_REL_TOL` for an LP); ``seconds`` the build
+    and solve times of each formulation ('linopy build', 'linopy solve', 'pyomo build', 'pyomo solve');
+    the MIP gaps each solver reached; ``routes`` maps each pipeline to its route (``gas_pipelines.csv``)."""
 
     network: str
     mode: str
@@ -238,6 +241,9 @@ def _commitment_rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: 
     MILP's own optimum: the linopy commitment is then an optimal (within the gap) commitment of the
     independent model."""
     rows = []
+    if pyomo.commitment_rejected:
+        note = "the linopy schedule is infeasible in the Pyomo model's commitment constraints"
+        rows.append(Row("commitment", "schedule", "-", "linopy's", "Pyomo's", None, False, note))
     held_gap = None
     if pyomo.commitment_held and pyomo.mip_objective_eur is not None:
         held_gap = (pyomo.objective_eur - pyomo.mip_objective_eur) / max(
@@ -274,11 +280,13 @@ def _choice_rows(linopy: dict[str, str | None], pyomo: dict[str, str | None]) ->
     return rows
 
 
-def _rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: float, expansion: bool) -> list[Row]:
-    """Objective, quantity and price rows (before any degeneracy check)."""
+def _rows(linopy: dict[str, Any], pyomo: PyomoResult, expansion: bool) -> list[Row]:
+    """Objective, quantity and price rows (before any degeneracy check), all judged as an LP: a MILP's
+    are those of the LP with its choices and commitment fixed, the same on both sides when the choice
+    and commitment rows pass."""
     diff = rel_diff(linopy["objective"], pyomo.objective_eur, OBJECTIVE_FLOOR_EUR)
     objective = Row(
-        "objective", "objective", "EUR", linopy["objective"], pyomo.objective_eur, diff, diff <= objective_tol
+        "objective", "objective", "EUR", linopy["objective"], pyomo.objective_eur, diff, diff <= LP_REL_TOL
     )
     rows = [objective]
     for kind, unit in KIND_UNITS.items():
@@ -348,7 +356,7 @@ def crosscheck(
     milp = inputs.milp or bool(linopy["choices"])
     objective_tol = float(highs_options.get("mip_rel_gap", _default_mip_gap())) if milp else LP_REL_TOL
     objective_tol = max(objective_tol, LP_REL_TOL)
-    rows = _rows(linopy, pyomo, objective_tol, expansion=spec.mode == "expansion")
+    rows = _rows(linopy, pyomo, expansion=spec.mode == "expansion")
     rows = _alternative_optimum(rows, model, pyomo.objective_eur)
     rows = _degenerate_prices(rows, model)
     if milp:

@@ -32,10 +32,12 @@ from caspian.commitment import CommitmentSummary, add_commitment, online_schedul
 from caspian.errors import InfeasibleError, InputError, SolverError
 
 MIP_FEASIBILITY_TOLERANCE = 1e-5
-"""HiGHS ``mip_feasibility_tolerance`` (its default 1e-6), absolute in MW or MWh over the horizon. With
+"""HiGHS ``mip_feasibility_tolerance`` (default 1e-6), absolute in MW or MWh over the horizon. With
 right-hand sides up to ~1e8 MWh (annual supply plateaus over long horizons), postsolve leaves violations
 of ~1.5e-6 MWh (1e-14 relative) that HiGHS 1.15 otherwise declares a solve error, discarding a solution
-within the gap (measured on caspian.yaml, 2,190 h hourly, in linopy and Pyomo alike)."""
+within the gap (measured on caspian.yaml, 2,190 h hourly, in linopy and Pyomo alike). HiGHS 1.15 also
+uses it as the integrality tolerance; harmless here, as integer values are rounded and the reported
+results come from the LP with them fixed."""
 DEFAULT_HIGHS_OPTIONS: dict[str, Any] = {
     "threads": 2,
     "run_crossover": "on",
@@ -48,6 +50,8 @@ FEASIBLE_SOLUTION = 2
 """HiGHS ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
 ZERO_CAPACITY_MW = 1e-3
 """Capacity of the LP relaxation below which a project counts as not built when rounding a MIP start."""
+HIGHS_START_ACCEPTED = "MIP start solution is feasible"
+"""HiGHS log line (1.15) confirming that it read the MIP start and accepted it as an incumbent."""
 MIN_MILP_SECONDS = 1.0
 """Least time given to branch and bound after the MIP start used up the time limit: HiGHS still reads
 the start, so the run ends with that incumbent instead of none."""
@@ -89,8 +93,9 @@ def check_highs_options(options: dict[str, Any], where: str) -> None:
 class MipResult:
     """How the MILP ended: relative gap, dual bound (EUR over the horizon), branch-and-bound nodes,
     seconds, how HiGHS stopped, whether optimality is proven (False: stopped early, e.g. at the time
-    limit, with an incumbent), the option chosen per project (None: not built), and the objective of the
-    start handed to branch and bound (EUR over the horizon; None: no start)."""
+    limit, with an incumbent), the option chosen per project (None: not built), the objective of the
+    start handed to branch and bound (EUR over the horizon; None: no start) and whether HiGHS's log
+    confirms it accepted that start (None: no start, or no log to tell)."""
 
     condition: str
     gap: float
@@ -100,6 +105,7 @@ class MipResult:
     proven_optimal: bool
     choices: dict[str, str | None]
     start_objective: float | None = None
+    start_accepted: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -241,13 +247,14 @@ def _mip_start(
         choice.unrelax()
     if condition != "optimal":
         return None, None
+    fixed_options = _remaining(options, since)
     capacity = n.model["Link-p_nom"].solution
     for project, choice in zip(projects, binaries, strict=True):
         relaxed = float(capacity.sel(name=project.link))
         holding = [o for o in project.options if o.capacity_mw >= relaxed - ZERO_CAPACITY_MW]
         pick = min(holding, key=lambda o: o.capacity_mw) if relaxed > ZERO_CAPACITY_MW else None
         choice.fix(np.array([1.0 if o is pick else 0.0 for o in project.options]))
-    _status, condition = _solve(n, _remaining(options, since), duals=False)
+    _status, condition = _solve(n, fixed_options, duals=False)
     for choice in binaries:
         choice.unfix()
     if condition != "optimal":
@@ -272,8 +279,11 @@ def _solve_milp(
             _mip_start(n, options, projects, binaries, Path(tmp)) if warm_start else (None, None)
         )
         floor = MIN_MILP_SECONDS if path is not None else 0.0
-        _status, condition = _solve(n, _remaining(options, start, floor), duals=False, start=path)
+        milp_options = _remaining(options, start, floor)
+        logged_before = _log_size(options.log_file)
+        _status, condition = _solve(n, milp_options, duals=False, start=path)
     seconds = time.perf_counter() - start
+    accepted = _start_accepted(options.log_file, logged_before) if path is not None else None
     if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
         raise InfeasibleError(condition)
     info = n.model.solver_model.getInfo()
@@ -290,7 +300,22 @@ def _solve_milp(
         proven_optimal=condition == "optimal",
         choices={name: (option.option if option else None) for name, option in chosen.items()},
         start_objective=start_objective,
+        start_accepted=accepted,
     )
+
+
+def _log_size(log_file: Path | None) -> int:
+    return log_file.stat().st_size if log_file is not None and log_file.exists() else 0
+
+
+def _start_accepted(log_file: Path | None, offset: int) -> bool | None:
+    """Whether HiGHS's log of the branch and bound (from byte ``offset``) confirms it accepted the MIP
+    start; None without a log file (linopy does not report the solution file's read status)."""
+    if log_file is None or not log_file.exists():
+        return None
+    with log_file.open("rb") as handle:
+        handle.seek(offset)
+        return HIGHS_START_ACCEPTED in handle.read().decode("utf-8", errors="replace")
 
 
 def _formulate(

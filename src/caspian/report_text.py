@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caspian.data import Dataset
+from caspian.optimize import MipResult
 from caspian.results import BINDING_THRESHOLD_EUR_PER_MW_Y
 from caspian.run import RunResult
 from caspian.schema import NetworkSpec
@@ -213,9 +214,7 @@ def print_summary(console: Console, result: RunResult) -> None:
         proof = "proven optimal" if mip.proven_optimal else f"NOT proven optimal (stopped: {mip.condition})"
         console.print(
             f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
-            f"{mip.seconds:.1f} s"
-            + (f", started from {mip.start_objective:,.0f} EUR" if mip.start_objective is not None else "")
-            + (f"; options: {chosen}" if chosen else ""),
+            f"{mip.seconds:.1f} s" + _start_text(mip) + (f"; options: {chosen}" if chosen else ""),
             soft_wrap=True,
         )
     if result.outcome.commitment:
@@ -226,6 +225,13 @@ def print_summary(console: Console, result: RunResult) -> None:
         )
         console.print(f"unit commitment over the horizon: {fleets}", soft_wrap=True)
     console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
+
+
+def _start_text(mip: MipResult) -> str:
+    if mip.start_objective is None:
+        return ""
+    verdict = {True: "", False: " (rejected by HiGHS)", None: ""}[mip.start_accepted]
+    return f", started from {mip.start_objective:,.0f} EUR{verdict}"
 
 
 SWEEP_ROUTES = (

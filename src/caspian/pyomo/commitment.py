@@ -70,14 +70,14 @@ def add_commitment(
         f = by_name[name]
         if f.min_up_snapshots <= 1:
             return pyo.Constraint.Skip
-        recent = [(t - k) % periods for k in range(f.min_up_snapshots)]
+        recent = [(t - k) % periods for k in range(min(f.min_up_snapshots, periods))]
         return m.uc_units[name, t] >= sum(m.uc_started[name, k] for k in recent)
 
     def min_down(m: Any, name: str, t: int) -> Any:
         f = by_name[name]
         if f.min_down_snapshots <= 1:
             return pyo.Constraint.Skip
-        recent = [(t - k) % periods for k in range(f.min_down_snapshots)]
+        recent = [(t - k) % periods for k in range(min(f.min_down_snapshots, periods))]
         room = f.units if f.units is not None else built(name) / f.unit_capacity
         return room - m.uc_units[name, t] >= sum(m.uc_stopped[name, k] for k in recent)
 

@@ -79,7 +79,8 @@ class PyomoResult:
     ``choices`` (project → option or None), the MILP's own objective and dual bound (EUR over the
     horizon) and its relative gap. Unit commitment: ``commitment`` per plant (starts over the horizon,
     mean units online) of the MILP's own schedule; ``commitment_held`` when the LP was solved under
-    another schedule (:meth:`PyomoModel.solve`)."""
+    another schedule (:meth:`PyomoModel.solve`), ``commitment_rejected`` when that schedule is
+    infeasible in this model (the LP is then solved under the MILP's own)."""
 
     objective_eur: float
     quantities: dict[str, dict[str, float]]
@@ -93,6 +94,7 @@ class PyomoResult:
     mip_gap: float | None = None
     commitment: dict[str, tuple[float, float]] = field(default_factory=dict)
     commitment_held: bool = False
+    commitment_rejected: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,9 +270,16 @@ class PyomoModel:
         start = time.perf_counter()
         mip = self._solve_milp() if self.inputs.milp else None
         held = commitment is not None and mip is not None and dict(commitment) != mip.schedule
+        rejected = False
         if held:
             fix_commitment(self.model, commitment)
-        results = self._run()
+            try:
+                results = self._run()
+            except InfeasibleError:  # the other schedule breaks this model's commitment constraints
+                held, rejected = False, True
+                fix_commitment(self.model, mip.schedule)
+        if not held:
+            results = self._run()
         if results.termination_condition != TerminationCondition.optimal:
             raise SolverError(
                 f"HiGHS stopped without an optimal LP solution ({results.termination_condition})"
@@ -308,6 +317,7 @@ class PyomoModel:
             mip_gap=mip.gap if mip else None,
             commitment=own_schedule,
             commitment_held=held,
+            commitment_rejected=rejected,
         )
 
     def objective_holding(self, held: Mapping[tuple[str, str], float]) -> float | None:

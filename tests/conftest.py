@@ -32,6 +32,16 @@ AZ_POWER_BUS = {
 }
 """The Azerbaijani electricity bus of the small power test systems."""
 
+RO_POWER_MARKET = {
+    "bus": "RO AC",
+    "country": "RO",
+    "annual_mean_eur_mwh": 100,
+    "trade_capacity_mw": 5000,
+    "trade": "sell",
+    "from_year": 2020,
+}
+"""Romania's sell-only power market (5,000 MW at a yearly mean of 100 EUR/MWh) in the cable tests."""
+
 
 def mini_tables() -> dict[str, list[dict[str, Any]]]:
     """Rows of every table of the mini data set (tables not listed are written header-only)."""

@@ -24,7 +24,7 @@ from caspian.errors import InputError
 from caspian.pyomo import PyomoInputs, PyomoModel, pyomo_inputs
 from caspian.schema import resolve_spec
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
-from conftest import REPO, mini_tables
+from conftest import REPO, RO_POWER_MARKET, mini_tables
 
 SGC = REPO / "networks" / "southern-gas-corridor.yaml"
 GREEN = REPO / "networks" / "green-corridor.yaml"
@@ -83,16 +83,7 @@ def coupled_tables(plateau_bcm_y: float = 4.5) -> dict:
             "bidirectional": True,
         }
     ]
-    tables["power_markets"] = [
-        {
-            "bus": "RO AC",
-            "country": "RO",
-            "annual_mean_eur_mwh": 100,
-            "trade_capacity_mw": 5000,
-            "trade": "sell",
-            "from_year": 2020,
-        }
-    ]
+    tables["power_markets"] = [RO_POWER_MARKET]
     tables["power_prices_monthly"] = [
         {"country": "RO", "month": month, "price_eur_mwh": 100, "from_year": 2024} for month in range(1, 13)
     ]

@@ -17,7 +17,7 @@ from caspian.data import load_dataset
 from caspian.run import RunRequest, execute
 from caspian.schema import resolve_spec
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
-from conftest import AZ_POWER_BUS, mini_tables
+from conftest import AZ_POWER_BUS, RO_POWER_MARKET, mini_tables
 
 HOURS = 8760
 
@@ -157,16 +157,7 @@ def _cable_tables(capex_meur: float) -> dict:
                 "earliest_year": 2020,
             }
         ],
-        "power_markets": [
-            {
-                "bus": "RO AC",
-                "country": "RO",
-                "annual_mean_eur_mwh": 100,
-                "trade_capacity_mw": 5000,
-                "trade": "sell",
-                "from_year": 2020,
-            }
-        ],
+        "power_markets": [RO_POWER_MARKET],
         "power_prices_monthly": [
             {"country": "RO", "month": m, "price_eur_mwh": 100, "from_year": 2024, **prov}
             for m in range(1, 13)

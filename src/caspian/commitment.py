@@ -58,16 +58,20 @@ def _lagged_sum(variable: object, lags: int) -> object:
     return terms
 
 
+UNITS_ONLINE = "{component}-units_online"
+"""Name of the units-online variable of a component class in the linopy model."""
+COMPONENTS = ("Generator", "Link")
+
+
 def add_commitment(
     n: pypsa.Network, fleets: Sequence[CommittedFleet], online: pd.DataFrame | None = None
-) -> dict[str, object]:
-    """Add the commitment of ``fleets`` to ``n.model`` (created, not solved); return the units-online
-    variables per component. With ``online`` (snapshots × fleet names) the commitment is fixed."""
+) -> None:
+    """Add the commitment of ``fleets`` to ``n.model`` (created, not solved). With ``online``
+    (snapshots × fleet names) the commitment is fixed."""
     model = n.model
     snapshots = n.snapshots
     start_up_cost = 0
-    variables: dict[str, object] = {}
-    for component in ("Generator", "Link"):
+    for component in COMPONENTS:
         group = [f for f in fleets if f.component == component]
         if not group:
             continue
@@ -77,7 +81,7 @@ def add_commitment(
             fixed = xr.DataArray(online[names].to_numpy(), coords=lower.coords)
             lower, upper = fixed, fixed
         units = model.add_variables(
-            lower=lower, upper=upper, integer=online is None, name=f"{component}-units_online"
+            lower=lower, upper=upper, integer=online is None, name=UNITS_ONLINE.format(component=component)
         )
         starts = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_started")
         stops = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_stopped")
@@ -114,29 +118,33 @@ def add_commitment(
                 )
         cost = xr.DataArray([f.start_up_cost_eur for f in group], coords=[lower.coords["name"]])
         start_up_cost = start_up_cost + (starts * cost).sum()
-        variables[component] = units
     model.add_objective(model.objective.expression + start_up_cost, overwrite=True)
-    return variables
 
 
-def online_schedule(variables: dict[str, object]) -> pd.DataFrame:
-    """Units online per snapshot and fleet from a solved MILP, rounded to whole units (a solver returns
-    integers within its integrality tolerance)."""
-    return pd.concat([var.solution.to_pandas() for var in variables.values()], axis=1).round()
+def solved_schedule(n: pypsa.Network) -> pd.DataFrame:
+    """Units online per snapshot (rows) and committed plant (columns) of a solved model, rounded to whole
+    units (a solver returns integers within its integrality tolerance)."""
+    frames = [
+        n.model[UNITS_ONLINE.format(component=c)].solution.to_pandas()
+        for c in COMPONENTS
+        if UNITS_ONLINE.format(component=c) in n.model.variables
+    ]
+    return pd.concat(frames, axis=1).round()
+
+
+def starts_and_mean_online(units: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Units started over a cyclic horizon (the increases of the units online, the last snapshot
+    preceding the first) and the weighted mean units online."""
+    starts = np.clip(units - np.roll(units, 1), 0.0, None).sum()
+    return float(starts), float((units * weights).sum() / weights.sum())
 
 
 def summarize_commitment(n: pypsa.Network, fleets: Sequence[CommittedFleet]) -> dict[str, CommitmentSummary]:
     """Starts and mean units online per committed fleet of a solved model."""
-    weights = n.snapshot_weightings.generators
+    schedule = solved_schedule(n)
+    weights = n.snapshot_weightings.generators.to_numpy()
     summary = {}
     for fleet in fleets:
-        model = n.model
-        online = model[f"{fleet.component}-units_online"].solution.sel(name=fleet.name).to_pandas()
-        increases = (online - np.roll(online.to_numpy(), 1)).clip(lower=0.0)  # cyclic, as the model
-        summary[fleet.name] = CommitmentSummary(
-            units=fleet.units,
-            unit_size_mw=fleet.unit_size_mw,
-            starts=float(increases.sum()),
-            mean_online=float((online * weights).sum() / weights.sum()),
-        )
+        starts, mean_online = starts_and_mean_online(schedule[fleet.name].to_numpy(), weights)
+        summary[fleet.name] = CommitmentSummary(fleet.units, fleet.unit_size_mw, starts, mean_online)
     return summary

@@ -37,6 +37,7 @@ from typing import Any
 import highspy
 
 from caspian.build import build_network
+from caspian.commitment import solved_schedule
 from caspian.optimize import SolveOptions, solve_network
 from caspian.pyomo import KIND_UNITS, PyomoInputs, PyomoModel, PyomoResult, check_supported, pyomo_inputs
 from caspian.results import summarize
@@ -63,6 +64,10 @@ FLOORS = {"bcm/y": FLOW_FLOOR_BCM_Y, "TWh/y": ENERGY_FLOOR_TWH_Y, "MW": CAPACITY
 
 PRICE_FLOOR_EUR_MWH = 1e-6
 """Absolute floor of the price comparison, EUR/MWh."""
+
+COMMITMENT_FLOOR_UNITS = 1.0
+"""Absolute floor of the starts and mean-units-online comparison, units: below one unit a relative
+difference means nothing."""
 
 PROBE_NOISE_EUR_MWH = 1e-4
 """Resolution of the degeneracy probe, EUR/MWh: its interval of valid mean prices comes from objective
@@ -224,15 +229,8 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
 
 def _linopy_schedule(n: Any) -> dict[tuple[str, int], float]:
     """Units online per (plant, snapshot position) of the solved linopy model (fixed commitment)."""
-    schedule = {}
-    for component in ("Generator", "Link"):
-        name = f"{component}-units_online"
-        if name not in n.model.variables:
-            continue
-        frame = n.model[name].solution.to_pandas()
-        for plant in frame.columns:
-            schedule |= {(str(plant), t): float(v) for t, v in enumerate(frame[plant].to_numpy())}
-    return schedule
+    frame = solved_schedule(n)
+    return {(str(plant), t): float(v) for plant in frame for t, v in enumerate(frame[plant].to_numpy())}
 
 
 def _commitment_rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: float) -> list[Row]:
@@ -257,7 +255,7 @@ def _commitment_rows(linopy: dict[str, Any], pyomo: PyomoResult, objective_tol: 
             if a is None or b is None:
                 rows.append(Row(kind, plant, unit, a, b, None, False, "missing on one side"))
                 continue
-            diff = rel_diff(a, b, 1.0)
+            diff = rel_diff(a, b, COMMITMENT_FLOOR_UNITS)
             same = diff <= LP_REL_TOL
             note = ""
             if not same and held_gap is not None:

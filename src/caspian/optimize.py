@@ -28,7 +28,7 @@ import pypsa
 from caspian.build.commitment import CommittedFleet
 from caspian.build.context import REVERSE_SUFFIX
 from caspian.build.costs import LumpyProject, ProjectOption
-from caspian.commitment import CommitmentSummary, add_commitment, online_schedule, summarize_commitment
+from caspian.commitment import CommitmentSummary, add_commitment, solved_schedule, summarize_commitment
 from caspian.errors import InfeasibleError, InputError, SolverError
 
 MIP_FEASIBILITY_TOLERANCE = 1e-5
@@ -323,14 +323,15 @@ def _formulate(
     projects: tuple[LumpyProject, ...],
     fleets: tuple[CommittedFleet, ...],
     online: pd.DataFrame | None = None,
-) -> tuple[list[Any], dict[str, Any]]:
-    """Create the model: PyPSA's LP, reverse twins tied, project binaries, unit commitment (fixed to
-    ``online`` when given)."""
+) -> list[Any]:
+    """Create the model: PyPSA's LP, reverse twins tied, project binaries (returned), unit commitment
+    (fixed to ``online`` when given)."""
     n.optimize.create_model(include_objective_constant=False)
     _tie_reverse_twins(n)
     binaries = _add_project_options(n, projects) if projects else []
-    units = add_commitment(n, fleets, online) if fleets else {}
-    return binaries, units
+    if fleets:
+        add_commitment(n, fleets, online)
+    return binaries
 
 
 def solve_network(
@@ -343,14 +344,14 @@ def solve_network(
     With ``projects`` (MILP expansion) or ``commitment`` (committed plants) the MILP is solved first,
     then the LP with its option choices and commitment fixed."""
     start = time.perf_counter()
-    binaries, units = _formulate(n, projects, commitment)
+    binaries = _formulate(n, projects, commitment)
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
     warm_start = options.mip_start and bool(projects) and not commitment  # rounding may break a commitment
     mip = _solve_milp(n, options, projects, binaries, warm_start) if projects or commitment else None
     if mip is not None:
         start = time.perf_counter()
-        online = online_schedule(units) if units else None
+        online = solved_schedule(n) if commitment else None
         _formulate(n, (), commitment, online)  # project choices are now fixed on the links
         formulate += time.perf_counter() - start
     start = time.perf_counter()

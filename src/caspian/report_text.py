@@ -230,8 +230,8 @@ def print_summary(console: Console, result: RunResult) -> None:
 def _start_text(mip: MipResult) -> str:
     if mip.start_objective is None:
         return ""
-    verdict = {True: "", False: " (rejected by HiGHS)", None: ""}[mip.start_accepted]
-    return f", started from {mip.start_objective:,.0f} EUR{verdict}"
+    rejected = " (rejected by HiGHS)" if mip.start_accepted is False else ""
+    return f", started from {mip.start_objective:,.0f} EUR{rejected}"
 
 
 SWEEP_ROUTES = (

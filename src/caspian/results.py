@@ -16,6 +16,7 @@ import pypsa
 import xarray as xr
 
 from caspian.build.context import REVERSE_SUFFIX, asset_of
+from caspian.build.electricity import GAS_FIRED_CARRIER
 from caspian.data import Dataset
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
@@ -127,7 +128,7 @@ def _unserved(n: pypsa.Network) -> pd.Series:
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
     loads = n.loads[n.loads.carrier == "gas offtake"]
-    plants = n.links[n.links.carrier == "gas-fired"]
+    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
     used = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
     if not plants.empty:
         used = used.add(
@@ -140,7 +141,7 @@ def _generation_built(n: pypsa.Network) -> pd.Series:
     """Electric capacity built per fleet, MW: extendable generators (wind, solar, peakers off the gas
     network) and gas-fired links (fuel-input capacity × efficiency)."""
     gens = n.generators[n.generators.p_nom_extendable]
-    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == "gas-fired")]
+    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER)]
     built = pd.concat([gens.p_nom_opt, plants.p_nom_opt * plants.efficiency])
     return built.rename(index=asset_of).groupby(level=0).sum()
 

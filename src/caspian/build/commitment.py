@@ -18,9 +18,10 @@ import pandas as pd
 import pypsa
 
 from caspian.build.context import BuildContext
+from caspian.build.electricity import GAS_FIRED_CARRIER
+from caspian.data import Dataset
 from caspian.errors import InputError
 
-GAS_FIRED_CARRIER = "gas-fired"
 PEAKER_SUFFIX = " OCGT"
 PEAKER_UNIT_ROW = "OCGT"
 """``unit_sizes.csv`` asset row that sizes the units of every extendable peaker '<ISO2> OCGT'."""
@@ -46,12 +47,14 @@ class CommittedFleet:
     min_down_snapshots: int
 
 
-def _unit_row(ctx: BuildContext, name: str) -> pd.Series:
-    sizes = ctx.data.table("unit_sizes").set_index("asset")
+def unit_size_row(data: Dataset, name: str) -> pd.Series:
+    """The ``unit_sizes.csv`` row of a gas-fired plant (an OCGT peaker's own row, else the ``OCGT``
+    row); InputError naming the file when there is none."""
+    sizes = data.table("unit_sizes").set_index("asset")
     key = PEAKER_UNIT_ROW if name.endswith(PEAKER_SUFFIX) and name not in sizes.index else name
     if key not in sizes.index:
         raise InputError(
-            f"{ctx.data.root / 'unit_sizes.csv'}: field 'asset': no row for gas-fired plant {name!r} "
+            f"{data.root / 'unit_sizes.csv'}: field 'asset': no row for gas-fired plant {name!r} "
             "(unit_commitment needs a unit size for every gas-fired plant)"
         )
     return sizes.loc[key]
@@ -67,7 +70,7 @@ def fleet_commitment(
     """The commitment of one gas-fired plant from the data: ``capacity`` in MW on its power variable
     (fuel MW for a link of ``efficiency``, electric MW for a generator), None when it is extendable."""
     technologies = ctx.data.table("unit_commitment").set_index("technology")
-    sizes = _unit_row(ctx, name)
+    sizes = unit_size_row(ctx.data, name)
     tech = technologies.loc[sizes["commitment"]]
     fuel_per_mwh = 1.0 / efficiency if component == "Link" else 1.0
     unit_size = float(sizes["unit_size_mw"])

@@ -14,13 +14,16 @@ from caspian.build.timeseries import Profiles
 from caspian.data import in_force
 from caspian.units import HOURS_PER_YEAR
 
+GAS_FIRED_CARRIER = "gas-fired"
+"""Carrier of gas-fired plants (fleets and OCGT peakers), as generators or as links from a gas bus."""
+
 POWER_CARRIERS = {
     "AC": "Electricity",
     "interconnector": "Interconnector",
     "solar": "Solar PV",
     "onwind": "Onshore wind",
     "offwind": "Offshore wind",
-    "gas-fired": "Gas-fired power",
+    GAS_FIRED_CARRIER: "Gas-fired power",
     "coal": "Coal power",
     "hydro": "Hydro power",
     "oil": "Oil power",
@@ -127,7 +130,7 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
                 row["name"],
                 bus0=row["gas_bus"],
                 bus1=row["bus"],
-                carrier="gas-fired",
+                carrier=GAS_FIRED_CARRIER,
                 p_nom=row["capacity_mw"] / row["efficiency"],
                 p_max_pu=availability,
                 efficiency=row["efficiency"],
@@ -144,7 +147,7 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
             "Generator",
             row["name"],
             bus=row["bus"],
-            carrier="gas-fired" if row["fuel"] == "gas" else row["fuel"],
+            carrier=GAS_FIRED_CARRIER if row["fuel"] == "gas" else row["fuel"],
             p_nom=row["capacity_mw"],
             marginal_cost=fuel_cost / row["efficiency"] + vom,
             **attrs,
@@ -180,7 +183,7 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
                 name,
                 bus0=fleet["gas_bus"],
                 bus1=fleet["bus"],
-                carrier="gas-fired",
+                carrier=GAS_FIRED_CARRIER,
                 p_nom_extendable=True,
                 efficiency=efficiency,
                 capital_cost=annual * efficiency,
@@ -194,7 +197,7 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
             "Generator",
             name,
             bus=fleet["bus"],
-            carrier="gas-fired",
+            carrier=GAS_FIRED_CARRIER,
             p_nom_extendable=True,
             capital_cost=annual,
             marginal_cost=fuel_cost / efficiency + vom,

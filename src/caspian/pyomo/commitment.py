@@ -17,6 +17,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from caspian.build.commitment import CommittedFleet
+from caspian.commitment import starts_and_mean_online
 
 
 def add_commitment(
@@ -103,9 +104,8 @@ def schedule_summary(
 ) -> dict[str, tuple[float, float]]:
     """Per plant: units started over the (cyclic) horizon and the time-weighted mean units online."""
     periods = len(weights)
-    summary = {}
-    for name in sorted({name for name, _t in schedule}):
-        units = np.array([schedule[name, t] for t in range(periods)])
-        starts = float(np.clip(units - np.roll(units, 1), 0.0, None).sum())
-        summary[name] = (starts, float((units * weights).sum() / weights.sum()))
-    return summary
+    names = sorted({name for name, _t in schedule})
+    return {
+        name: starts_and_mean_online(np.array([schedule[name, t] for t in range(periods)]), weights)
+        for name in names
+    }

@@ -7,6 +7,7 @@ Derived from the spec, the data and the builder's context only (never a ``pypsa.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,3 +119,11 @@ def check_outage_assets(spec: NetworkSpec, known: set[str]) -> None:
 def block_mean(hourly: np.ndarray, step: int) -> np.ndarray:
     """Means of consecutive ``step``-hour blocks of an hourly series (the time aggregation)."""
     return np.asarray(hourly, dtype=float).reshape(-1, step).mean(axis=1)
+
+
+def demand_by_bus(fixed: Iterable[tuple[str, np.ndarray | float]], periods: int) -> dict[str, np.ndarray]:
+    """Fixed demand per bus and period, MW: the sum of every (bus, MW) given."""
+    demand: dict[str, np.ndarray] = {}
+    for bus, mw in fixed:
+        demand[bus] = demand.get(bus, np.zeros(periods)) + mw
+    return demand

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
+from caspian.pyomo.common import demand_by_bus
 from caspian.pyomo.inputs import PyomoInputs
 from caspian.pyomo.part import Part, Quantity
 from caspian.results import EUROPEAN_GAS_MARKETS
@@ -84,9 +85,7 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
         terms += [-m.flow[name, t] for name in out_of[bus]]
         return terms
 
-    demand: dict[str, np.ndarray] = {}
-    for offtake in gas.offtakes:
-        demand[offtake.bus] = demand.get(offtake.bus, np.zeros(len(weight))) + offtake.mw
+    demand = demand_by_bus(((o.bus, o.mw) for o in gas.offtakes), len(weight))
     cost = [weight[t] * g.cost_eur_per_mwh * m.supply[g.name, t] for g in gas.supplies for t in m.T]
     cost += [-weight[t] * k.price_eur_per_mwh * m.sale[k.name, t] for k in gas.markets for t in m.T]
     cost += [segments[name].cost_eur_per_mw * m.cap[name] for name in expandable]

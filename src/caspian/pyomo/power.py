@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyomo.environ as pyo
 
+from caspian.build.electricity import GAS_FIRED_CARRIER
+from caspian.pyomo.common import demand_by_bus
 from caspian.pyomo.inputs import PyomoInputs
 from caspian.pyomo.part import Part, Quantity
 from caspian.results import EUROPEAN_POWER_MARKETS
@@ -103,9 +104,7 @@ def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
         terms += [-m.pflow[name, t] for name in out_of[bus]]
         return terms
 
-    demand: dict[str, np.ndarray] = {}
-    for load in power.loads:
-        demand[load.bus] = demand.get(load.bus, np.zeros(len(weight))) + load.mw
+    demand = demand_by_bus(((load.bus, load.mw) for load in power.loads), len(weight))
     cost = [
         weight[t] * g.marginal_eur_per_mwh * m.gen[g.name, t]
         for g in power.generators
@@ -140,7 +139,9 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
         return (pyo.quicksum(m.pcap[n] for n in names), 1.0) if names else None
     if kind == "generator built":
         terms = [m.gcap[g.name] for g in power.generators if g.asset == name and g.name in m.PGX]
-        plants = [k for k in power.links if k.asset == name and k.carrier == "gas-fired" and k.name in m.PLX]
+        plants = [
+            k for k in power.links if k.asset == name and k.carrier == GAS_FIRED_CARRIER and k.name in m.PLX
+        ]
         terms += [k.efficiency * m.pcap[k.name] for k in plants]  # fuel capacity → electric
         return (pyo.quicksum(terms), 1.0) if terms else None
     if kind == "power delivery":
@@ -159,7 +160,7 @@ def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[s
     names["generator built"] = list(
         dict.fromkeys(
             [g.asset for g in power.generators if g.capacity_mw is None]
-            + [k.asset for k in power.links if k.carrier == "gas-fired" and k.capacity_mw is None]
+            + [k.asset for k in power.links if k.carrier == GAS_FIRED_CARRIER and k.capacity_mw is None]
         )
     )
     names["power delivery"] = [

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from caspian.build.commitment import GAS_FIRED_CARRIER, CommittedFleet, fleet_commitment
+from caspian.build.commitment import CommittedFleet, fleet_commitment
 from caspian.build.context import BuildContext
 from caspian.build.costs import technology_annual_cost
+from caspian.build.electricity import GAS_FIRED_CARRIER
 from caspian.build.timeseries import Profiles
 from caspian.data import in_force
 from caspian.pyomo.common import Project, block_mean, capacity_pieces

@@ -15,6 +15,7 @@ import pandas as pd
 import pypsa
 
 from caspian.build.context import REVERSE_SUFFIX, asset_of
+from caspian.build.electricity import GAS_FIRED_CARRIER
 from caspian.results import (
     BINDING_THRESHOLD_EUR_PER_MW_Y,
     EUROPEAN_GAS_MARKETS,
@@ -312,7 +313,7 @@ def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
     loads = n.loads[n.loads.carrier == "gas offtake"]
     for name, bus in loads.bus.items():
         rows.append((bus, str(name), float(annual_energy(n, n.loads_t.p[name]))))
-    plants = n.links[n.links.carrier == "gas-fired"]
+    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
     for name, bus in plants.bus0.items():
         rows.append((bus, "power plants", float(annual_energy(n, n.links_t.p0[name]))))
     frame = pd.DataFrame(rows, columns=["bus", "sink", "mwh"])

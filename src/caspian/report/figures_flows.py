@@ -10,6 +10,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from caspian.build.context import REVERSE_SUFFIX
+from caspian.build.electricity import GAS_FIRED_CARRIER
 from caspian.report.analysis import annual_link_delivery
 from caspian.report.style import (
     CARRIER_COLOURS,
@@ -142,7 +143,7 @@ def electricity_bars(n: pypsa.Network) -> Figure | None:
     """Annual generation by country and fleet, and annual flow on each power link by direction."""
     ac = n.buses.index[n.buses.carrier == "AC"]
     gens = n.generators[n.generators.bus.isin(ac) & ~n.generators.carrier.isin(["power market", "slack"])]
-    plants = n.links[n.links.carrier == "gas-fired"]
+    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
     if gens.empty and plants.empty:
         return None
     energy = annual_energy(n, n.generators_t.p[gens.index])

@@ -10,7 +10,9 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
+from caspian.build.commitment import unit_size_row
 from caspian.build.context import asset_of
+from caspian.build.electricity import GAS_FIRED_CARRIER
 from caspian.data import Dataset, in_force
 from caspian.report.analysis import EUR_PER_M, UNSERVED, Bottleneck
 from caspian.results import EUROPEAN_GAS_MARKETS, annual_factor
@@ -205,7 +207,9 @@ def built_table(ds: xr.Dataset, n: pypsa.Network) -> Table | None:
             rows.append([name, kind, amount, f"{cost / EUR_PER_M:,.1f}"])
     factor = annual_factor(n)
     gens = n.generators[n.generators.p_nom_extendable & (n.generators.p_nom_opt > 0)]
-    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == "gas-fired") & (n.links.p_nom_opt > 0)]
+    plants = n.links[
+        n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER) & (n.links.p_nom_opt > 0)
+    ]
     for name, row in gens.iterrows():
         rows.append(
             [
@@ -328,10 +332,9 @@ def commitment_table(run: dict, data: Dataset) -> Table | None:
     committed = run.get("commitment") or {}
     if not committed:
         return None
-    sizes = data.table("unit_sizes").set_index("asset")
     rows = []
     for name, fleet in committed.items():
-        row = sizes.loc[name] if name in sizes.index else sizes.loc["OCGT"]
+        row = unit_size_row(data, name)
         units = "extendable" if fleet["units"] is None else f"{fleet['units']:,}"
         rows.append(
             [

@@ -26,6 +26,7 @@ from caspian.crosscheck import crosscheck
 from caspian.errors import InputError
 from caspian.profiles import hourly_index
 from caspian.pyomo import PyomoInputs
+from caspian.report.render import write_report
 from caspian.run import RunRequest, execute
 from conftest import AZ_POWER_BUS, mini_tables
 
@@ -152,6 +153,10 @@ def test_commitment_keeps_a_unit_at_minimum_load_exactly_when_a_restart_costs_mo
     run = yaml.safe_load((committed.directory / "run.yaml").read_text())
     assert run["commitment"]["AZ gas fleet"]["starts"] == pytest.approx(fleet.starts)
     assert run["spec"]["unit_commitment"] is True
+    write_report(committed.directory, tmp_path / "data")  # where the mini fixture writes its tables
+    report = (committed.directory / "report.md").read_text()
+    row = f"| AZ gas fleet | 1 | 500 | {fleet.starts:,.0f} | {fleet.mean_online:,.1f} | CCGT, estimate |"
+    assert "Unit commitment over the horizon" in report and row in report
 
 
 @pytest.mark.parametrize(("min_down_h", "gas_in_window_mw"), [(0, 0.0), (2, MIN_LOAD_MW)])

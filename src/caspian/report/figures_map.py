@@ -65,7 +65,7 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
                     "utilisation": annual / (cap * HOURS_PER_YEAR),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["asset", "kind", "bus0", "bus1", "annual_mwh", "utilisation"])
 
 
 def _display_positions(n: pypsa.Network) -> dict[str, tuple[float, float]]:

@@ -34,7 +34,7 @@ import json, sys, time
 from pathlib import Path
 from caspian.settings import configure_libraries
 configure_libraries()
-from caspian.crosscheck import crosscheck
+from caspian.runs.crosscheck import crosscheck
 network, overrides = sys.argv[1], json.loads(sys.argv[2])
 start = time.perf_counter()
 result = crosscheck(Path(network), Path("data"), None, [tuple(pair) for pair in overrides])

@@ -42,11 +42,11 @@ def _relative(value: float, reference: float) -> float:
 
 def run_case(network: Path, hours: int, mode: str, resolution: str) -> dict:
     """Build and solve one case in this process; return its measurements."""
-    from caspian.build import build_network
-    from caspian.data import load_dataset
-    from caspian.optimize import SolveOptions, solve_network
-    from caspian.results import summarize
-    from caspian.schema import resolve_spec
+    from caspian.inputs.spec import resolve_spec
+    from caspian.inputs.tables import load_dataset
+    from caspian.pypsa_model import build_network
+    from caspian.pypsa_model.solve import SolveOptions, solve_network
+    from caspian.results.summary import summarize
     from caspian.settings import configure_libraries
 
     configure_libraries()

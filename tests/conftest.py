@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from caspian.data import TABLES
+from caspian.inputs.tables import TABLES
 from caspian.settings import configure_libraries
 
 PROV = {"source": "test fixture", "year": 2024, "confidence": "estimate", "note": ""}

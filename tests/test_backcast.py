@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from caspian.backcast import compare
-from caspian.data import load_dataset
-from caspian.run import RunRequest, execute
+from caspian.inputs.tables import load_dataset
+from caspian.results.backcast import compare
+from caspian.runs.single import RunRequest, execute
 from conftest import REPO
 
 TOLERANCE = {"tap_share_greece": 0.15}

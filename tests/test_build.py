@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caspian.build import build_network
-from caspian.data import in_force, load_dataset
-from caspian.schema import resolve_spec
+from caspian.inputs.spec import resolve_spec
+from caspian.inputs.tables import in_force, load_dataset
+from caspian.pypsa_model import build_network
 from conftest import REPO
 
 NETWORK = REPO / "networks" / "caspian.yaml"
@@ -105,7 +105,7 @@ def test_project_segments_follow_the_convex_hull(data):
 def test_fixed_candidate_capacity_carries_its_investment_cost(data):
     """Fixing the Trans-Caspian pipeline at 10 bcm/y (its connector option) charges the connector's
     annuity: the first hull segment's cost per MW times 10 bcm/y, scaled to the 24 h horizon."""
-    from caspian.build.costs import project_segments
+    from caspian.inputs.costs import project_segments
     from caspian.units import bcm_per_year_to_mw
 
     built = _build(data, ("time.hours", 24), ("capacity", {"Trans-Caspian": "10 bcm/y"}))

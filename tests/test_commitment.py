@@ -22,12 +22,12 @@ import pypsa
 import pytest
 import yaml
 
-from caspian.crosscheck import crosscheck
 from caspian.errors import InputError
-from caspian.profiles import hourly_index
-from caspian.pyomo import PyomoInputs
-from caspian.report.render import write_report
-from caspian.run import RunRequest, execute
+from caspian.inputs.weather import hourly_index
+from caspian.present.report.render import write_report
+from caspian.pyomo_model import PyomoInputs
+from caspian.runs.crosscheck import crosscheck
+from caspian.runs.single import RunRequest, execute
 from conftest import AZ_POWER_BUS, mini_tables
 
 DAYS = 3

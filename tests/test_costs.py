@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from caspian.build.costs import project_segments, technology_annual_cost
-from caspian.data import load_dataset
 from caspian.errors import InputError
+from caspian.inputs.costs import project_segments, technology_annual_cost
+from caspian.inputs.tables import load_dataset
 from caspian.units import MW_PER_BCM_PER_YEAR, capital_recovery_factor
 from conftest import mini_tables, write_tables
 

@@ -1,4 +1,4 @@
-"""The independent Pyomo formulation agrees with the PyPSA/linopy model (caspian.crosscheck).
+"""The independent Pyomo formulation agrees with the PyPSA/linopy model (caspian.runs.crosscheck).
 
 Mini system (conftest.py): dispatch, the LP expansion paper case (capex 4,000 M EUR → 1 bcm/y built),
 the MILP threshold (3,000 → loop built, 3,300 → not), an outage with unserved energy at 3 h resolution;
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from caspian.crosscheck import LP_REL_TOL, CrosscheckResult, crosscheck
-from caspian.data import load_dataset
 from caspian.errors import InputError
-from caspian.pyomo import PyomoInputs, PyomoModel, pyomo_inputs
-from caspian.schema import resolve_spec
+from caspian.inputs.spec import resolve_spec
+from caspian.inputs.tables import load_dataset
+from caspian.pyomo_model import PyomoInputs, PyomoModel, pyomo_inputs
+from caspian.runs.crosscheck import LP_REL_TOL, CrosscheckResult, crosscheck
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
 from conftest import REPO, RO_POWER_MARKET, mini_tables
 
@@ -425,7 +425,7 @@ def test_cli_exit_1_when_the_electricity_side_disagrees(monkeypatch):
     """The green corridor over a week with 2 % more Azerbaijani demand on the Pyomo side only: exit 1."""
     from typer.testing import CliRunner
 
-    import caspian.crosscheck
+    import caspian.runs.crosscheck
     from caspian.cli import app
 
     def more_demand(spec, data):  # as pyomo_inputs
@@ -436,7 +436,7 @@ def test_cli_exit_1_when_the_electricity_side_disagrees(monkeypatch):
         )
         return dataclasses.replace(inputs, power=dataclasses.replace(inputs.power, loads=loads))
 
-    monkeypatch.setattr(caspian.crosscheck, "pyomo_inputs", more_demand)
+    monkeypatch.setattr(caspian.runs.crosscheck, "pyomo_inputs", more_demand)
     args = [
         "crosscheck",
         str(GREEN),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from caspian.errors import InputError
-from caspian.geography import COUNTRIES_FILE, CountryOutline, load_country_outlines
+from caspian.inputs.geography import COUNTRIES_FILE, CountryOutline, load_country_outlines
 from conftest import REPO
 
 BOX = (8.0, 33.0, 80.0, 52.0)  # lon_min, lat_min, lon_max, lat_max (data/README.md)

@@ -9,10 +9,10 @@ import pandas as pd
 import pypsa
 import pytest
 
-from caspian.build import build_network
-from caspian.data import load_dataset
-from caspian.optimize import SolveOptions, solve_network
-from caspian.schema import resolve_spec
+from caspian.inputs.spec import resolve_spec
+from caspian.inputs.tables import load_dataset
+from caspian.pypsa_model import build_network
+from caspian.pypsa_model.solve import SolveOptions, solve_network
 from conftest import REPO
 
 TOL_MW = 1e-3

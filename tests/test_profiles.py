@@ -1,4 +1,4 @@
-"""Tests for caspian.profiles: synthetic hourly capacity factors, demand shape, CSV input."""
+"""Tests for caspian.inputs.weather: synthetic hourly capacity factors, demand shape, CSV input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caspian.profiles import (
+from caspian.inputs.weather import (
     ProfileError,
     demand_shape,
     hourly_index,

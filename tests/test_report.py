@@ -17,7 +17,9 @@ import yaml
 from typer.testing import CliRunner
 
 from caspian.cli import app
-from caspian.report.analysis import (
+from caspian.present.report.figures_time import hourly
+from caspian.present.report.render import FIGURE_DIR, write_report
+from caspian.results.analysis import (
     UNSERVED,
     bottlenecks,
     gas_flow_paths,
@@ -25,9 +27,7 @@ from caspian.report.analysis import (
     headline_limits,
     limit_sentence,
 )
-from caspian.report.figures_time import hourly
-from caspian.report.render import FIGURE_DIR, write_report
-from caspian.run import RunRequest, execute
+from caspian.runs.single import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor

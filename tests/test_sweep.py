@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from caspian.cli import app
-from caspian.data import load_dataset
+from caspian.inputs.tables import load_dataset
 from caspian.sweep.executors import DASK_LOCAL, ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
 from caspian.sweep.plan import load_sweep, plan_cases
@@ -59,7 +59,7 @@ def test_plan_ids_are_content_hashes_stable_across_processes(setup):
     sweep_file = _sweep_file(tmp_path, [0.5, 1.0, 1.5])
     ids = [c.case_id for c in plan_cases(sweep_file, load_sweep(sweep_file), load_dataset(data))]
     code = (
-        "import sys; from pathlib import Path; from caspian.data import load_dataset;"
+        "import sys; from pathlib import Path; from caspian.inputs.tables import load_dataset;"
         "from caspian.sweep.plan import load_sweep, plan_cases;"
         "p = Path(sys.argv[1]); d = load_dataset(Path(sys.argv[2]));"
         "print(' '.join(c.case_id for c in plan_cases(p, load_sweep(p), d)))"

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from caspian.build import build_network
-from caspian.data import load_dataset
-from caspian.run import RunRequest, execute
-from caspian.schema import resolve_spec
+from caspian.inputs.spec import resolve_spec
+from caspian.inputs.tables import load_dataset
+from caspian.pypsa_model import build_network
+from caspian.runs.single import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
 from conftest import AZ_POWER_BUS, RO_POWER_MARKET, mini_tables
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from caspian.errors import CaspianError, InputError
-from caspian.schema import parse_set_option, resolve_spec
+from caspian.inputs.spec import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
 from caspian.sweep.progress import sweep_progress
 
@@ -143,9 +143,9 @@ def validate(
 ) -> None:
     """Check a network's inputs and build it; print a summary. No solving."""
     configure_libraries(verbose)
-    from caspian.build import build_network
-    from caspian.report_text import print_validation
-    from caspian.run import RunRequest, prepare
+    from caspian.present.terminal import print_validation
+    from caspian.pypsa_model import build_network
+    from caspian.runs.single import RunRequest, prepare
 
     try:
         request = RunRequest(network, data, RESULTS_DIR, scenario, _overrides(sets, None, None, None))
@@ -177,8 +177,8 @@ def solve(
 ) -> None:
     """Build and solve a network; write a run directory under results/ and print what flows to Europe."""
     configure_libraries(verbose)
-    from caspian.report_text import print_summary
-    from caspian.run import RunRequest, execute
+    from caspian.present.terminal import print_summary
+    from caspian.runs.single import RunRequest, execute
 
     try:
         request = RunRequest(
@@ -221,7 +221,7 @@ def sweep(
 ) -> None:
     """Run every case of a sweep (serially, on -j processes or on Dask); resumable with --resume."""
     configure_libraries(verbose)
-    from caspian.report_text import print_sweep
+    from caspian.present.terminal import print_sweep
     from caspian.sweep.executors import ExecutorChoice
     from caspian.sweep.orchestrate import prepare_sweep, run_sweep
 
@@ -253,7 +253,7 @@ def report(
     configure_libraries(verbose)
     import time
 
-    from caspian.report.render import write_report
+    from caspian.present.report.render import write_report
 
     started = time.perf_counter()
     try:
@@ -288,7 +288,7 @@ def crosscheck(
     """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
     Exit 0 only when they agree, 1 when they do not."""
     configure_libraries(verbose)
-    from caspian.crosscheck import crosscheck as run_crosscheck
+    from caspian.runs.crosscheck import crosscheck as run_crosscheck
 
     try:
         overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)

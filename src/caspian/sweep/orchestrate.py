@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from caspian.data import load_dataset
 from caspian.errors import EXIT_CODES, CaspianError, InputError
+from caspian.inputs.tables import load_dataset
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, load_sweep, network_path, plan_cases

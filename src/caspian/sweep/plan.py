@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from caspian.data import Dataset
 from caspian.errors import InputError
-from caspian.schema import read_yaml, resolve_spec, spec_hash
+from caspian.inputs.spec import read_yaml, resolve_spec, spec_hash
+from caspian.inputs.tables import Dataset
 
 
 class _Strict(BaseModel):

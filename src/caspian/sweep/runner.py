@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from caspian.errors import CaspianError
-from caspian.run import RunRequest, execute
+from caspian.runs.single import RunRequest, execute
 from caspian.settings import configure_libraries
 from caspian.sweep.plan import Case
 

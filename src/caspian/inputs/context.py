@@ -1,0 +1,152 @@
+"""What every builder step needs: the resolved spec, the data, the snapshots and derived scalars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from caspian.errors import InputError
+from caspian.inputs import weather
+from caspian.inputs.spec import NetworkSpec
+from caspian.inputs.tables import Dataset
+from caspian.units import HOURS_PER_YEAR, parse_power
+
+BUS_CARRIER = {"gas": "gas", "electricity": "AC"}
+"""Model carrier named in the spec → bus carrier in ``buses.csv``."""
+
+SLACK_COST_EUR_PER_MWH = 10_000.0
+"""Cost of the diagnostic slack (unserved energy), EUR/MWh: a stated modelling value far above every
+price in the model, so that slack is used only where nothing else can serve. Only its quantity is
+reported; it never appears in a normal run."""
+
+SLACK_CAPACITY_MW = 1e6
+"""Capacity of each diagnostic slack generator, MW: larger than any bus's demand (the largest, Türkiye's
+electricity peak, is ~56 GW) so that the slack never binds and the shortfall is measured in full."""
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """Inputs shared by the builder steps; immutable."""
+
+    spec: NetworkSpec
+    data: Dataset
+    snapshots: pd.DatetimeIndex
+    discount_rate: float
+    buses: frozenset[str]
+    with_slack: bool
+
+    @property
+    def horizon_fraction(self) -> float:
+        """Modelled hours ÷ 8760: scales annual costs and annual energy limits to the horizon."""
+        return len(self.snapshots) / HOURS_PER_YEAR
+
+    @property
+    def expansion(self) -> bool:
+        """True in capacity-expansion mode."""
+        return self.spec.mode == "expansion"
+
+    def fixed_capacity_mw(self, asset: str) -> float | None:
+        """Capacity fixed by the spec's ``capacity`` mapping, MW, or None."""
+        if asset not in self.spec.capacity:
+            return None
+        return parse_power(self.spec.capacity[asset], f"network '{self.spec.name}': field 'capacity.{asset}'")
+
+    def max_capacity_mw(self, asset: str) -> float | None:
+        """Cap on an asset's total capacity from ``expansion.max_capacity``, MW, or None."""
+        if asset not in self.spec.expansion.max_capacity:
+            return None
+        return parse_power(
+            self.spec.expansion.max_capacity[asset],
+            f"network '{self.spec.name}': field 'expansion.max_capacity.{asset}'",
+        )
+
+
+def check_names(
+    ctx: BuildContext, known_assets: set[str], sized_assets: set[str], renewables: set[str]
+) -> None:
+    """Every asset, project or profile the spec names must exist in the data and be of a kind the
+    field applies to (capacities apply to pipelines and interconnectors)."""
+    spec = ctx.spec
+    projects = set(ctx.data.table("projects")["project"])
+    where = f"network '{spec.name}'"
+    for project in spec.expansion.projects:
+        if project not in projects:
+            raise InputError(f"{where}: field 'expansion.projects': unknown project {project!r}")
+    checks = (
+        ("exclude", spec.exclude, known_assets, "an asset in the data"),
+        ("capacity", list(spec.capacity), sized_assets, "a pipeline or interconnector"),
+        (
+            "expansion.max_capacity",
+            list(spec.expansion.max_capacity),
+            sized_assets,
+            "a pipeline or interconnector",
+        ),
+        (
+            "profiles.files",
+            list(spec.profiles.files),
+            renewables,
+            "a wind or solar fleet ('<ISO2> <technology>')",
+        ),
+    )
+    for field, names, allowed, kind in checks:
+        for name in names:
+            if name not in allowed:
+                raise InputError(f"{where}: field '{field}': unknown asset {name!r} (expected {kind})")
+
+
+def gas_asset_names(ctx: BuildContext) -> set[str]:
+    """Names of every gas asset the spec may refer to."""
+    names = set(ctx.data.table("gas_pipelines")["name"])
+    names |= set(ctx.data.table("gas_supply")["name"])
+    names |= set(ctx.data.table("gas_offtakes")["name"])
+    return names
+
+
+def power_asset_names(ctx: BuildContext) -> set[str]:
+    """Names of every electricity asset the spec may refer to."""
+    names = set(ctx.data.table("power_links")["name"]) | set(ctx.data.table("thermal")["name"])
+    names |= {f"{country} OCGT" for country in ctx.data.table("thermal")["country"]}
+    renewables = ctx.data.table("renewables")
+    names |= {f"{c} {t}" for c, t in zip(renewables["country"], renewables["technology"], strict=True)}
+    return names
+
+
+def _select_buses(spec: NetworkSpec, data: Dataset) -> frozenset[str]:
+    buses = data.table("buses")
+    known = set(buses["country"])
+    for country in spec.countries or []:
+        if country not in known:
+            raise InputError(f"network '{spec.name}': field 'countries': unknown node {country!r}")
+    carriers = {BUS_CARRIER[c] for c in spec.carriers}
+    chosen = buses[buses["carrier"].isin(carriers)]
+    if spec.countries is not None:
+        chosen = chosen[chosen["country"].isin(spec.countries)]
+    return frozenset(chosen["bus"])
+
+
+def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> BuildContext:
+    """Resolve snapshots, discount rate and buses, and check every name the spec uses; ``with_slack``
+    adds priced unserved energy at every bus with fixed demand."""
+    full = weather.hourly_index(spec.year)
+    snapshots = full[spec.time.start_hour : spec.time.start_hour + spec.time.hours]
+    ctx = BuildContext(
+        spec=spec,
+        data=data,
+        snapshots=snapshots,
+        discount_rate=spec.discount_rate or data.parameter("discount_rate"),
+        buses=_select_buses(spec, data),
+        with_slack=with_slack or spec.unserved_energy,
+    )
+    if not ctx.buses:
+        raise InputError(f"network '{spec.name}': field 'countries': no bus of the chosen carriers is left")
+    sized = set(ctx.data.table("gas_pipelines")["name"]) | set(ctx.data.table("power_links")["name"])
+    renewables = ctx.data.table("renewables")
+    fleets = {f"{c} {t}" for c, t in zip(renewables["country"], renewables["technology"], strict=True)}
+    check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, fleets)
+    for bus in spec.markets.gas_price_eur_mwh:
+        if bus not in set(data.table("gas_markets")["bus"]):
+            raise InputError(
+                f"network '{spec.name}': field 'markets.gas_price_eur_mwh': unknown node {bus!r}"
+            )
+    return ctx

@@ -1,0 +1,1 @@
+"""Presentation: names for people, terminal tables, and the run and sweep reports."""

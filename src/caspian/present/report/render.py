@@ -1,0 +1,95 @@
+"""Write ``report.html`` (self-contained: figures embedded as base64 PNG, inline CSS, no scripts, no
+external fonts or tiles) and ``report.md`` (figures as PNG files in ``report_files/`` beside it) into a
+run or sweep directory. Files are rendered in a staging directory and moved into place only when
+all of them are complete, so a failure leaves no partial report."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import jinja2
+
+from caspian.errors import InputError
+from caspian.present.report.run_report import build_run_report, is_run_directory
+from caspian.present.report.style import Figure
+from caspian.present.report.sweep_report import build_sweep_report, is_sweep_directory
+
+FIGURE_DIR = "report_files"
+OUTPUTS = ("report.html", "report.md")
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """Paths written and the size of the HTML, bytes."""
+
+    html: Path
+    markdown: Path
+    html_bytes: int
+    figures: int
+
+
+def _md_cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("caspian.present.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html.j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["mdcell"] = _md_cell
+    return env
+
+
+def _figures(report) -> list[Figure]:
+    return [item for _name, items in report.sections for item in items if isinstance(item, Figure)]
+
+
+def write_report(directory: Path, data_dir: Path) -> WrittenReport:
+    """Render the report of the run or sweep in ``directory``; raise InputError if it is neither."""
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    if is_run_directory(directory):
+        report = build_run_report(directory, data_dir)
+    elif is_sweep_directory(directory):
+        report = build_sweep_report(directory)
+    else:
+        raise InputError(
+            f"{directory}: neither a run directory (run.yaml, summary.nc, network.nc) nor a sweep "
+            "directory (sweep.yaml, manifest.csv, sweep.nc)"
+        )
+    figures = _figures(report)
+    context = {
+        "report": report,
+        "version": version("caspian"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "figure_dir": FIGURE_DIR,
+        "images": {fig.name: base64.b64encode(fig.png).decode("ascii") for fig in figures},
+    }
+    env = _environment()
+    staging = directory / f".report-staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        (staging / FIGURE_DIR).mkdir(parents=True)
+        for fig in figures:
+            (staging / FIGURE_DIR / f"{fig.name}.png").write_bytes(fig.png)
+        (staging / "report.html").write_text(env.get_template("report.html.j2").render(context), "utf-8")
+        (staging / "report.md").write_text(env.get_template("report.md.j2").render(context), "utf-8")
+        shutil.rmtree(directory / FIGURE_DIR, ignore_errors=True)
+        (staging / FIGURE_DIR).rename(directory / FIGURE_DIR)
+        for name in OUTPUTS:
+            (staging / name).replace(directory / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    html = directory / "report.html"
+    return WrittenReport(html, directory / "report.md", html.stat().st_size, len(figures))

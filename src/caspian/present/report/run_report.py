@@ -1,0 +1,248 @@
+"""The report of one run directory: what it contains, assembled from the run's files (run.yaml,
+summary.nc, network.nc) and the data tables, ready for the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypsa
+import xarray as xr
+import yaml
+
+from caspian.errors import InputError
+from caspian.inputs.context import SLACK_COST_EUR_PER_MWH
+from caspian.inputs.geography import load_country_outlines
+from caspian.inputs.tables import load_dataset
+from caspian.naming import asset_of
+from caspian.present.report.figures_flows import electricity_bars, gas_sankey
+from caspian.present.report.figures_map import network_map
+from caspian.present.report.figures_time import duration_curves, monthly_gas, power_balance_weeks
+from caspian.present.report.style import Figure
+from caspian.present.report.tables import (
+    EUR_PER_BN,
+    MARKET_NAMES,
+    Table,
+    bottleneck_table,
+    built_table,
+    cable_table,
+    commitment_table,
+    cost_table,
+    estimate_rows,
+    gas_market_table,
+    gas_route_table,
+    power_market_table,
+    profile_table,
+    provenance_table,
+)
+from caspian.results.analysis import bottlenecks, gas_flow_paths, headline_limits, limit_sentence
+from caspian.results.summary import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
+from caspian.units import MWH_PER_BCM, MWH_PER_TWH
+
+RUN_FILES = ("run.yaml", "summary.nc", "network.nc")
+BLACK_SEA_CABLE = "Black Sea cable"
+PRICE_EQUAL_EUR_MWH = 0.05
+"""Market prices closer than this are quoted as one price in a headline, EUR/MWh."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline number with the sentence that names what limits it."""
+
+    label: str
+    value: str
+    limit: str
+
+
+@dataclass
+class RunReport:
+    """Everything a run report shows."""
+
+    title: str
+    subtitle: str
+    headlines: list[Headline]
+    sections: list[tuple[str, list[Table | Figure]]] = field(default_factory=list)
+
+
+def is_run_directory(directory: Path) -> bool:
+    """True when ``directory`` holds a finished caspian run."""
+    return all((directory / name).is_file() for name in RUN_FILES)
+
+
+REQUIRED_SPEC_FIELDS = ("name", "year", "mode")
+
+
+def _read_run_yaml(path: Path) -> dict:
+    try:
+        run = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML ({exc.__class__.__name__})") from exc
+    if not isinstance(run, dict) or not isinstance(run.get("spec"), dict):
+        raise InputError(f"{path}: field 'spec': missing; not a caspian run.yaml")
+    for name in REQUIRED_SPEC_FIELDS:
+        if name not in run["spec"]:
+            raise InputError(f"{path}: field 'spec.{name}': missing")
+    return run
+
+
+def _read_summary(path: Path) -> xr.Dataset:
+    try:
+        with xr.open_dataset(path) as summary:
+            return summary.load()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable netCDF ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _read_network(path: Path) -> pypsa.Network:
+    try:
+        return pypsa.Network(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"{path}: unreadable network ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _price_range(ds: xr.Dataset, var: str, dim_values: list[str]) -> str:
+    if var not in ds:
+        return ""
+    values = ds[var].to_series().reindex(dim_values).dropna()
+    if values.empty:
+        return ""
+    low, high = float(values.min()), float(values.max())
+    return (
+        f" at {low:.1f} EUR/MWh"
+        if abs(high - low) < PRICE_EQUAL_EUR_MWH
+        else f" at {low:.1f}–{high:.1f} EUR/MWh"
+    )
+
+
+def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
+    """The markets among ``markets`` that receive something in ``var``."""
+    if var not in ds:
+        return []
+    values = ds[var].to_series()
+    return [m for m in markets if values.get(m, 0.0) > 0]
+
+
+def _black_sea_cable_absent(n: pypsa.Network) -> str:
+    links = n.links[[asset_of(str(name)) == BLACK_SEA_CABLE for name in n.links.index]]
+    if links.empty:
+        return f"there is no {BLACK_SEA_CABLE} in this run (not in service and not a chosen project)"
+    if float(links.p_nom_opt.max()) <= 0:
+        return f"the {BLACK_SEA_CABLE} is not built: its annuity exceeds what it would earn"
+    return f"the {BLACK_SEA_CABLE} carries nothing at these prices"
+
+
+def build_run_report(directory: Path, data_dir: Path) -> RunReport:
+    """Assemble the report of the run in ``directory`` (data tables from ``data_dir``)."""
+    run = _read_run_yaml(directory / "run.yaml")
+    ds = _read_summary(directory / "summary.nc")
+    n = _read_network(directory / "network.nc")
+    data = load_dataset(data_dir)
+    spec = run["spec"]
+    routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
+    consumers = {bus: name for bus, name in MARKET_NAMES.items() if bus.endswith("gas")}
+    paths = gas_flow_paths(n, routes, consumers) if (n.buses.carrier == "gas").any() else None
+    binding = bottlenecks(n)
+    limits = headline_limits(n, binding)
+    headlines = []
+    if "gas_to_europe_bcm" in ds and (n.buses.carrier == "gas").any():
+        gas = float(ds.gas_to_europe_bcm)
+        headlines.append(
+            Headline(
+                "Gas to Europe",
+                f"{gas:.2f} bcm/y ({gas * MWH_PER_BCM / MWH_PER_TWH:.1f} TWh/y)"
+                + _price_range(ds, "price_eur_mwh", _selling(ds, "gas_delivery_bcm", EUROPEAN_GAS_MARKETS)),
+                limit_sentence(
+                    gas, "bcm/y", "gas", limits["gas"], "no pipeline route delivers to a European market"
+                ),
+            )
+        )
+    if (n.buses.carrier == "AC").any():
+        power = float(ds.power_to_europe_twh)
+        absent = _black_sea_cable_absent(n)
+        headlines.append(
+            Headline(
+                "Electricity to Europe",
+                f"{power:.2f} TWh/y"
+                + _price_range(
+                    ds, "power_market_price_eur_mwh", [b for b in EUROPEAN_POWER_MARKETS if power > 0]
+                ),
+                limit_sentence(power, "TWh/y", "electricity", limits["power"], absent),
+            )
+        )
+    headlines.append(
+        Headline(
+            "Net system cost",
+            f"{float(ds.objective_eur_y) / EUR_PER_BN:.3f} bn EUR/y",
+            "Annualised investment + operating cost − market revenue (negative: the corridor "
+            "earns more than it costs).",
+        )
+    )
+    unserved = float(ds.unserved_total_twh) if "unserved_total_twh" in ds else 0.0
+    if unserved > 0:
+        where = ", ".join(
+            f"{bus} {value:.2f}" for bus, value in ds.unserved_twh.to_series().items() if value > 0
+        )
+        headlines.append(
+            Headline(
+                "Unserved demand",
+                f"{unserved:.2f} TWh/y",
+                f"Demand no supply could meet ({where} TWh/y), met by the priced slack at "
+                f"{SLACK_COST_EUR_PER_MWH:,.0f} EUR/MWh: the penalty is inside the operating cost and "
+                "the net system cost, and prices at those buses reflect it.",
+            )
+        )
+    outlines = load_country_outlines(data_dir)
+    figures = {
+        "map": network_map(n, outlines),
+        "sankey": gas_sankey(paths) if paths is not None else None,
+        "electricity": electricity_bars(n),
+        "duration": duration_curves(n),
+        "weeks": power_balance_weeks(n),
+        "monthly": monthly_gas(n),
+    }
+    tables = {
+        "gas_markets": gas_market_table(ds),
+        "gas_routes": gas_route_table(paths) if paths is not None else None,
+        "power_markets": power_market_table(ds),
+        "cables": cable_table(ds),
+    }
+    report = RunReport(
+        title=f"{spec['name']} — {spec['year']}, {spec['mode']}"
+        + (f", scenario {run['scenario']}" if run.get("scenario") else ""),
+        subtitle=str(spec.get("description") or ""),
+        headlines=headlines,
+    )
+    projects = list(spec.get("expansion", {}).get("projects", [])) if spec["mode"] == "expansion" else []
+    report.sections = [
+        (
+            "Flows to Europe",
+            [
+                t
+                for t in (tables["gas_markets"], tables["gas_routes"], tables["power_markets"])
+                if t is not None
+            ],
+        ),
+        ("Network map", [figures["map"]]),
+        (
+            "Supply → route → market",
+            [f for f in (figures["sankey"], figures["electricity"], tables["cables"]) if f is not None],
+        ),
+        ("Bottlenecks", [bottleneck_table(binding)]),
+        (
+            "Capacity built and cost",
+            [t for t in (built_table(ds, n), cost_table(ds), commitment_table(run, data)) if t is not None],
+        ),
+        (
+            "Time behaviour",
+            [f for f in (figures["duration"], figures["weeks"], figures["monthly"]) if f is not None],
+        ),
+        (
+            "Provenance",
+            [
+                provenance_table(run, data.digest),
+                estimate_rows(data, n, int(spec["year"]), projects),
+                profile_table(run),
+            ],
+        ),
+    ]
+    return report

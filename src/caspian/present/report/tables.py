@@ -1,0 +1,353 @@
+"""Tables of a run report as plain rows (lists of strings) for the templates: headline flows by market
+and by route, bottlenecks, capacity built and costs, provenance and the `estimate` data rows the run
+depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from caspian.inputs.fleets import unit_size_row
+from caspian.inputs.tables import Dataset, in_force
+from caspian.naming import GAS_FIRED_CARRIER, asset_of
+from caspian.results.analysis import EUR_PER_M, UNSERVED, Bottleneck
+from caspian.results.summary import EUROPEAN_GAS_MARKETS, annual_factor
+from caspian.units import MWH_PER_BCM, MWH_PER_TWH
+
+MARKET_NAMES = {
+    "IT gas": "Italy",
+    "GR gas": "Greece",
+    "BG gas": "Bulgaria",
+    "RO gas": "Romania",
+    "HU gas": "Hungary",
+    "TR gas": "Türkiye",
+    "AL gas": "Albania",
+    "GE gas": "Georgia",
+    "AZ gas": "Azerbaijan",
+    "TM gas": "Turkmenistan",
+    "KZ gas": "Kazakhstan",
+    "RO AC": "Romania",
+    "HU AC": "Hungary",
+    "BG AC": "Bulgaria",
+    "TR AC": "Türkiye",
+}
+"""Reader-facing names of market and consumer buses."""
+
+NOTE_CHARS, SOURCE_CHARS = 160, 90
+"""Characters of a data row's note and source shown in the provenance table (the CSV has them whole)."""
+EUR_PER_BN = 1e9
+
+EUROPEAN_CONSUMERS = tuple(MARKET_NAMES[bus] for bus in EUROPEAN_GAS_MARKETS)
+
+TABLE_KEYS = {
+    "buses": ("bus", "bus"),
+    "gas_pipelines": ("name", "asset"),
+    "power_links": ("name", "asset"),
+    "gas_supply": ("name", "component"),
+    "gas_offtakes": ("name", "component"),
+    "gas_markets": ("bus", "bus"),
+    "power_markets": ("bus", "bus"),
+    "electricity_demand": ("bus", "bus"),
+    "renewables": ("bus", "bus"),
+    "thermal": ("name", "component"),
+    "projects": ("project", "project"),
+    "parameters": ("parameter", "global"),
+}
+"""For each data table: the key column, and what it must name for a row to count as used by a run
+(a bus, an asset, a component, a chosen project, or every row for global parameters)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of strings; ``align`` is 'l' or 'r' per column."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    align: str
+
+    @property
+    def aligns(self) -> list[str]:
+        """'left'/'right' per column (for HTML)."""
+        return ["left" if a == "l" else "right" for a in self.align]
+
+
+def _values(ds: xr.Dataset, name: str) -> pd.Series:
+    if name not in ds:
+        return pd.Series(dtype=float)
+    return ds[name].to_series()
+
+
+def gas_market_table(ds: xr.Dataset) -> Table | None:
+    """Gas delivered per market (bcm/y, TWh/y) with the market's mean price."""
+    bcm, twh, price = (
+        _values(ds, "gas_delivery_bcm"),
+        _values(ds, "gas_delivery_twh"),
+        _values(ds, "price_eur_mwh"),
+    )
+    if bcm.empty:
+        return None
+    rows = [
+        [
+            MARKET_NAMES.get(bus, bus),
+            f"{bcm[bus]:.2f}",
+            f"{twh[bus]:.1f}",
+            f"{price.get(bus, float('nan')):.2f}",
+        ]
+        for bus in bcm.index
+    ]
+    rows.append(
+        [
+            "Europe (excl. Türkiye)",
+            f"{float(ds.gas_to_europe_bcm):.2f}",
+            f"{float(ds.gas_to_europe_bcm) * MWH_PER_BCM / MWH_PER_TWH:.1f}",
+            "",
+        ]
+    )
+    return Table("Gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr")
+
+
+def gas_route_table(paths: pd.DataFrame) -> Table | None:
+    """Gas into European markets by route (bcm/y) and by supply."""
+    europe = paths[paths.consumer.isin(EUROPEAN_CONSUMERS) & (paths.route != UNSERVED)]
+    if europe.empty:
+        return None
+    pivot = europe.pivot_table(index="route", columns="consumer", values="bcm", aggfunc="sum").fillna(0.0)
+    pivot["total"] = pivot.sum(axis=1)
+    pivot = pivot.sort_values("total", ascending=False)
+    header = ["route", *[c for c in pivot.columns]]
+    rows = [[str(route), *[f"{v:.2f}" for v in row]] for route, row in pivot.iterrows()]
+    return Table("Gas into Europe by route (bcm/y)", header, rows, "l" + "r" * (len(header) - 1))
+
+
+def power_market_table(ds: xr.Dataset) -> Table | None:
+    """Electricity sold per market (TWh/y) with the market's mean price."""
+    sales, price = _values(ds, "power_sales_twh"), _values(ds, "power_market_price_eur_mwh")
+    if sales.empty:
+        return None
+    rows = [
+        [MARKET_NAMES.get(bus, bus), f"{sales[bus]:.2f}", f"{price.get(bus, float('nan')):.1f}"]
+        for bus in sales.index
+    ]
+    rows.append(["Europe (RO, HU, BG)", f"{float(ds.power_to_europe_twh):.2f}", ""])
+    return Table(
+        "Electricity by market (corridor sales)", ["market", "TWh/y", "market price EUR/MWh"], rows, "lrr"
+    )
+
+
+def cable_table(ds: xr.Dataset) -> Table | None:
+    """Flows, capacity and utilisation of each power link."""
+    fwd = _values(ds, "cable_forward_twh")
+    if fwd.empty:
+        return None
+    rev, cap, util = (_values(ds, k) for k in ("cable_reverse_twh", "cable_capacity_mw", "cable_utilisation"))
+    rows = [
+        [name, f"{fwd[name]:.2f}", f"{rev[name]:.2f}", f"{cap[name]:,.0f}", f"{util[name]:.0%}"]
+        for name in fwd.index
+    ]
+    return Table(
+        "Electricity by link",
+        ["link", "forward TWh/y", "reverse TWh/y", "capacity MW", "utilisation"],
+        rows,
+        "lrrrr",
+    )
+
+
+def bottleneck_table(binding: list[Bottleneck]) -> Table:
+    """Binding limits: shadow price and the net value of one more step (see :class:`Bottleneck`)."""
+    rows = [
+        [
+            b.asset,
+            b.kind,
+            b.capacity_label,
+            f"{b.hours_at_limit:,.0f}",
+            f"{b.shadow_eur_per_mw_y:,.0f}",
+            b.step_label,
+            f"{b.step_value_eur_y / EUR_PER_M:,.2f}",
+            b.status,
+        ]
+        for b in binding
+    ]
+    return Table(
+        "Binding limits",
+        [
+            "limit",
+            "kind",
+            "capacity",
+            "hours at limit /y",
+            "shadow price EUR/MW/y",
+            "step",
+            "step worth, net M EUR/y",
+            "status",
+        ],
+        rows,
+        "llrrrlrl",
+    )
+
+
+def built_table(ds: xr.Dataset, n: pypsa.Network) -> Table | None:
+    """Capacity added by the optimum, or fixed by the spec above what exists (its annuity is charged
+    too), with its annualised cost."""
+    rows = []
+    for kind, unit, built_var, capex_var, capacity_var in (
+        ("pipeline", "bcm/y", "pipeline_built_bcm", "pipeline_capex_eur_y", "pipeline_capacity_bcm"),
+        ("cable", "MW", "cable_built_mw", "cable_capex_eur_y", "cable_capacity_mw"),
+    ):
+        built, capex, capacity = _values(ds, built_var), _values(ds, capex_var), _values(ds, capacity_var)
+        for name, cost in capex.items():
+            if cost <= 0:
+                continue
+            amount = (
+                f"{built[name]:,.2f} {unit}" if built[name] > 0 else f"fixed at {capacity[name]:,.2f} {unit}"
+            )
+            rows.append([name, kind, amount, f"{cost / EUR_PER_M:,.1f}"])
+    factor = annual_factor(n)
+    gens = n.generators[n.generators.p_nom_extendable & (n.generators.p_nom_opt > 0)]
+    plants = n.links[
+        n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER) & (n.links.p_nom_opt > 0)
+    ]
+    for name, row in gens.iterrows():
+        rows.append(
+            [
+                str(name),
+                str(row.carrier),
+                f"{row.p_nom_opt:,.0f} MW",
+                f"{row.capital_cost * row.p_nom_opt * factor / EUR_PER_M:,.1f}",
+            ]
+        )
+    for name, row in plants.iterrows():
+        rows.append(
+            [
+                str(name),
+                "gas-fired",
+                f"{row.p_nom_opt * row.efficiency:,.0f} MW (electric)",
+                f"{row.capital_cost * row.p_nom_opt * factor / EUR_PER_M:,.1f}",
+            ]
+        )
+    if not rows:
+        return None
+    return Table(
+        "Capacity built", ["asset", "kind", "capacity added", "annualised cost M EUR/y"], rows, "llrr"
+    )
+
+
+def cost_table(ds: xr.Dataset) -> Table:
+    """System cost split into capex, opex and market revenue, bn EUR/y."""
+    names = {
+        "capex_eur_y": "annualised investment (capex)",
+        "opex_eur_y": "operating cost (supply, fuel, O&M)",
+        "market_net_revenue_eur_y": "market revenue (sales minus purchases)",
+        "objective_eur_y": "net system cost (objective)",
+    }
+    rows = [[label, f"{float(ds[key]) / EUR_PER_BN:,.3f}"] for key, label in names.items() if key in ds]
+    return Table("System cost", ["item", "bn EUR/y"], rows, "lr")
+
+
+def _used_keys(n: pypsa.Network, projects: list[str]) -> dict[str, set[str]]:
+    assets = {asset_of(str(name)) for name in n.links.index}
+    components = set(n.generators.index) | set(n.loads.index)
+    return {"bus": set(n.buses.index), "asset": assets, "component": components, "project": set(projects)}
+
+
+def estimate_rows(data: Dataset, n: pypsa.Network, year: int, projects: list[str]) -> Table:
+    """Data rows marked `estimate` that this run uses: rows in force in ``year`` whose key names a bus,
+    asset, component or chosen project of the run, and global parameters."""
+    used = _used_keys(n, projects)
+    rows = []
+    for table, (key, kind) in TABLE_KEYS.items():
+        frame = data.table(table)
+        keys = {"renewables": [key, "technology"], "projects": [key, "option"]}.get(table, [key])
+        if "from_year" in frame.columns:
+            frame = in_force(frame, keys, year)
+        if "earliest_year" in frame.columns:
+            frame = frame[frame.earliest_year <= year]
+        frame = frame[frame.confidence == "estimate"]
+        if kind != "global":
+            frame = frame[frame[key].isin(used[kind])]
+        for _, row in frame.iterrows():
+            label = " · ".join(str(row[k]) for k in keys)
+            note = str(row.get("note", "") or "")
+            rows.append(
+                [
+                    f"{table}.csv" + (" (global)" if kind == "global" else ""),
+                    label,
+                    _short(note, 160),
+                    _short(str(row["source"]), 90),
+                ]
+            )
+    return Table(
+        "Data rows marked 'estimate' used by this run", ["table", "row", "note", "source"], rows, "llll"
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def provenance_table(run: dict, data_digest_now: str) -> Table:
+    """Network, scenario, overrides, resolution, solver, status, versions, input hash."""
+    resolution = run.get("time_resolution", {})
+    solver = run.get("solver", {})
+    versions = ", ".join(f"{k} {v}" for k, v in run.get("versions", {}).items())
+    overrides = ", ".join(f"{k}={v}" for k, v in (run.get("overrides") or {}).items()) or "none"
+    digest = run.get("data_digest", "")
+    data_note = (
+        digest if digest == data_digest_now else f"{digest} (data/ now {data_digest_now}: changed since)"
+    )
+    rows = [
+        ["network", str(run.get("network_file", ""))],
+        ["scenario", str(run.get("scenario") or "base")],
+        ["overrides", overrides],
+        ["year, mode", f"{run['spec']['year']}, {run['spec']['mode']}"],
+        [
+            "time",
+            f"{resolution.get('method', '')}: {resolution.get('snapshots', '')} snapshots covering "
+            f"{resolution.get('hours', '')} h from {resolution.get('first_snapshot', '')}",
+        ],
+        ["solver", f"{solver.get('name', '')} {solver.get('options', {})}"],
+        ["status", f"{run.get('status', '')} ({run.get('termination_condition', '')})"],
+        ["model size", f"{run.get('model_size', {})}"],
+        ["timings, s", ", ".join(f"{k.removesuffix('_s')} {v}" for k, v in run.get("timings_s", {}).items())],
+        ["input hash", str(run.get("input_hash", ""))],
+        ["data digest", data_note],
+        ["versions", versions],
+        ["created", str(run.get("created", ""))],
+    ]
+    return Table("Provenance", ["item", "value"], rows, "ll")
+
+
+def profile_table(run: dict) -> Table:
+    """Which hourly profiles the run used (generated or user files)."""
+    rows = [[name, str(text)] for name, text in (run.get("profiles") or {}).items()]
+    return Table("Profiles used", ["series", "source"], rows, "ll")
+
+
+def commitment_table(run: dict, data: Dataset) -> Table | None:
+    """Committed gas-fired plants (unit commitment runs): units, unit size, starts and mean units online
+    over the horizon, with the confidence of the unit size."""
+    committed = run.get("commitment") or {}
+    if not committed:
+        return None
+    rows = []
+    for name, fleet in committed.items():
+        row = unit_size_row(data, name)
+        units = "extendable" if fleet["units"] is None else f"{fleet['units']:,}"
+        rows.append(
+            [
+                name,
+                units,
+                f"{fleet['unit_size_mw']:,.0f}",
+                f"{fleet['starts']:,.0f}",
+                f"{fleet['mean_online']:,.1f}",
+                f"{row['commitment']}, {row['confidence']}",
+            ]
+        )
+    return Table(
+        "Unit commitment over the horizon",
+        ["plant", "units", "unit MW", "starts", "mean units online", "limits, unit-size confidence"],
+        rows,
+        "lrrrrl",
+    )

@@ -1,0 +1,299 @@
+"""Terminal tables (rich) for ``caspian validate`` and ``caspian solve``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pypsa
+import xarray as xr
+from rich.console import Console
+from rich.table import Table
+
+from caspian.inputs.spec import NetworkSpec
+from caspian.inputs.tables import Dataset
+from caspian.pypsa_model.solve import MipResult
+from caspian.results.summary import BINDING_THRESHOLD_EUR_PER_MW_Y
+from caspian.runs.single import RunResult
+from caspian.sweep.orchestrate import SweepOutcome
+
+MARKET_LABELS = {
+    "IT gas": "Italy",
+    "GR gas": "Greece",
+    "BG gas": "Bulgaria",
+    "RO gas": "Romania (Vertical Corridor)",
+    "HU gas": "Hungary (Vertical Corridor)",
+    "TR gas": "Türkiye",
+    "RO AC": "Romania",
+    "HU AC": "Hungary",
+    "BG AC": "Bulgaria",
+    "TR AC": "Türkiye",
+}
+
+
+def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pypsa.Network) -> None:
+    """What the network file resolves to: counts of components, horizon, candidates."""
+    table = Table(title=f"{spec.name}: {spec.year}, {spec.mode}, {', '.join(spec.carriers)}")
+    table.add_column("component")
+    table.add_column("count", justify="right")
+    table.add_column("of which extendable", justify="right")
+    for component in ("Bus", "Link", "Generator", "Load"):
+        static = n.components[component].static
+        ext = int(static["p_nom_extendable"].sum()) if "p_nom_extendable" in static else 0
+        table.add_row(component, str(len(static)), str(ext))
+    console.print(table)
+    weights = n.snapshot_weightings.objective
+    console.print(
+        f"snapshots: {len(n.snapshots)} covering {weights.sum():.0f} h from {n.snapshots[0]}; "
+        f"data: {sum(data.rows_by_file.values())} rows in {len(data.rows_by_file)} tables "
+        f"(digest {data.digest})"
+    )
+    console.print("[green]inputs are valid[/]")
+
+
+def _series(ds: xr.Dataset, name: str) -> dict[str, float]:
+    if name not in ds:
+        return {}
+    var = ds[name]
+    return {str(k): float(v) for k, v in zip(var[var.dims[0]].values, var.values, strict=True)}
+
+
+def _gas_tables(console: Console, ds: xr.Dataset) -> None:
+    bcm, twh, prices = (
+        _series(ds, "gas_delivery_bcm"),
+        _series(ds, "gas_delivery_twh"),
+        _series(ds, "price_eur_mwh"),
+    )
+    if bcm:
+        table = Table(title="Gas to markets")
+        for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
+            table.add_column(col, justify="left" if col == "market" else "right")
+        for bus, value in bcm.items():
+            table.add_row(
+                MARKET_LABELS.get(bus, bus),
+                f"{value:.2f}",
+                f"{twh[bus]:.1f}",
+                f"{prices.get(bus, 0):.2f}",
+            )
+        table.add_row("[bold]Europe (excl. Türkiye)", f"[bold]{float(ds['gas_to_europe_bcm']):.2f}", "", "")
+        console.print(table)
+    flows = _series(ds, "pipeline_flow_bcm")
+    if flows:
+        routes = dict(zip(ds["pipeline"].values, ds["route"].values, strict=True))
+        cap, util = _series(ds, "pipeline_capacity_bcm"), _series(ds, "pipeline_utilisation")
+        built = _series(ds, "pipeline_built_bcm")
+        table = Table(title="Gas by route and pipeline")
+        for col in (
+            "route",
+            "pipeline",
+            "flow bcm/y",
+            "capacity bcm/y",
+            "built bcm/y",
+            "utilisation",
+        ):
+            table.add_column(col, justify="left" if col in ("route", "pipeline") else "right")
+        for name in sorted(flows, key=lambda p: (routes[p], p)):
+            table.add_row(
+                str(routes[name]),
+                name,
+                f"{flows[name]:.2f}",
+                f"{cap[name]:.2f}",
+                f"{built[name]:.2f}",
+                f"{util[name]:.0%}",
+            )
+        console.print(table)
+
+
+def _power_tables(console: Console, ds: xr.Dataset) -> None:
+    fwd = _series(ds, "cable_forward_twh")
+    if fwd:
+        rev, cap = _series(ds, "cable_reverse_twh"), _series(ds, "cable_capacity_mw")
+        built, util = _series(ds, "cable_built_mw"), _series(ds, "cable_utilisation")
+        table = Table(title="Electricity by cable")
+        for col in (
+            "cable",
+            "forward TWh/y",
+            "reverse TWh/y",
+            "capacity MW",
+            "built MW",
+            "utilisation",
+        ):
+            table.add_column(col, justify="left" if col == "cable" else "right")
+        for name in sorted(fwd):
+            table.add_row(
+                name,
+                f"{fwd[name]:.2f}",
+                f"{rev[name]:.2f}",
+                f"{cap[name]:.0f}",
+                f"{built[name]:.0f}",
+                f"{util[name]:.0%}",
+            )
+        console.print(table)
+    sales, prices = _series(ds, "power_sales_twh"), _series(ds, "power_market_price_eur_mwh")
+    if sales:
+        table = Table(title="Electricity to markets (corridor sales)")
+        for col in ("market", "TWh/y", "market price EUR/MWh"):
+            table.add_column(col, justify="left" if col == "market" else "right")
+        for bus, value in sales.items():
+            table.add_row(MARKET_LABELS.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
+        table.add_row("[bold]Europe (RO, HU, BG)", f"[bold]{float(ds['power_to_europe_twh']):.2f}", "")
+        console.print(table)
+
+
+def _bottlenecks(console: Console, ds: xr.Dataset, threshold: float) -> None:
+    per_bcm = _series(ds, "pipeline_shadow_eur_per_bcm_y")
+    rows = [
+        (name, "pipeline", value, f"{per_bcm[name] / 1e6:.1f}")
+        for name, value in _series(ds, "pipeline_shadow_eur_per_mw_y").items()
+    ]
+    rows += [(name, "cable", value, "-") for name, value in _series(ds, "cable_shadow_eur_per_mw_y").items()]
+    rows = [r for r in rows if r[2] > threshold]
+    table = Table(
+        title="Binding bottlenecks (value of one more unit of capacity; where the LP expanded an asset, "
+        "this equals the annual cost of its next expansion step)"
+    )
+    for col in ("asset", "kind", "EUR/MW/y", "M EUR/y per bcm/y"):
+        table.add_column(col, justify="left" if col in ("asset", "kind") else "right")
+    for name, kind, value, per_bcm in sorted(rows, key=lambda r: -r[2]):
+        table.add_row(name, kind, f"{value:,.0f}", per_bcm)
+    console.print(table if rows else "no capacity limit binds")
+
+
+def _built(console: Console, ds: xr.Dataset) -> None:
+    items = [(k, f"{v:.2f} bcm/y") for k, v in _series(ds, "pipeline_built_bcm").items() if v > 1e-6]
+    items += [(k, f"{v:,.0f} MW") for k, v in _series(ds, "cable_built_mw").items() if v > 1e-3]
+    items += [(k, f"{v:,.0f} MW") for k, v in _series(ds, "generator_built_mw").items() if v > 1e-3]
+    if not items:
+        console.print("capacity built: none")
+        return
+    table = Table(title="Capacity built")
+    table.add_column("asset")
+    table.add_column("capacity", justify="right")
+    for name, value in items:
+        table.add_row(name, value)
+    console.print(table)
+
+
+def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
+    """Observed vs modelled flows of the model year."""
+    if comparison.empty:
+        return
+    table = Table(title="Backcast: observed vs modelled")
+    for col in ("metric", "unit", "observed", "modelled", "deviation"):
+        table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
+    for _, row in comparison.iterrows():
+        table.add_row(
+            row["metric"],
+            row["unit"],
+            f"{row['observed']:.3g}",
+            f"{row['modelled']:.3g}",
+            f"{row['deviation']:+.1%}",
+        )
+    console.print(table)
+
+
+def print_summary(console: Console, result: RunResult) -> None:
+    """Headline tables of a finished run and its directory."""
+    ds = result.summary
+    _gas_tables(console, ds)
+    _power_tables(console, ds)
+    _bottlenecks(console, ds, BINDING_THRESHOLD_EUR_PER_MW_Y)
+    _built(console, ds)
+    print_backcast(console, result.backcast)
+    costs = {
+        k: float(ds[k]) / 1e9
+        for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")
+    }
+    console.print(
+        f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
+        f"opex {costs['opex_eur_y']:.3f}, market net revenue {costs['market_net_revenue_eur_y']:.3f})"
+    )
+    timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
+    console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
+    mip = result.outcome.mip
+    if mip is not None:
+        chosen = ", ".join(f"{project}: {option or 'not built'}" for project, option in mip.choices.items())
+        proof = "proven optimal" if mip.proven_optimal else f"NOT proven optimal (stopped: {mip.condition})"
+        console.print(
+            f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
+            f"{mip.seconds:.1f} s" + _start_text(mip) + (f"; options: {chosen}" if chosen else ""),
+            soft_wrap=True,
+        )
+    if result.outcome.commitment:
+        fleets = "; ".join(
+            f"{name} {'extendable' if c.units is None else c.units} × {c.unit_size_mw:,.0f} MW, "
+            f"{c.starts:,.0f} starts, {c.mean_online:,.1f} online on average"
+            for name, c in result.outcome.commitment.items()
+        )
+        console.print(f"unit commitment over the horizon: {fleets}", soft_wrap=True)
+    console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
+
+
+def _start_text(mip: MipResult) -> str:
+    if mip.start_objective is None:
+        return ""
+    rejected = " (rejected by HiGHS)" if mip.start_accepted is False else ""
+    return f", started from {mip.start_objective:,.0f} EUR{rejected}"
+
+
+SWEEP_ROUTES = (
+    ("pipeline_flow_bcm", "pipeline", "Trans-Caspian", "TCP bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "SCP", "SCP bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "TAP", "TAP bcm/y"),
+    ("cable_forward_twh", "cable", "Caspian cable", "Caspian cable TWh/y"),
+    ("cable_forward_twh", "cable", "Black Sea cable", "Black Sea cable TWh/y"),
+)
+"""Per-route flows shown in the sweep table when the sweep's network has the asset: (variable,
+dimension, asset, column title)."""
+
+SWEEP_TOTALS = (
+    ("gas_to_europe_bcm", "pipeline", "gas to EU bcm/y", 1.0),
+    ("power_to_europe_twh", "cable", "power to EU TWh/y", 1.0),
+    ("unserved_total_twh", "", "unserved TWh/y", 1.0),
+    ("capex_eur_y", "", "capex bn EUR/y", 1e-9),
+    ("objective_eur_y", "", "net cost bn EUR/y", 1e-9),
+)
+"""Headline columns: (variable, dimension the carrier needs, title, scale)."""
+
+
+def _sweep_columns(ds: xr.Dataset) -> list[tuple[str, xr.DataArray]]:
+    columns = []
+    for var, dim, asset, title in SWEEP_ROUTES:
+        if var in ds and asset in ds[dim].values:
+            columns.append((title, ds[var].sel({dim: asset})))
+    for var, dim, title, scale in SWEEP_TOTALS:
+        if var in ds and (not dim or dim in ds.dims):
+            columns.append((title, ds[var] * scale))
+    return columns
+
+
+def print_sweep(console: Console, outcome: SweepOutcome) -> None:
+    """Compact table per case: swept parameters (or the case label), flows on the corridor's main
+    routes (0 where a case has no such asset), flows to Europe, capex and net system cost; then
+    where the outputs are."""
+    ds = outcome.dataset
+    table = Table(
+        title=f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)"
+    )
+    parameters = [name for name, _value in outcome.cases[0].parameters] if outcome.cases else []
+    for header in parameters or ["case"]:
+        table.add_column(header, justify="right" if parameters else "left", overflow="fold")
+    table.add_column("status")
+    columns = _sweep_columns(ds)
+    for title, _values in columns:
+        table.add_column(title, justify="right", overflow="fold")
+    for case in outcome.cases:
+        result = outcome.results.get(case.case_id)
+        status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")
+        keys = [str(value) for _name, value in case.parameters] if parameters else [case.label]
+        cells = []
+        for _title, values in columns:
+            value = float(values.sel(case=case.case_id))
+            if status != "ok":
+                cells.append("-")
+            else:
+                cells.append(f"{0.0 if value != value else value:.2f}")
+        table.add_row(*keys, status, *cells)
+    console.print(table)
+    console.print(
+        "net cost = annualised capex + operating cost − market revenue (negative: the corridor earns)"
+    )
+    console.print(f"sweep directory: [bold]{outcome.directory}[/] (manifest.csv, sweep.nc)", soft_wrap=True)

@@ -1,0 +1,231 @@
+"""Electricity side: interconnectors, demand, renewables, conventional fleets and price-taking markets.
+
+Units: MW, MWh, EUR/MWh of the price year. Hourly profiles come from :mod:`caspian.inputs.series`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pypsa
+
+from caspian.inputs.context import BuildContext
+from caspian.inputs.costs import capacity_links, technology_annual_cost
+from caspian.inputs.series import Profiles
+from caspian.inputs.tables import in_force
+from caspian.naming import EXPANSION_SUFFIX, GAS_FIRED_CARRIER, REVERSE_SUFFIX
+from caspian.units import HOURS_PER_YEAR
+
+POWER_CARRIERS = {
+    "AC": "Electricity",
+    "interconnector": "Interconnector",
+    "solar": "Solar PV",
+    "onwind": "Onshore wind",
+    "offwind": "Offshore wind",
+    GAS_FIRED_CARRIER: "Gas-fired power",
+    "coal": "Coal power",
+    "hydro": "Hydro power",
+    "oil": "Oil power",
+    "electricity demand": "Electricity demand",
+    "power market": "European power market",
+}
+
+TECHNOLOGY_DATA_NAME = {"solar": "solar-utility", "onwind": "onwind", "offwind": "offwind"}
+"""Which technology-data row prices each renewable technology."""
+
+
+def links_in_force(ctx: BuildContext) -> pd.DataFrame:
+    """Interconnector rows in force in the model year (candidates with 0 capacity included)."""
+    rows = in_force(ctx.data.table("power_links"), ["name"], ctx.spec.year)
+    return rows[rows["bus0"].isin(ctx.buses) & rows["bus1"].isin(ctx.buses)]
+
+
+def _add_twin(n: pypsa.Network, name: str, row: pd.Series, **attrs: float | bool) -> None:
+    """A lossy connection as one-way links: bus0→bus1, and its reverse twin when bidirectional
+    (a single PyPSA link with p_min_pu=-1 would gain energy when flowing backwards)."""
+    common = dict(carrier="interconnector", efficiency=row["efficiency"], length=row["length_km"])
+    n.add("Link", name, bus0=row["bus0"], bus1=row["bus1"], **common, **attrs)
+    if not row["bidirectional"]:
+        return
+    reverse = dict(attrs)
+    if "capital_cost" in reverse:
+        reverse["capital_cost"] = 0.0
+    n.add("Link", f"{name}{REVERSE_SUFFIX}", bus0=row["bus1"], bus1=row["bus0"], **common, **reverse)
+
+
+def add_interconnectors(n: pypsa.Network, ctx: BuildContext) -> None:
+    """Existing interconnectors and, in expansion mode, the chosen projects' capacity segments."""
+    for _, row in links_in_force(ctx).iterrows():
+        name = row["name"]
+        if name in ctx.spec.exclude:
+            continue
+        for link, attrs in capacity_links(ctx, name, float(row["capacity_mw"])):
+            _add_twin(n, link, row, **attrs)
+
+
+def add_demand(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
+    """Annual national demand spread over the hourly demand shape, peak matched to data (MW)."""
+    rows = in_force(ctx.data.table("electricity_demand"), ["country"], ctx.spec.year)
+    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
+        mean_mw = row["annual_twh"] * 1e6 / HOURS_PER_YEAR
+        peak = row["peak_mw"]
+        shape = profiles.demand(row["country"], None if pd.isna(peak) else peak / mean_mw)
+        n.add(
+            "Load",
+            f"{row['country']} demand",
+            bus=row["bus"],
+            carrier="electricity demand",
+            p_set=mean_mw * shape,
+        )
+
+
+def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
+    """Wind and solar: the existing fleet, plus in expansion mode a '<name> expansion' generator with
+    the same profile that may be built up to the potential (so only new capacity carries capex)."""
+    rows = in_force(ctx.data.table("renewables"), ["country", "technology"], ctx.spec.year)
+    extend = ctx.expansion and ctx.spec.expansion.renewables
+    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
+        name = f"{row['country']} {row['technology']}"
+        headroom = row["potential_mw"] - row["existing_mw"]
+        if name in ctx.spec.exclude or (row["existing_mw"] <= 0 and not (extend and headroom > 0)):
+            continue
+        profile = profiles.renewable(row)
+        common = dict(bus=row["bus"], carrier=row["technology"], p_max_pu=profile)
+        if row["existing_mw"] > 0:
+            n.add("Generator", name, p_nom=row["existing_mw"], **common)
+        if extend and headroom > 0:
+            annual = technology_annual_cost(
+                ctx.data, TECHNOLOGY_DATA_NAME[row["technology"]], ctx.discount_rate
+            )
+            annual *= ctx.spec.expansion.renewable_capex_scale
+            n.add(
+                "Generator",
+                f"{name}{EXPANSION_SUFFIX}",
+                p_nom_extendable=True,
+                p_nom_max=headroom,
+                capital_cost=annual * ctx.horizon_fraction,
+                **common,
+            )
+
+
+def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
+    """Conventional fleets: gas-fired plants draw on the gas network when it is modelled.
+
+    ``max_annual_cf`` is an energy limit over the horizon for hydro (reservoirs, river flow) and an
+    availability derating (p_max_pu) for thermal fleets (outages, maintenance, auxiliary use)."""
+    rows = in_force(ctx.data.table("thermal"), ["name"], ctx.spec.year)
+    gas_modelled = "gas" in ctx.spec.carriers
+    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
+        if row["name"] in ctx.spec.exclude or row["capacity_mw"] <= 0:
+            continue
+        vom = 0.0 if pd.isna(row["vom_eur_mwh"]) else row["vom_eur_mwh"]
+        availability = (
+            1.0 if pd.isna(row["max_annual_cf"]) or row["fuel"] == "hydro" else row["max_annual_cf"]
+        )
+        couple = row["fuel"] == "gas" and gas_modelled and row["gas_bus"] in ctx.buses
+        if couple:
+            n.add(
+                "Link",
+                row["name"],
+                bus0=row["gas_bus"],
+                bus1=row["bus"],
+                carrier=GAS_FIRED_CARRIER,
+                p_nom=row["capacity_mw"] / row["efficiency"],
+                p_max_pu=availability,
+                efficiency=row["efficiency"],
+                marginal_cost=vom * row["efficiency"],
+            )
+            continue
+        fuel_cost = row["fuel_cost_eur_mwh"]
+        if pd.isna(fuel_cost):
+            fuel_cost = ctx.data.parameter("gas_fuel_price") if row["fuel"] == "gas" else 0.0
+        attrs = {"p_max_pu": availability}
+        if row["fuel"] == "hydro" and not pd.isna(row["max_annual_cf"]):
+            attrs = {"e_sum_max": row["max_annual_cf"] * row["capacity_mw"] * len(ctx.snapshots)}
+        n.add(
+            "Generator",
+            row["name"],
+            bus=row["bus"],
+            carrier=GAS_FIRED_CARRIER if row["fuel"] == "gas" else row["fuel"],
+            p_nom=row["capacity_mw"],
+            marginal_cost=fuel_cost / row["efficiency"] + vom,
+            **attrs,
+        )
+
+
+def _technology(ctx: BuildContext, technology: str, parameter: str) -> float:
+    rows = ctx.data.table("technology_costs")
+    row = rows[(rows["technology"] == technology) & (rows["parameter"] == parameter)].iloc[0]
+    if parameter == "VOM":
+        return ctx.data.to_price_year(float(row["value"]), row["currency_year"])
+    return float(row["value"])
+
+
+def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
+    """Extendable open-cycle gas turbines (technology-data OCGT) in every country with a gas fleet,
+    burning what that fleet burns: firm capacity for winter peaks that wind and solar cannot cover."""
+    if not (ctx.expansion and ctx.spec.expansion.peakers):
+        return
+    rows = in_force(ctx.data.table("thermal"), ["name"], ctx.spec.year)
+    fleets = rows[(rows["fuel"] == "gas") & rows["bus"].isin(ctx.buses)].drop_duplicates("country")
+    efficiency = _technology(ctx, "OCGT", "efficiency") * ctx.data.parameter("gas_ncv_per_gcv")
+    annual = technology_annual_cost(ctx.data, "OCGT", ctx.discount_rate) * ctx.horizon_fraction
+    vom = _technology(ctx, "OCGT", "VOM")
+    for _, fleet in fleets.iterrows():
+        name = f"{fleet['country']} OCGT"
+        if name in ctx.spec.exclude:
+            continue
+        coupled = "gas" in ctx.spec.carriers and fleet["gas_bus"] in ctx.buses
+        if coupled:
+            n.add(
+                "Link",
+                name,
+                bus0=fleet["gas_bus"],
+                bus1=fleet["bus"],
+                carrier=GAS_FIRED_CARRIER,
+                p_nom_extendable=True,
+                efficiency=efficiency,
+                capital_cost=annual * efficiency,
+                marginal_cost=vom * efficiency,
+            )
+            continue
+        fuel_cost = fleet["fuel_cost_eur_mwh"]
+        if pd.isna(fuel_cost):
+            fuel_cost = ctx.data.parameter("gas_fuel_price")
+        n.add(
+            "Generator",
+            name,
+            bus=fleet["bus"],
+            carrier=GAS_FIRED_CARRIER,
+            p_nom_extendable=True,
+            capital_cost=annual,
+            marginal_cost=fuel_cost / efficiency + vom,
+        )
+
+
+def add_power_markets(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
+    """Price-taking markets: the corridor sells (and, where ``trade`` is 'both', buys) up to the trade
+    capacity at the hourly price. Markets that only buy from the corridor stop the model from
+    arbitraging between two exogenous European prices."""
+    rows = in_force(ctx.data.table("power_markets"), ["bus"], ctx.spec.year)
+    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
+        price = profiles.power_price(row) * ctx.spec.markets.power_price_scale
+        n.add(
+            "Generator",
+            f"{row['bus']} market",
+            bus=row["bus"],
+            carrier="power market",
+            p_nom=row["trade_capacity_mw"],
+            p_min_pu=-1.0,
+            p_max_pu=1.0 if row["trade"] == "both" else 0.0,
+            marginal_cost=price,
+        )
+
+
+def add_electricity(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
+    """All electricity components."""
+    add_interconnectors(n, ctx)
+    add_demand(n, ctx, profiles)
+    add_renewables(n, ctx, profiles)
+    add_thermal(n, ctx)
+    add_peakers(n, ctx)
+    add_power_markets(n, ctx, profiles)

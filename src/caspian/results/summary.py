@@ -1,0 +1,293 @@
+"""Headline metrics of a solved network as an xarray Dataset (units in ``attrs``), and its I/O.
+
+All flows and costs are annualised: horizon totals × 8760 / modelled hours. Gas is reported in bcm/y
+and TWh (GCV), electricity in TWh, prices in EUR/MWh, shadow prices of capacity limits in EUR per MW
+per year (and per bcm/y for pipelines).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from caspian.inputs.tables import Dataset
+from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX, asset_of
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
+
+BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
+"""A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
+below which a dual is numerical noise)."""
+
+EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
+EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
+
+
+def snapshot_hours(n: pypsa.Network) -> pd.Series:
+    """Hours each snapshot stands for (its objective weighting)."""
+    return n.snapshot_weightings.objective
+
+
+def annual_factor(n: pypsa.Network) -> float:
+    """8760 ÷ modelled hours: scales horizon totals to a year."""
+    return HOURS_PER_YEAR / float(snapshot_hours(n).sum())
+
+
+def annual_energy(n: pypsa.Network, series: pd.DataFrame | pd.Series) -> pd.Series | float:
+    """Annualised energy of each column of a power time series, MWh/y."""
+    return series.mul(snapshot_hours(n), axis=0).sum() * annual_factor(n)
+
+
+def _link_rent(n: pypsa.Network) -> pd.Series:
+    """Value of one more MW of each fixed (or pinned: extendable with equal bounds) link's capacity over
+    a year, EUR/MW/y (≥ 0): the summed duals of its hourly capacity limits. Free extendable links get 0:
+    at an optimum their marginal value equals their annualised cost (reported as capex), and the dual
+    of an unbuilt one is degenerate."""
+    mu = n.links_t.get("mu_upper", pd.DataFrame())
+    pinned = n.links.p_nom_min >= n.links.p_nom_max
+    fixed = n.links.index[~n.links.p_nom_extendable | pinned]
+    if mu is None or mu.empty:
+        return pd.Series(0.0, index=n.links.index)
+    rent = (-mu.reindex(columns=fixed, fill_value=0.0).sum()).clip(lower=0.0) * annual_factor(n)
+    return rent.reindex(n.links.index, fill_value=0.0)
+
+
+def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
+    links = n.links[n.links.carrier == carrier]
+    if links.empty:
+        return pd.DataFrame()
+    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
+    p1 = n.links_t.p1.reindex(columns=links.index, fill_value=0.0)
+    rent = _link_rent(n)
+    frame = pd.DataFrame(
+        {
+            "asset": [asset_of(name) for name in links.index],
+            "reverse": [name.endswith(REVERSE_SUFFIX) for name in links.index],
+            "capacity_mw": links.p_nom_opt,
+            "built_mw": (links.p_nom_opt - links.p_nom).where(links.p_nom_extendable, 0.0),
+            "capex_eur_y": (links.capital_cost * links.p_nom_opt).where(links.p_nom_extendable, 0.0)
+            * annual_factor(n),
+            "sent_mwh": annual_energy(n, p0),
+            "delivered_mwh": annual_energy(n, -p1),
+            "rent": rent.reindex(links.index),
+        }
+    )
+    forward = frame[~frame.reverse]
+    reverse = frame[frame.reverse]
+    out = forward.groupby("asset").agg(
+        capacity_mw=("capacity_mw", "sum"),
+        built_mw=("built_mw", "sum"),
+        capex_eur_y=("capex_eur_y", "sum"),
+        sent_mwh=("sent_mwh", "sum"),
+        delivered_mwh=("delivered_mwh", "sum"),
+        rent=("rent", "max"),
+    )
+    rev = reverse.groupby("asset").agg(reverse_mwh=("sent_mwh", "sum"), reverse_rent=("rent", "max"))
+    out = out.join(rev).fillna(0.0)
+    out["shadow_eur_per_mw_y"] = out["rent"] + out["reverse_rent"]
+    hours = float(snapshot_hours(n).sum()) * annual_factor(n)
+    out["utilisation"] = np.where(
+        out.capacity_mw > 0, (out.sent_mwh + out.reverse_mwh) / (out.capacity_mw * hours), 0.0
+    )
+    return out.drop(columns=["rent", "reverse_rent"])
+
+
+def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
+    """Annual sales of the corridor into each market's price-taking sink, MWh/y."""
+    names = [f"{bus} market" for bus in buses if f"{bus} market" in n.generators.index]
+    if not names:
+        return pd.Series(dtype=float)
+    sales = annual_energy(n, -n.generators_t.p[names])
+    sales.index = [name.removesuffix(" market") for name in sales.index]
+    return sales
+
+
+def _market_prices(n: pypsa.Network, buses: list[str]) -> pd.Series:
+    """Time-weighted mean of each market sink's hourly price, EUR/MWh."""
+    names = [f"{bus} market" for bus in buses]
+    costs = n.get_switchable_as_dense("Generator", "marginal_cost")[names]
+    w = snapshot_hours(n)
+    means = costs.mul(w, axis=0).sum() / w.sum()
+    means.index = buses
+    return means
+
+
+def _unserved(n: pypsa.Network) -> pd.Series:
+    """Annual energy supplied by the priced slack at each bus (demand left unserved), MWh/y."""
+    slack = n.generators.index[n.generators.carrier == "slack"]
+    if not len(slack):
+        return pd.Series(dtype=float)
+    return annual_energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+
+
+def _gas_consumption(n: pypsa.Network) -> pd.Series:
+    """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
+    loads = n.loads[n.loads.carrier == "gas offtake"]
+    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
+    used = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+    if not plants.empty:
+        used = used.add(
+            annual_energy(n, n.links_t.p0[plants.index]).groupby(plants.bus0).sum(), fill_value=0.0
+        )
+    return used
+
+
+def _generation_built(n: pypsa.Network) -> pd.Series:
+    """Electric capacity built per fleet, MW: extendable generators (wind, solar, peakers off the gas
+    network) and gas-fired links (fuel-input capacity × efficiency)."""
+    gens = n.generators[n.generators.p_nom_extendable]
+    plants = n.links[n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER)]
+    built = pd.concat([gens.p_nom_opt, plants.p_nom_opt * plants.efficiency])
+    return built.rename(index=asset_of).groupby(level=0).sum()
+
+
+def _prices(n: pypsa.Network) -> pd.Series:
+    prices = n.buses_t.marginal_price
+    w = snapshot_hours(n)
+    return prices.mul(w, axis=0).sum() / w.sum()
+
+
+def _costs(n: pypsa.Network) -> dict[str, float]:
+    factor = annual_factor(n)
+    capex = 0.0
+    for component in ("generators", "links"):
+        static = getattr(n, component)
+        ext = static[static.p_nom_extendable]
+        capex += float((ext.capital_cost * ext.p_nom_opt).sum())
+    gens = n.generators
+    market = gens.index[gens.carrier.isin(["gas market", "power market"])]
+    gen_cost = n.generators_t.p.mul(snapshot_hours(n), axis=0).mul(
+        n.get_switchable_as_dense("Generator", "marginal_cost")
+    )
+    link_cost = n.links_t.p0.mul(snapshot_hours(n), axis=0).mul(
+        n.get_switchable_as_dense("Link", "marginal_cost")
+    )
+    revenue = -float(gen_cost[market].sum().sum())
+    opex = float(gen_cost.drop(columns=market).sum().sum() + link_cost.sum().sum())
+    return {
+        "objective_eur_y": float(n.objective) * factor,
+        "capex_eur_y": capex * factor,
+        "opex_eur_y": opex * factor,
+        "market_net_revenue_eur_y": revenue * factor,
+    }
+
+
+def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
+    """Headline metrics of a solved network as an xarray Dataset."""
+    pipelines = _asset_frame(n, "gas pipeline")
+    cables = _asset_frame(n, "interconnector")
+    routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"]
+    ds = xr.Dataset()
+    if not pipelines.empty:
+        pipelines.index.name = "pipeline"
+        ds["pipeline_flow_bcm"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_bcm), attrs={"units": "bcm/y"})
+        ds["pipeline_flow_twh"] = xr.DataArray(pipelines.sent_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["pipeline_capacity_bcm"] = xr.DataArray(
+            pipelines.capacity_mw.map(mw_to_bcm_per_year), attrs={"units": "bcm/y"}
+        )
+        ds["pipeline_built_bcm"] = xr.DataArray(
+            pipelines.built_mw.map(mw_to_bcm_per_year), attrs={"units": "bcm/y"}
+        )
+        ds["pipeline_utilisation"] = xr.DataArray(pipelines.utilisation, attrs={"units": "1"})
+        ds["pipeline_shadow_eur_per_bcm_y"] = xr.DataArray(
+            pipelines.shadow_eur_per_mw_y * MW_PER_BCM_PER_YEAR, attrs={"units": "EUR/y per bcm/y"}
+        )
+        ds["pipeline_shadow_eur_per_mw_y"] = xr.DataArray(
+            pipelines.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
+        )
+        ds["pipeline_capex_eur_y"] = xr.DataArray(pipelines.capex_eur_y, attrs={"units": "EUR/y"})
+        ds = ds.assign_coords(route=("pipeline", [routes.get(p, "") for p in pipelines.index]))
+    if not cables.empty:
+        cables.index.name = "cable"
+        ds["cable_forward_twh"] = xr.DataArray(cables.sent_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["cable_reverse_twh"] = xr.DataArray(cables.reverse_mwh.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["cable_capacity_mw"] = xr.DataArray(cables.capacity_mw, attrs={"units": "MW"})
+        ds["cable_built_mw"] = xr.DataArray(cables.built_mw, attrs={"units": "MW"})
+        ds["cable_utilisation"] = xr.DataArray(cables.utilisation, attrs={"units": "1"})
+        ds["cable_shadow_eur_per_mw_y"] = xr.DataArray(
+            cables.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
+        )
+        ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
+    gas_sales = _market_sales(n, EUROPEAN_GAS_MARKETS)
+    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin([*EUROPEAN_GAS_MARKETS, "TR gas"])]
+    if not loads.empty:
+        contracted = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
+        gas_sales = gas_sales.add(contracted, fill_value=0.0)
+    unserved = _unserved(n)
+    if not gas_sales.empty and not unserved.empty:
+        gas_sales = gas_sales.sub(unserved.reindex(gas_sales.index, fill_value=0.0)).clip(lower=0.0)
+    if not gas_sales.empty:
+        gas_sales.index.name = "gas_market"
+        ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
+        ds["gas_delivery_twh"] = xr.DataArray(gas_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
+    consumption = _gas_consumption(n)
+    if not consumption.empty:
+        ds["gas_consumption_bcm"] = xr.DataArray(
+            consumption.map(mwh_to_bcm).rename_axis("gas_bus"),
+            attrs={"units": "bcm/y", "description": "offtakes plus gas burnt by power plants"},
+        )
+    power_sales = _market_sales(n, [*EUROPEAN_POWER_MARKETS, "TR AC"])
+    if not power_sales.empty:
+        power_sales.index.name = "power_market"
+        ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        ds["power_market_price_eur_mwh"] = xr.DataArray(
+            _market_prices(n, list(power_sales.index)).rename_axis("power_market"),
+            attrs={
+                "units": "EUR/MWh",
+                "description": "time-weighted mean of the market's own hourly price (the bus dual is "
+                "not unique in hours without corridor sales)",
+            },
+        )
+    if not unserved.empty:
+        # every bus, 0 where no demand is fixed (no slack there): the 'bus' dimension is shared with
+        # price_eur_mwh, which a shorter index would truncate on alignment
+        unserved = unserved.reindex(n.buses.index, fill_value=0.0)
+        ds["unserved_twh"] = xr.DataArray(
+            unserved.map(mwh_to_twh).rename_axis("bus"),
+            attrs={"units": "TWh/y", "description": "demand left unserved (priced slack)"},
+        )
+        ds["unserved_total_twh"] = xr.DataArray(mwh_to_twh(float(unserved.sum())), attrs={"units": "TWh/y"})
+    built = _generation_built(n)
+    if not built.empty:
+        ds["generator_built_mw"] = xr.DataArray(
+            built.rename_axis("generator"), attrs={"units": "MW", "description": "electric capacity built"}
+        )
+    prices = _prices(n).rename_axis("bus")
+    ds["price_eur_mwh"] = xr.DataArray(
+        prices, attrs={"units": "EUR/MWh", "description": "time-weighted mean"}
+    )
+    for key, value in _costs(n).items():
+        ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
+    europe = [m for m in EUROPEAN_GAS_MARKETS if m in gas_sales.index]
+    ds["gas_to_europe_bcm"] = xr.DataArray(
+        float(gas_sales[europe].map(mwh_to_bcm).sum()), attrs={"units": "bcm/y"}
+    )
+    power_europe = [m for m in EUROPEAN_POWER_MARKETS if m in power_sales.index]
+    ds["power_to_europe_twh"] = xr.DataArray(
+        mwh_to_twh(float(power_sales[power_europe].sum())), attrs={"units": "TWh/y"}
+    )
+    return ds
+
+
+def dataset_to_json(ds: xr.Dataset) -> dict:
+    """The summary as plain JSON-ready nested dicts: variable → {units, value | values by label}."""
+    out: dict[str, dict] = {}
+    for name, var in ds.data_vars.items():
+        entry: dict = {"units": var.attrs.get("units", "")}
+        if var.ndim == 0:
+            entry["value"] = float(var.values)
+        else:
+            dim = var.dims[0]
+            entry["values"] = {str(k): float(v) for k, v in zip(var[dim].values, var.values, strict=True)}
+        out[str(name)] = entry
+    return out
+
+
+def write_summary(ds: xr.Dataset, directory: Path) -> None:
+    """Write ``summary.nc`` and ``summary.json`` into ``directory``."""
+    ds.to_netcdf(directory / "summary.nc")
+    (directory / "summary.json").write_text(json.dumps(dataset_to_json(ds), indent=2, sort_keys=True))

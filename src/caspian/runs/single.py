@@ -1,0 +1,263 @@
+"""One model run end to end: resolve inputs → build → solve → summarise → write the run directory.
+
+The run directory (DESIGN §5) is written into a temporary sibling and renamed when complete, so a crash
+never leaves a half run that looks whole. An infeasible model is re-solved with priced slack to say
+which node lacks how much.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import platform
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pypsa
+import xarray as xr
+import yaml
+
+from caspian.errors import InfeasibleError, InputError
+from caspian.inputs.solver import check_highs_options
+from caspian.inputs.spec import NetworkSpec, resolve_spec, spec_hash
+from caspian.inputs.tables import Dataset, load_dataset
+from caspian.pypsa_model import BuildOptions, build_network
+from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
+from caspian.results.backcast import compare
+from caspian.results.summary import annual_factor, summarize, write_summary
+from caspian.units import mwh_to_bcm
+
+SHORTFALL_NOISE_MWH = 1e-3
+"""Slack use below this (MWh over the horizon) is solver round-off, not a shortfall."""
+
+PACKAGES = (
+    "caspian",
+    "pypsa",
+    "linopy",
+    "highspy",
+    "pandas",
+    "xarray",
+    "numpy",
+    "pydantic",
+    "tsam",
+    "pvlib",
+)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything a run needs from the user; CLI flags become ``overrides``."""
+
+    network_file: Path
+    data_dir: Path
+    results_dir: Path
+    scenario: str | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+    output_dir: Path | None = None
+    time_limit: float | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A finished run: its directory, headline metrics and solver outcome."""
+
+    directory: Path
+    spec: NetworkSpec
+    summary: xr.Dataset
+    outcome: SolveOutcome
+    timings: dict[str, float] = field(default_factory=dict)
+    backcast: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
+    """Resolve the spec (scenario + overrides) and load the data; raise InputError on bad input."""
+    spec = resolve_spec(request.network_file, request.scenario, list(request.overrides))
+    return spec, load_dataset(request.data_dir)
+
+
+def run_directory_name(spec: NetworkSpec, scenario: str | None, digest: str) -> str:
+    """``<network>-<scenario|base>-<input hash>``."""
+    return f"{spec.name}-{scenario or 'base'}-{spec_hash(spec, digest)}"
+
+
+def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
+    built = build_network(spec, data, BuildOptions(with_slack=True))
+    network = built.network
+    solve_network(network, options, built.lumpy_projects, built.commitment)
+    slack = network.generators.index[network.generators.carrier == "slack"]
+    used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
+    used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
+    if used.empty:
+        return "infeasible, but priced slack finds no shortfall (check fixed flows and annual limits)"
+    peaks = network.generators_t.p[used.index].max()
+    parts = []
+    for name, mwh in used.sort_values(ascending=False).items():
+        bus = name.removesuffix(" unserved")
+        if network.buses.carrier[bus] == "gas":
+            amount = f"{mwh_to_bcm(mwh):.2f} bcm/y ({mwh / 1e6:.2f} TWh/y)"
+        else:
+            amount = f"{mwh / 1e6:.3f} TWh/y"
+        parts.append(f"{bus} lacks {amount}, up to {peaks[name]:,.0f} MW")
+    return "infeasible: " + "; ".join(parts)
+
+
+RUN_FILES = {"network.nc", "summary.nc", "summary.json", "run.yaml", "solver.log"}
+"""What a run directory holds; only such a directory may be replaced by a rerun."""
+
+
+def _is_run_directory(path: Path) -> bool:
+    try:
+        record = yaml.safe_load((path / "run.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        return False
+    names = {entry.name for entry in path.iterdir()}
+    return isinstance(record, dict) and {"input_hash", "data_digest"} <= set(record) and names <= RUN_FILES
+
+
+def _target_directory(path: Path) -> Path:
+    """Where the run goes: a new path or an earlier caspian run directory, never any other existing
+    file or directory, which a rerun would otherwise replace; its parent must be creatable."""
+    path = path.resolve()
+    if path.exists() and not (path.is_dir() and _is_run_directory(path)):
+        raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the run directory ({exc.strerror})") from None
+    return path
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in PACKAGES:
+        try:
+            found[package] = version(package)
+        except Exception:
+            found[package] = "not installed"
+    found["python"] = platform.python_version()
+    return found
+
+
+def _peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _resolution_record(spec: NetworkSpec, network: pypsa.Network) -> dict[str, Any]:
+    time_spec = spec.time
+    method = "hourly"
+    if time_spec.segments:
+        method = f"tsam segmentation into {time_spec.segments} segments"
+    elif time_spec.resolution:
+        method = f"resampled to {time_spec.resolution} means"
+    return {
+        "start_hour": time_spec.start_hour,
+        "hours": time_spec.hours,
+        "method": method,
+        "snapshots": len(network.snapshots),
+        "first_snapshot": str(network.snapshots[0]),
+    }
+
+
+def spec_solve_options(
+    spec: NetworkSpec, network_file: Path, time_limit: float | None = None
+) -> SolveOptions:
+    """The spec's solver settings (``time_limit``, s, overrides the spec's), checked against HiGHS
+    (InputError naming ``network_file`` and the option)."""
+    options = SolveOptions(
+        highs_options=dict(spec.solver.options),
+        time_limit=time_limit if time_limit is not None else spec.solver.time_limit,
+        mip_gap=spec.solver.mip_gap,
+        mip_start=spec.solver.mip_start,
+    )
+    check_highs_options(options.solver_options(), str(network_file))
+    return options
+
+
+def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: None) -> RunResult:
+    """Run the model and write its run directory; return where and what."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    spec, data = prepare(request)
+    timings["load_s"] = time.perf_counter() - start
+    name = run_directory_name(spec, request.scenario, data.digest)
+    final = _target_directory(request.output_dir or request.results_dir / name)
+    options = spec_solve_options(spec, request.network_file, request.time_limit)
+    report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
+    start = time.perf_counter()
+    built = build_network(spec, data)
+    timings["build_s"] = time.perf_counter() - start
+    network = built.network
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = final.parent / f".{final.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        report(f"solving {len(network.snapshots)} snapshots with HiGHS")
+        solve_options = dataclasses.replace(options, log_file=staging / "solver.log")
+        try:
+            outcome = solve_network(network, solve_options, built.lumpy_projects, built.commitment)
+        except InfeasibleError:
+            report("infeasible: re-solving with priced slack to diagnose")
+            diagnosis_options = dataclasses.replace(options, log_file=staging / "diagnosis.log")
+            raise InfeasibleError(_diagnose(spec, data, diagnosis_options)) from None
+        timings["formulate_s"] = outcome.formulate_seconds
+        timings["solve_s"] = outcome.solve_seconds
+        report("writing results")
+        start = time.perf_counter()
+        summary = summarize(network, data)
+        summary.attrs.update(
+            {"network": spec.name, "scenario": request.scenario or "base", "mode": spec.mode}
+        )
+        network.export_to_netcdf(staging / "network.nc")
+        write_summary(summary, staging)
+        timings["write_s"] = time.perf_counter() - start
+        record = {
+            "network_file": str(request.network_file),
+            "scenario": request.scenario,
+            "overrides": {k: v for k, v in request.overrides},
+            "input_hash": spec_hash(spec, data.digest),
+            "data_digest": data.digest,
+            "spec": spec.model_dump(mode="json", exclude={"scenarios"}),
+            "time_resolution": _resolution_record(spec, network),
+            "solver": {
+                "name": "highs",
+                "options": solve_options.solver_options() | {"log_file": "solver.log"},
+            },
+            "status": outcome.status,
+            "termination_condition": outcome.condition,
+            "objective_eur": outcome.objective,
+            "model_size": outcome.model_size,
+            **({"mip": dataclasses.asdict(outcome.mip)} if outcome.mip else {}),
+            **(
+                {"commitment": {k: dataclasses.asdict(v) for k, v in outcome.commitment.items()}}
+                if outcome.commitment
+                else {}
+            ),
+            "timings_s": {k: round(v, 3) for k, v in timings.items()},
+            "peak_memory_mb": round(_peak_memory_mb(), 1),
+            "profiles": built.profile_sources,
+            "versions": _versions(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        (staging / "run.yaml").write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True))
+        if final.exists():
+            shutil.rmtree(final)
+        staging.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(
+        directory=final,
+        spec=spec,
+        summary=summary,
+        outcome=outcome,
+        timings=timings,
+        backcast=compare(summary, data, spec.year),
+    )

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.present.report.figures_time import hourly
-from caspian.present.report.render import FIGURE_DIR, write_report
+from caspian.present.report.render import write_report
 from caspian.results.analysis import (
     UNSERVED,
     bottlenecks,
@@ -27,6 +27,7 @@ from caspian.results.analysis import (
     headline_limits,
     limit_sentence,
 )
+from caspian.runs.rundir import REPORT_FIGURES as FIGURE_DIR
 from caspian.runs.single import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep

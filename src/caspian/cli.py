@@ -18,13 +18,38 @@ from rich.table import Table
 from caspian.errors import CaspianError, InputError
 from caspian.inputs.spec import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
-from caspian.sweep.progress import sweep_progress
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Caspian gas and green-electricity corridors to Europe.",
 )
+
+
+def _print_versions(requested: bool) -> None:
+    if not requested:
+        return
+    from caspian.versions import stack_versions
+
+    typer.echo(" ".join(f"{name} {number}" for name, number in stack_versions().items()))
+    raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_versions,
+            is_eager=True,
+            help="print the versions of caspian and its solver stack, and exit",
+        ),
+    ] = False,
+) -> None:
+    """Caspian gas and green-electricity corridors to Europe."""
+
+
 BYTES_PER_MB = 1e6
 TABLE_WIDTH = 120
 """Width of the result tables when output is not a terminal (pipes, logs), in characters."""
@@ -224,6 +249,7 @@ def sweep(
     from caspian.present.terminal import print_sweep
     from caspian.sweep.executors import ExecutorChoice
     from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+    from caspian.sweep.progress import sweep_progress
 
     choice = ExecutorChoice(workers=workers, scheduler=scheduler)
     try:

@@ -8,15 +8,11 @@ which node lacks how much.
 from __future__ import annotations
 
 import dataclasses
-import os
-import platform
 import resource
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +21,7 @@ import pypsa
 import xarray as xr
 import yaml
 
-from caspian.errors import InfeasibleError, InputError
+from caspian.errors import InfeasibleError
 from caspian.inputs.solver import check_highs_options
 from caspian.inputs.spec import NetworkSpec, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
@@ -33,23 +29,12 @@ from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
 from caspian.results.summary import annual_factor, summarize, write_summary
+from caspian.runs.rundir import RUN_RECORD, check_target, staged
 from caspian.units import mwh_to_bcm
+from caspian.versions import stack_versions
 
 SHORTFALL_NOISE_MWH = 1e-3
 """Slack use below this (MWh over the horizon) is solver round-off, not a shortfall."""
-
-PACKAGES = (
-    "caspian",
-    "pypsa",
-    "linopy",
-    "highspy",
-    "pandas",
-    "xarray",
-    "numpy",
-    "pydantic",
-    "tsam",
-    "pvlib",
-)
 
 
 @dataclass(frozen=True)
@@ -109,43 +94,6 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     return "infeasible: " + "; ".join(parts)
 
 
-RUN_FILES = {"network.nc", "summary.nc", "summary.json", "run.yaml", "solver.log"}
-"""What a run directory holds; only such a directory may be replaced by a rerun."""
-
-
-def _is_run_directory(path: Path) -> bool:
-    try:
-        record = yaml.safe_load((path / "run.yaml").read_text())
-    except (OSError, yaml.YAMLError):
-        return False
-    names = {entry.name for entry in path.iterdir()}
-    return isinstance(record, dict) and {"input_hash", "data_digest"} <= set(record) and names <= RUN_FILES
-
-
-def _target_directory(path: Path) -> Path:
-    """Where the run goes: a new path or an earlier caspian run directory, never any other existing
-    file or directory, which a rerun would otherwise replace; its parent must be creatable."""
-    path = path.resolve()
-    if path.exists() and not (path.is_dir() and _is_run_directory(path)):
-        raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot create the run directory ({exc.strerror})") from None
-    return path
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for package in PACKAGES:
-        try:
-            found[package] = version(package)
-        except Exception:
-            found[package] = "not installed"
-    found["python"] = platform.python_version()
-    return found
-
-
 def _peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -188,18 +136,14 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     spec, data = prepare(request)
     timings["load_s"] = time.perf_counter() - start
     name = run_directory_name(spec, request.scenario, data.digest)
-    final = _target_directory(request.output_dir or request.results_dir / name)
+    final = check_target(request.output_dir or request.results_dir / name)
     options = spec_solve_options(spec, request.network_file, request.time_limit)
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)
     timings["build_s"] = time.perf_counter() - start
     network = built.network
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = final.parent / f".{final.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with staged(final) as staging:
         report(f"solving {len(network.snapshots)} snapshots with HiGHS")
         solve_options = dataclasses.replace(options, log_file=staging / "solver.log")
         try:
@@ -244,15 +188,12 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
             "peak_memory_mb": round(_peak_memory_mb(), 1),
             "profiles": built.profile_sources,
-            "versions": _versions(),
+            "versions": stack_versions(),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        (staging / "run.yaml").write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True))
-        if final.exists():
-            shutil.rmtree(final)
-        staging.rename(final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        (staging / RUN_RECORD).write_text(
+            yaml.safe_dump(record, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
     return RunResult(
         directory=final,
         spec=spec,

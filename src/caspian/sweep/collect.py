@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from caspian.runs.rundir import staging_path
 from caspian.sweep.plan import Case
 from caspian.sweep.runner import CaseResult
 
@@ -34,7 +34,7 @@ def manifest(cases: list[Case], results: dict[str, CaseResult]) -> pd.DataFrame:
 
 
 def _write_atomic(path: Path, write) -> None:
-    staging = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    staging = staging_path(path)
     write(staging)
     staging.rename(path)
 

@@ -17,6 +17,7 @@ import xarray as xr
 
 from caspian.errors import EXIT_CODES, CaspianError, InputError
 from caspian.inputs.tables import load_dataset
+from caspian.runs.rundir import remove_stale_staging
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, load_sweep, network_path, plan_cases
@@ -86,8 +87,7 @@ def run_sweep(
     """Run the cases not finished yet, then write ``manifest.csv`` and ``sweep.nc``."""
     cases_dir = plan.directory / "cases"
     cases_dir.mkdir(parents=True, exist_ok=True)
-    for stale in cases_dir.glob(".*.tmp-*"):
-        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    remove_stale_staging(cases_dir)
     shutil.copyfile(plan.sweep_file, plan.directory / "sweep.yaml")
     results: dict[str, CaseResult] = {}
     for case in plan.cases:

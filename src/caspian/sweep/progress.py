@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from caspian.sweep.executors import ExecutorChoice
-from caspian.sweep.runner import CaseResult
+if TYPE_CHECKING:  # imported for annotations only: the CLI imports this module at start-up
+    from caspian.sweep.executors import ExecutorChoice
+    from caspian.sweep.runner import CaseResult
 
 
 class SweepProgress:

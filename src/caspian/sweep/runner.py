@@ -7,7 +7,6 @@ exists; both are written atomically (temporary name, then rename).
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from caspian.errors import CaspianError
+from caspian.runs.rundir import RUN_RECORD, is_run_directory, write_atomic_text
 from caspian.runs.single import RunRequest, execute
 from caspian.settings import configure_libraries
 from caspian.sweep.plan import Case
@@ -51,8 +51,8 @@ def failure_path(cases_dir: Path, case_id: str) -> Path:
 
 def finished(cases_dir: Path, case_id: str) -> CaseResult | None:
     """The recorded outcome of a case, or None if it has not finished."""
-    run_yaml = cases_dir / case_id / "run.yaml"
-    if run_yaml.is_file():
+    run_yaml = cases_dir / case_id / RUN_RECORD
+    if is_run_directory(run_yaml.parent):
         record = yaml.safe_load(run_yaml.read_text())
         timings = record.get("timings_s", {})
         return CaseResult(
@@ -69,10 +69,8 @@ def finished(cases_dir: Path, case_id: str) -> CaseResult | None:
 
 def _record_failure(cases_dir: Path, result: CaseResult) -> None:
     target = failure_path(cases_dir, result.case_id)
-    staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     record = {"exit_class": result.exit_class, "message": result.message, "seconds": round(result.seconds, 3)}
-    staging.write_text(yaml.safe_dump(record, allow_unicode=True))
-    staging.rename(target)
+    write_atomic_text(target, yaml.safe_dump(record, allow_unicode=True))
 
 
 def run_case(task: CaseTask) -> CaseResult:

@@ -6,7 +6,6 @@ all of them are complete, so a failure leaves no partial report."""
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,12 +15,10 @@ from pathlib import Path
 import jinja2
 
 from caspian.errors import InputError
-from caspian.present.report.run_report import build_run_report, is_run_directory
+from caspian.present.report.run_report import build_run_report
 from caspian.present.report.style import Figure
 from caspian.present.report.sweep_report import build_sweep_report, is_sweep_directory
-
-FIGURE_DIR = "report_files"
-OUTPUTS = ("report.html", "report.md")
+from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, REQUIRED_FILES, is_run_directory, staging_path
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ def write_report(directory: Path, data_dir: Path) -> WrittenReport:
         report = build_sweep_report(directory)
     else:
         raise InputError(
-            f"{directory}: neither a run directory (run.yaml, summary.nc, network.nc) nor a sweep "
+            f"{directory}: neither a run directory ({', '.join(REQUIRED_FILES)}) nor a sweep "
             "directory (sweep.yaml, manifest.csv, sweep.nc)"
         )
     figures = _figures(report)
@@ -73,21 +70,21 @@ def write_report(directory: Path, data_dir: Path) -> WrittenReport:
         "report": report,
         "version": version("caspian"),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "figure_dir": FIGURE_DIR,
+        "figure_dir": REPORT_FIGURES,
         "images": {fig.name: base64.b64encode(fig.png).decode("ascii") for fig in figures},
     }
     env = _environment()
-    staging = directory / f".report-staging-{os.getpid()}"
+    staging = staging_path(directory / "report")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        (staging / FIGURE_DIR).mkdir(parents=True)
+        (staging / REPORT_FIGURES).mkdir(parents=True)
         for fig in figures:
-            (staging / FIGURE_DIR / f"{fig.name}.png").write_bytes(fig.png)
+            (staging / REPORT_FIGURES / f"{fig.name}.png").write_bytes(fig.png)
         (staging / "report.html").write_text(env.get_template("report.html.j2").render(context), "utf-8")
         (staging / "report.md").write_text(env.get_template("report.md.j2").render(context), "utf-8")
-        shutil.rmtree(directory / FIGURE_DIR, ignore_errors=True)
-        (staging / FIGURE_DIR).rename(directory / FIGURE_DIR)
-        for name in OUTPUTS:
+        shutil.rmtree(directory / REPORT_FIGURES, ignore_errors=True)
+        (staging / REPORT_FIGURES).rename(directory / REPORT_FIGURES)
+        for name in REPORT_FILES:
             (staging / name).replace(directory / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -39,7 +39,6 @@ from caspian.results.analysis import bottlenecks, gas_flow_paths, headline_limit
 from caspian.results.summary import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
-RUN_FILES = ("run.yaml", "summary.nc", "network.nc")
 BLACK_SEA_CABLE = "Black Sea cable"
 PRICE_EQUAL_EUR_MWH = 0.05
 """Market prices closer than this are quoted as one price in a headline, EUR/MWh."""
@@ -62,11 +61,6 @@ class RunReport:
     subtitle: str
     headlines: list[Headline]
     sections: list[tuple[str, list[Table | Figure]]] = field(default_factory=list)
-
-
-def is_run_directory(directory: Path) -> bool:
-    """True when ``directory`` holds a finished caspian run."""
-    return all((directory / name).is_file() for name in RUN_FILES)
 
 
 REQUIRED_SPEC_FIELDS = ("name", "year", "mode")

@@ -1,0 +1,120 @@
+"""The one definition of a run directory (DESIGN §5): its files, how it is written, and how to tell one.
+
+A run directory holds the files of :data:`RUN_FILES`; ``caspian report`` may add :data:`REPORT_FILES` and
+the :data:`REPORT_FIGURES` folder, and it stays a run directory. It is written into a hidden staging
+sibling and renamed into place only when complete (:func:`staged`), so a crash never leaves a half run
+that looks whole, and an existing path is only ever replaced when it already is a caspian run directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from caspian.errors import InputError
+
+RUN_RECORD = "run.yaml"
+"""The run's record: resolved inputs, input hash, data digest, versions, solver, status, timings."""
+RUN_FILES = ("network.nc", "summary.nc", "summary.json", RUN_RECORD, "solver.log")
+"""What a solve writes into a run directory."""
+REQUIRED_FILES = (RUN_RECORD, "summary.nc", "network.nc")
+"""Files without which a directory is not a finished run (``summary.json`` and ``solver.log`` are for
+people; a report needs these three)."""
+REPORT_FILES = ("report.html", "report.md")
+"""What ``caspian report`` adds to a run or sweep directory."""
+REPORT_FIGURES = "report_files"
+"""Folder of the report's figures (PNG) beside ``report.md``."""
+RECORD_KEYS = ("input_hash", "data_digest")
+"""Keys that mark a ``run.yaml`` as written by caspian."""
+STAGING_MARK = ".tmp-"
+"""Part of the name of a hidden staging sibling (``.<name>.tmp-<pid>``), left only by a killed process."""
+
+
+def staging_path(final: Path) -> Path:
+    """The hidden sibling a run directory (or any atomically written file) is staged in."""
+    return final.with_name(f".{final.name}{STAGING_MARK}{os.getpid()}")
+
+
+def is_run_directory(path: Path) -> bool:
+    """True when ``path`` is a finished caspian run directory: the required files, a ``run.yaml`` with
+    caspian's keys, and nothing but run and report outputs."""
+    if not path.is_dir() or not all((path / name).is_file() for name in REQUIRED_FILES):
+        return False
+    allowed = {*RUN_FILES, *REPORT_FILES, REPORT_FIGURES}
+    if any(entry.name not in allowed for entry in path.iterdir()):
+        return False
+    try:
+        record = yaml.safe_load((path / RUN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(record, dict) and all(key in record for key in RECORD_KEYS)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def check_target(path: Path) -> Path:
+    """Where a run goes (absolute): a new path or an earlier caspian run directory, never any other
+    existing file or directory, and a place this process can create. Checked before any work, and
+    creates nothing (InputError naming the path otherwise)."""
+    path = path.resolve()
+    if path.exists() and not is_run_directory(path):
+        raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
+    ancestor = _nearest_existing(path.parent)
+    if not ancestor.is_dir():
+        raise InputError(f"{path}: cannot create the run directory ({ancestor} is not a directory)")
+    try:
+        probe = tempfile.mkdtemp(prefix=".caspian-probe-", dir=ancestor)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the run directory ({exc.strerror} in {ancestor})") from None
+    os.rmdir(probe)
+    return path
+
+
+@contextmanager
+def staged(final: Path) -> Iterator[Path]:
+    """Yield an empty staging directory for the run at ``final``; on normal exit replace ``final`` with
+    it. On any error remove the staging directory and every parent this created, leaving nothing."""
+    missing = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{final}: cannot create the run directory ({exc.strerror})") from None
+    staging = staging_path(final)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+        if final.exists():
+            shutil.rmtree(final)
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for parent in missing:  # deepest first
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def remove_stale_staging(directory: Path) -> None:
+    """Delete staging siblings that a killed process left in ``directory``."""
+    for stale in directory.glob(f".*{STAGING_MARK}*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+
+
+def write_atomic_text(path: Path, text: str) -> None:
+    """Write a text file (UTF-8) under a staging name, then rename it into place."""
+    staging = staging_path(path)
+    staging.write_text(text, encoding="utf-8")
+    staging.rename(path)

@@ -99,7 +99,11 @@ def fleet_commitment(
 def committed_fleets(n: pypsa.Network, ctx: BuildContext) -> tuple[CommittedFleet, ...]:
     """Every gas-fired generator and link of ``n`` as a committed fleet."""
     fleets = []
-    for component, frame in (("Generator", n.generators), ("Link", n.links)):
+    components: tuple[tuple[Literal["Generator", "Link"], pd.DataFrame], ...] = (
+        ("Generator", n.generators),
+        ("Link", n.links),
+    )
+    for component, frame in components:
         for name, plant in frame[frame.carrier == GAS_FIRED_CARRIER].iterrows():
             capacity = None if plant["p_nom_extendable"] else float(plant["p_nom"])
             fleets.append(fleet_commitment(ctx, str(name), component, float(plant["efficiency"]), capacity))

@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from caspian.errors import InputError
 
@@ -42,7 +43,7 @@ def _ring(path: Path, where: str, raw: object) -> Ring:
     return ring
 
 
-def _outline(path: Path, index: int, feature: object) -> CountryOutline:
+def _outline(path: Path, index: int, feature: Any) -> CountryOutline:
     where = f"feature {index}"
     props = feature.get("properties") if isinstance(feature, dict) else None
     if not isinstance(props, dict):
@@ -56,7 +57,7 @@ def _outline(path: Path, index: int, feature: object) -> CountryOutline:
     geometry = feature.get("geometry")
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    polygons = [coords] if kind == "Polygon" else coords
+    polygons: Any = [coords] if kind == "Polygon" else coords
     if kind not in ("Polygon", "MultiPolygon") or not isinstance(coords, list) or not coords:
         raise InputError(f"{path}: {where} field 'geometry': missing or not a Polygon/MultiPolygon")
     if not all(isinstance(p, list) and p for p in polygons):

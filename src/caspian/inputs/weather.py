@@ -20,6 +20,7 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -173,7 +174,7 @@ def _synthetic_temperature(index: pd.DatetimeIndex, lat: float, offset_hours: fl
     return mean + seasonal + diurnal
 
 
-def _calibrate(func, target: float, lo: float, hi: float, what: str) -> float:
+def _calibrate(func: Callable[[float], float], target: float, lo: float, hi: float, what: str) -> float:
     """brentq root of func(x) - target on [lo, hi]; ProfileError if not bracketed."""
     f_lo, f_hi = func(lo) - target, func(hi) - target
     if f_lo > 0 or f_hi < 0:

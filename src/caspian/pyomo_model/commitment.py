@@ -34,6 +34,12 @@ def add_commitment(
     of an extendable plant."""
     by_name = {f.name: f for f in fleets}
     names = list(by_name)
+
+    def capacity(name: str) -> Any:
+        if built is None:
+            raise ValueError(f"{name}: an extendable committed fleet needs its capacity variable")
+        return built(name)
+
     times = range(periods)
 
     def units_bounds(_m: Any, name: str, _t: int) -> tuple[float, float | None]:
@@ -64,7 +70,7 @@ def add_commitment(
         f = by_name[name]
         if f.units is not None:
             return pyo.Constraint.Skip
-        return f.unit_capacity * m.uc_units[name, t] <= built(name)
+        return f.unit_capacity * m.uc_units[name, t] <= capacity(name)
 
     def min_up(m: Any, name: str, t: int) -> Any:
         f = by_name[name]
@@ -78,7 +84,7 @@ def add_commitment(
         if f.min_down_snapshots <= 1:
             return pyo.Constraint.Skip
         recent = [(t - k) % periods for k in range(min(f.min_down_snapshots, periods))]
-        room = f.units if f.units is not None else built(name) / f.unit_capacity
+        room = f.units if f.units is not None else capacity(name) / f.unit_capacity
         return room - m.uc_units[name, t] >= sum(m.uc_stopped[name, k] for k in recent)
 
     m.uc_most = pyo.Constraint(names, times, rule=most)

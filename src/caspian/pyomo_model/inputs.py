@@ -37,6 +37,20 @@ class PyomoInputs:
     slack_capacity_mw: float = SLACK_CAPACITY_MW
 
     @property
+    def gas_side(self) -> GasInputs:
+        """The gas side's inputs; only asked for when the network models gas."""
+        if self.gas is None:
+            raise ValueError("this network does not model gas")
+        return self.gas
+
+    @property
+    def power_side(self) -> PowerInputs:
+        """The electricity side's inputs; only asked for when the network models electricity."""
+        if self.power is None:
+            raise ValueError("this network does not model electricity")
+        return self.power
+
+    @property
     def hours(self) -> float:
         """Modelled hours (sum of the snapshot weights)."""
         return float(self.weights_h.sum())

@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyomo.environ as pyo
@@ -171,7 +171,7 @@ def build_model(inputs: PyomoInputs) -> pyo.ConcreteModel:
 
 def _add_commitment(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Any:
     """The gas-fired plants' commitment on their output (generators) or fuel (links) variables."""
-    power = inputs.power
+    power = inputs.power_side
     gens = {g.name: g for g in power.generators}
     links = {k.name: k for k in power.links}
     availability = {f.name: (gens[f.name] if f.name in gens else links[f.name]).pu for f in inputs.commitment}
@@ -271,13 +271,13 @@ class PyomoModel:
         mip = self._solve_milp() if self.inputs.milp else None
         held = commitment is not None and mip is not None and dict(commitment) != mip.schedule
         rejected = False
-        if held:
+        if held and commitment is not None:
             fix_commitment(self.model, commitment)
             try:
                 results = self._run()
             except InfeasibleError:  # the other schedule breaks this model's commitment constraints
                 held, rejected = False, True
-                fix_commitment(self.model, mip.schedule)
+                fix_commitment(self.model, cast(_Mip, mip).schedule)  # held implies a MILP
         if not held:
             results = self._run()
         if results.termination_condition != TerminationCondition.optimal:
@@ -296,7 +296,7 @@ class PyomoModel:
         if hasattr(m, "unserved"):
             quantities[UNSERVED_KIND] = {}
             for bus in m.S:
-                expr, factor = self.quantity(UNSERVED_KIND, bus)
+                expr, factor = cast(Quantity, self.quantity(UNSERVED_KIND, bus))  # every slack bus has one
                 quantities[UNSERVED_KIND][bus] = float(pyo.value(expr)) * factor
         duals = self.solver.get_duals(cons_to_load=list(m.balance.values()))
         prices = {}

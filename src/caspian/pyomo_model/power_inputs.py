@@ -13,6 +13,7 @@ the modelled horizon.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,7 +158,9 @@ def _interconnectors(ctx: BuildContext, series: _Series, buses: set[str]) -> tup
         pu = series(1.0, asset)
         pieces, project = capacity_pieces(ctx, asset, float(row["capacity_mw"]))
         for p in pieces:
-            common = dict(asset=asset, efficiency=float(row["efficiency"]), carrier="interconnector", pu=pu)
+            common: dict[str, Any] = dict(
+                asset=asset, efficiency=float(row["efficiency"]), carrier="interconnector", pu=pu
+            )
             links.append(
                 PowerLink(
                     p.name,

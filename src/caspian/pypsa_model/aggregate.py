@@ -47,6 +47,8 @@ def _segment_labels(n: pypsa.Network, segments: int) -> np.ndarray:
         temporal_resolution=1.0,
         segments=tsam.SegmentConfig(segments),
     )
+    if result.segment_durations is None:
+        raise RuntimeError("tsam returned no segment durations for a segmentation")
     durations = np.asarray(result.segment_durations[0], dtype=int)
     return np.repeat(np.arange(len(durations)), durations)
 

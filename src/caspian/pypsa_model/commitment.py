@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import linopy
 import numpy as np
 import pandas as pd
 import pypsa
@@ -49,7 +50,7 @@ def _bounds(fleets: Sequence[CommittedFleet], snapshots: pd.Index) -> tuple[xr.D
     return xr.zeros_like(upper_da), upper_da
 
 
-def _lagged_sum(variable: object, lags: int) -> object:
+def _lagged_sum(variable: linopy.Variable, lags: int) -> linopy.LinearExpression:
     """Σ_{k<lags} variable(t−k) as a linear expression, cyclic over the horizon (each snapshot at most
     once when ``lags`` exceeds the horizon)."""
     terms = variable.to_linexpr()
@@ -70,7 +71,7 @@ def add_commitment(
     (snapshots × fleet names) the commitment is fixed."""
     model = n.model
     snapshots = n.snapshots
-    start_up_cost = 0
+    start_up_cost: linopy.LinearExpression | int = 0
     for component in COMPONENTS:
         group = [f for f in fleets if f.component == component]
         if not group:

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import highspy
 
@@ -183,7 +183,8 @@ def _degenerate_prices(rows: list[Row], model: PyomoModel) -> list[Row]:
             continue
         low, high = model.mean_price_bounds(row.name)
         inside = all(
-            low - PROBE_NOISE_EUR_MWH <= v <= high + PROBE_NOISE_EUR_MWH for v in (row.linopy, row.pyomo)
+            low - PROBE_NOISE_EUR_MWH <= float(cast(float, v)) <= high + PROBE_NOISE_EUR_MWH
+            for v in (row.linopy, row.pyomo)
         )
         degenerate = high - low > DEGENERATE_MIN_WIDTH_EUR_MWH
         span = f"[{low:.4f}, {high:.4f}] EUR/MWh"
@@ -312,7 +313,7 @@ def _alternative_optimum(rows: list[Row], model: PyomoModel, objective: float) -
     differing = [r for r in rows if r.kind in QUANTITY_KINDS and not r.ok and r.rel_diff is not None]
     if not differing or not rows[0].ok:
         return rows
-    held = model.objective_holding({(r.kind, r.name): float(r.linopy) for r in differing})
+    held = model.objective_holding({(r.kind, r.name): float(cast(float, r.linopy)) for r in differing})
     moved = None if held is None else rel_diff(held, objective, OBJECTIVE_FLOOR_EUR)
     certified = moved is not None and moved <= LP_REL_TOL
     if certified:
@@ -366,6 +367,8 @@ def crosscheck(
     rows = _degenerate_prices(rows, model)
     if milp:
         rows += _choice_rows(linopy["choices"], pyomo.choices)
+        if pyomo.mip_objective_eur is None:
+            raise RuntimeError("the Pyomo MILP reported no objective")
         mip_diff = rel_diff(linopy["objective"], pyomo.mip_objective_eur, OBJECTIVE_FLOOR_EUR)
         rows.append(
             Row(

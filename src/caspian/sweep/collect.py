@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ def manifest(cases: list[Case], results: dict[str, CaseResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     staging = staging_path(path)
     write(staging)
     staging.rename(path)

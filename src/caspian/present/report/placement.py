@@ -28,7 +28,7 @@ def place_labels(ax: Axes, labels: list[Label], keep_out: list[Bbox] | None = No
     """Draw as many labels as fit without overlapping each other (or ``keep_out`` boxes, display
     coordinates) and inside the axes; return those left out."""
     figure = ax.figure
-    renderer = figure.canvas.get_renderer()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg canvas, always here
     taken = list(keep_out or [])
     frame = ax.get_window_extent(renderer)
     left_out = []

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from caspian.errors import InputError
-from caspian.present.report.run_report import build_run_report
+from caspian.present.report.run_report import RunReport, build_run_report
 from caspian.present.report.style import Figure
 from caspian.present.report.sweep_report import build_sweep_report, is_sweep_directory
 from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, REQUIRED_FILES, is_run_directory, staging_path
@@ -47,7 +47,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _figures(report) -> list[Figure]:
+def _figures(report: RunReport) -> list[Figure]:
     return [item for _name, items in report.sections for item in items if isinstance(item, Figure)]
 
 

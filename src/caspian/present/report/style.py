@@ -7,7 +7,7 @@ import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
 
@@ -109,14 +109,15 @@ def styled(draw: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(draw)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with plt.rc_context(STYLE):
+        with plt.rc_context(STYLE):  # type: ignore[arg-type]  # matplotlib types keys as a Literal
             return draw(*args, **kwargs)
 
     return wrapper
 
 
-def new_figure(width: float = 9.0, height: float = 4.5, **kwargs) -> tuple[MplFigure, object]:
-    """A figure of ``width`` × ``height`` inches with constrained layout (call inside :func:`styled`)."""
+def new_figure(width: float = 9.0, height: float = 4.5, **kwargs: Any) -> tuple[MplFigure, Any]:
+    """A figure of ``width`` × ``height`` inches with constrained layout (call inside :func:`styled`);
+    the axes are one ``Axes`` or, with ``nrows``/``ncols``, an array of them (``Any`` for that reason)."""
     return plt.subplots(figsize=(width, height), layout="constrained", **kwargs)
 
 

@@ -166,7 +166,8 @@ def _heatmaps(frame: pd.DataFrame, sweep: SweepSpec, column: str, index: int) ->
         if rest:
             keys = key if isinstance(key, tuple) else (key,)
             ax.set_title(", ".join(f"{name} = {value}" for name, value in zip(rest, keys, strict=True)))
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85, label=column)
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.85, label=column)
     caption = f"{column} over {first} × {second}"
     caption += f", one panel per {', '.join(rest)}." if rest else "."
     if total_groups > len(groups):
@@ -247,7 +248,7 @@ def build_sweep_report(directory: Path) -> RunReport:
         headlines=headlines,
     )
     report.sections = [
-        ("Response to the swept parameters", _figures(frame, sweep, metrics)),
+        ("Response to the swept parameters", list[Table | Figure](_figures(frame, sweep, metrics))),
         ("Case table", [_case_table(frame, parameters, metrics)]),
         ("Failed cases", [failures]),
     ]

@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from caspian.cli import app
-from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, RUN_FILES, is_run_directory
+from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, RUN_FILES, is_run_directory, write_atomic
 from conftest import mini_tables
 
 runner = CliRunner()
@@ -95,3 +95,16 @@ def test_a_failed_run_leaves_no_parent_it_created(mini, tmp_path, monkeypatch):
     result = _solve(tmp_path, monkeypatch, network, data, "-o", str(tmp_path / "new" / "deeper" / "run"))
     assert result.exit_code == 3, result.output
     assert not (tmp_path / "new").exists()
+
+
+def test_a_failed_atomic_write_leaves_neither_the_file_nor_its_staging(tmp_path):
+    def half_then_fail(staging: Path) -> None:
+        staging.write_text("half a manifest")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(tmp_path / "manifest.csv", half_then_fail)
+    assert list(tmp_path.iterdir()) == []
+    write_atomic(tmp_path / "manifest.csv", lambda staging: staging.write_text("whole"))
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.csv"]
+    assert (tmp_path / "manifest.csv").read_text() == "whole"

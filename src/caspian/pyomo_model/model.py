@@ -190,8 +190,8 @@ class PyomoModel:
 
     ``highs_options`` are passed to HiGHS as they are (the crosscheck hands over the same set the
     linopy side uses: threads, crossover, time limit, MIP gap and the spec's ``solver.options``); None
-    means caspian's defaults (:data:`caspian.pypsa_model.solve.DEFAULT_HIGHS_OPTIONS`). HiGHS fixes its thread
-    count at its first run in a process: later runs must ask for the same ``threads``."""
+    means caspian's defaults (:data:`caspian.inputs.solver.DEFAULT_HIGHS_OPTIONS`). HiGHS fixes its
+    thread count at its first run in a process: later runs must ask for the same ``threads``."""
 
     def __init__(self, inputs: PyomoInputs, highs_options: Mapping[str, Any] | None = None) -> None:
         start = time.perf_counter()
@@ -269,15 +269,15 @@ class PyomoModel:
         formulation's schedule) the LP is solved under that commitment instead of the MILP's own."""
         start = time.perf_counter()
         mip = self._solve_milp() if self.inputs.milp else None
-        held = commitment is not None and mip is not None and dict(commitment) != mip.schedule
-        rejected = False
-        if held and commitment is not None:
+        held = rejected = False
+        if commitment is not None and mip is not None and dict(commitment) != mip.schedule:
             fix_commitment(self.model, commitment)
             try:
                 results = self._run()
+                held = True
             except InfeasibleError:  # the other schedule breaks this model's commitment constraints
-                held, rejected = False, True
-                fix_commitment(self.model, cast(_Mip, mip).schedule)  # held implies a MILP
+                rejected = True
+                fix_commitment(self.model, mip.schedule)
         if not held:
             results = self._run()
         if results.termination_condition != TerminationCondition.optimal:

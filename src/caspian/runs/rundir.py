@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,19 +42,24 @@ def staging_path(final: Path) -> Path:
     return final.with_name(f".{final.name}{STAGING_MARK}{os.getpid()}")
 
 
-def is_run_directory(path: Path) -> bool:
-    """True when ``path`` is a finished caspian run directory: the required files, a ``run.yaml`` with
-    caspian's keys, and nothing but run and report outputs."""
+def run_record(path: Path) -> dict[str, Any] | None:
+    """The parsed ``run.yaml`` of ``path`` when it is a finished caspian run directory (the required
+    files, a ``run.yaml`` with caspian's keys, nothing but run and report outputs); None otherwise."""
     if not path.is_dir() or not all((path / name).is_file() for name in REQUIRED_FILES):
-        return False
+        return None
     allowed = {*RUN_FILES, *REPORT_FILES, REPORT_FIGURES}
     if any(entry.name not in allowed for entry in path.iterdir()):
-        return False
+        return None
     try:
         record = yaml.safe_load((path / RUN_RECORD).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(record, dict) and all(key in record for key in RECORD_KEYS)
+        return None
+    return record if isinstance(record, dict) and all(key in record for key in RECORD_KEYS) else None
+
+
+def is_run_directory(path: Path) -> bool:
+    """True when ``path`` is a finished caspian run directory (see :func:`run_record`)."""
+    return run_record(path) is not None
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -113,8 +119,15 @@ def remove_stale_staging(directory: Path) -> None:
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
 
 
-def write_atomic_text(path: Path, text: str) -> None:
-    """Write a text file (UTF-8) under a staging name, then rename it into place."""
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Let ``write`` fill a staging name beside ``path``, then rename it into place; a failed write
+    leaves nothing."""
     staging = staging_path(path)
-    staging.write_text(text, encoding="utf-8")
-    staging.rename(path)
+    try:
+        write(staging)
+        staging.rename(path)
+    finally:
+        if staging.is_dir():
+            shutil.rmtree(staging)
+        else:
+            staging.unlink(missing_ok=True)

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from caspian.runs.rundir import staging_path
+from caspian.runs.rundir import write_atomic
 from caspian.sweep.plan import Case
 from caspian.sweep.runner import CaseResult
 
@@ -32,12 +31,6 @@ def manifest(cases: list[Case], results: dict[str, CaseResult]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    staging = staging_path(path)
-    write(staging)
-    staging.rename(path)
 
 
 def sweep_dataset(cases: list[Case], results: dict[str, CaseResult], cases_dir: Path) -> xr.Dataset:
@@ -71,7 +64,7 @@ def sweep_dataset(cases: list[Case], results: dict[str, CaseResult], cases_dir: 
 def write_outputs(sweep_dir: Path, cases: list[Case], results: dict[str, CaseResult]) -> xr.Dataset:
     """Write ``manifest.csv`` and ``sweep.nc`` atomically; return the dataset."""
     table = manifest(cases, results)
-    _write_atomic(sweep_dir / "manifest.csv", lambda path: table.to_csv(path, index=False))
+    write_atomic(sweep_dir / "manifest.csv", lambda path: table.to_csv(path, index=False))
     ds = sweep_dataset(cases, results, sweep_dir / "cases")
-    _write_atomic(sweep_dir / "sweep.nc", lambda path: ds.to_netcdf(path))
+    write_atomic(sweep_dir / "sweep.nc", lambda path: ds.to_netcdf(path))
     return ds

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from caspian.errors import CaspianError
-from caspian.runs.rundir import RUN_RECORD, is_run_directory, write_atomic_text
+from caspian.runs.rundir import run_record, write_atomic
 from caspian.runs.single import RunRequest, execute
 from caspian.settings import configure_libraries
 from caspian.sweep.plan import Case
@@ -51,9 +51,8 @@ def failure_path(cases_dir: Path, case_id: str) -> Path:
 
 def finished(cases_dir: Path, case_id: str) -> CaseResult | None:
     """The recorded outcome of a case, or None if it has not finished."""
-    run_yaml = cases_dir / case_id / RUN_RECORD
-    if is_run_directory(run_yaml.parent):
-        record = yaml.safe_load(run_yaml.read_text())
+    record = run_record(cases_dir / case_id)
+    if record is not None:
         timings = record.get("timings_s", {})
         return CaseResult(
             case_id, "ok", seconds=sum(timings.values()), solve_seconds=timings.get("solve_s", 0.0)
@@ -70,7 +69,8 @@ def finished(cases_dir: Path, case_id: str) -> CaseResult | None:
 def _record_failure(cases_dir: Path, result: CaseResult) -> None:
     target = failure_path(cases_dir, result.case_id)
     record = {"exit_class": result.exit_class, "message": result.message, "seconds": round(result.seconds, 3)}
-    write_atomic_text(target, yaml.safe_dump(record, allow_unicode=True))
+    text = yaml.safe_dump(record, allow_unicode=True)
+    write_atomic(target, lambda staging: staging.write_text(text, encoding="utf-8"))
 
 
 def run_case(task: CaseTask) -> CaseResult:

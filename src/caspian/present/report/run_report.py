@@ -3,6 +3,7 @@ summary.nc, network.nc) and the data tables, ready for the templates."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class RunReport:
     title: str
     subtitle: str
     headlines: list[Headline]
-    sections: list[tuple[str, list[Table | Figure]]] = field(default_factory=list)
+    sections: list[tuple[str, Sequence[Table | Figure]]] = field(default_factory=list)
 
 
 REQUIRED_SPEC_FIELDS = ("name", "year", "mode")

@@ -248,7 +248,7 @@ def build_sweep_report(directory: Path) -> RunReport:
         headlines=headlines,
     )
     report.sections = [
-        ("Response to the swept parameters", list[Table | Figure](_figures(frame, sweep, metrics))),
+        ("Response to the swept parameters", _figures(frame, sweep, metrics)),
         ("Case table", [_case_table(frame, parameters, metrics)]),
         ("Failed cases", [failures]),
     ]

@@ -14,19 +14,15 @@ import pandas as pd
 import pypsa
 import pytest
 import yaml
+from rich.console import Console
 from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.present.report.figures_time import hourly
 from caspian.present.report.render import write_report
-from caspian.results.analysis import (
-    UNSERVED,
-    bottlenecks,
-    gas_flow_paths,
-    gas_origins,
-    headline_limits,
-    limit_sentence,
-)
+from caspian.present.terminal import print_summary
+from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
+from caspian.results.flows import UNSERVED, gas_flow_paths, gas_origins
 from caspian.runs.rundir import REPORT_FIGURES as FIGURE_DIR
 from caspian.runs.single import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
@@ -127,6 +123,34 @@ def test_interior_expansion_is_sized_by_cost_and_the_field_plateau_binds(mini, t
         "; and by the cost of expanding P1 (to 4.00 bcm/y), built until one more step costs as much as it "
         "earns."
     )
+
+
+def test_terminal_summary_and_report_name_the_same_limits_at_the_same_shadow_price(mini, tmp_path):
+    """The interior expansion of P1 (the case where the terminal once read 0 from summary.nc and the
+    report the annuity): summary.nc's limit table, the terminal's table and report.md list the same
+    limits in the same order, and P1's shadow price is its annuity everywhere."""
+    tables = mini_tables()
+    tables["projects"][0]["capex_meur"] = 4000.0
+    result, data = _mini_run(
+        mini, tmp_path, tables, mode="expansion", expansion={"projects": ["P1 expansion"]}
+    )
+    annuity = 4000e6 / (2 * MW_PER_BCM_PER_YEAR) * capital_recovery_factor(0.07, 25)
+    ds = result.summary
+    assert list(ds.limit.values) == ["Field A plateau", "P1"]
+    assert float(ds.limit_shadow_eur_per_mw_y.sel(limit="P1")) == pytest.approx(annuity, rel=1e-6)
+    assert float(ds.pipeline_shadow_eur_per_mw_y.sel(pipeline="P1")) == pytest.approx(annuity, rel=1e-6)
+    console = Console(record=True, width=200)
+    print_summary(console, result)
+    terminal = console.export_text()
+    write_report(result.directory, data)
+    markdown = (result.directory / "report.md").read_text(encoding="utf-8")
+    table = markdown.split("### Binding limits")[1].split("\n\n")[1].splitlines()[2:]
+    report_rows = [[cell.strip() for cell in row.strip("|").split("|")] for row in table]
+    assert [row[0] for row in report_rows] == list(ds.limit.values)
+    for row in report_rows:
+        shadow = f"{float(ds.limit_shadow_eur_per_mw_y.sel(limit=row[0])):,.0f}"
+        assert row[4] == shadow
+        assert re.search(rf"{re.escape(row[0])}\s.*\s{re.escape(shadow)}\s", terminal)
 
 
 def test_flow_paths_close_the_gas_balance(mini, tmp_path):

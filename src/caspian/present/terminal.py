@@ -11,7 +11,8 @@ from rich.table import Table
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.pypsa_model.solve import MipResult
-from caspian.results.summary import BINDING_THRESHOLD_EUR_PER_MW_Y
+from caspian.results.bottlenecks import EUR_PER_M
+from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.runs.single import RunResult
 from caspian.sweep.orchestrate import SweepOutcome
 
@@ -71,9 +72,11 @@ def _gas_tables(console: Console, ds: xr.Dataset) -> None:
                 MARKET_LABELS.get(bus, bus),
                 f"{value:.2f}",
                 f"{twh[bus]:.1f}",
-                f"{prices.get(bus, 0):.2f}",
+                price_cell(ds, bus, prices.get(bus, 0), 2),
             )
         table.add_row("[bold]Europe (excl. Türkiye)", f"[bold]{float(ds['gas_to_europe_bcm']):.2f}", "", "")
+        if non_unique_buses(ds) & set(bcm):
+            table.caption = NON_UNIQUE_NOTE
         console.print(table)
     flows = _series(ds, "pipeline_flow_bcm")
     if flows:
@@ -138,23 +141,28 @@ def _power_tables(console: Console, ds: xr.Dataset) -> None:
         console.print(table)
 
 
-def _bottlenecks(console: Console, ds: xr.Dataset, threshold: float) -> None:
-    per_bcm = _series(ds, "pipeline_shadow_eur_per_bcm_y")
-    rows = [
-        (name, "pipeline", value, f"{per_bcm[name] / 1e6:.1f}")
-        for name, value in _series(ds, "pipeline_shadow_eur_per_mw_y").items()
-    ]
-    rows += [(name, "cable", value, "-") for name, value in _series(ds, "cable_shadow_eur_per_mw_y").items()]
-    rows = [r for r in rows if r[2] > threshold]
+def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
+    """The binding limits of summary.nc's ``limit`` table (the report's list, in its order)."""
+    if "limit" not in ds.dims or not ds.sizes["limit"]:
+        console.print("no capacity limit binds")
+        return
     table = Table(
-        title="Binding bottlenecks (value of one more unit of capacity; where the LP expanded an asset, "
-        "this equals the annual cost of its next expansion step)"
+        title="Binding limits (shadow price: value of one more MW over a year; step value: net value of one "
+        "more step, 0 where the optimum sized an expansion itself)"
     )
-    for col in ("asset", "kind", "EUR/MW/y", "M EUR/y per bcm/y"):
-        table.add_column(col, justify="left" if col in ("asset", "kind") else "right")
-    for name, kind, value, per_bcm in sorted(rows, key=lambda r: -r[2]):
-        table.add_row(name, kind, f"{value:,.0f}", per_bcm)
-    console.print(table if rows else "no capacity limit binds")
+    for col in ("limit", "kind", "shadow EUR/MW/y", "step", "step value M EUR/y", "status"):
+        table.add_column(col, justify="left" if col in ("limit", "kind", "step", "status") else "right")
+    for i in range(ds.sizes["limit"]):
+        row = ds.isel(limit=i)
+        table.add_row(
+            str(row.limit.values),
+            str(row.limit_kind.values),
+            f"{float(row.limit_shadow_eur_per_mw_y):,.0f}",
+            str(row.limit_step.values),
+            f"{float(row.limit_step_value_eur_y) / EUR_PER_M:,.1f}",
+            str(row.limit_status.values),
+        )
+    console.print(table)
 
 
 def _built(console: Console, ds: xr.Dataset) -> None:
@@ -195,7 +203,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     ds = result.summary
     _gas_tables(console, ds)
     _power_tables(console, ds)
-    _bottlenecks(console, ds, BINDING_THRESHOLD_EUR_PER_MW_Y)
+    _bottlenecks(console, ds)
     _built(console, ds)
     print_backcast(console, result.backcast)
     costs = {

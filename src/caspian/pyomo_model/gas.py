@@ -23,7 +23,7 @@ import pyomo.environ as pyo
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
-from caspian.results.summary import EUROPEAN_GAS_MARKETS
+from caspian.results.views import EUROPEAN_GAS_MARKETS
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
 
 DELIVERY_BUSES_EXTRA = ("TR gas",)
@@ -37,7 +37,7 @@ added to each pipeline, annual delivery to each market bus."""
 
 def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     """Add the gas variables and constraints to ``m`` (which has the snapshot set ``m.T``)."""
-    gas = inputs.gas
+    gas = inputs.gas_side
     assert gas is not None
     weight = dict(enumerate(inputs.weights_h.tolist()))
     segments = {s.name: s for s in gas.segments}
@@ -97,7 +97,7 @@ def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
     """MWh over the horizon delivered to a market bus: sink sales plus contracted offtakes, less
     unserved demand there (the definition of ``gas_delivery_bcm`` in
     ``caspian.results.summary.summarize``)."""
-    gas, w = inputs.gas, inputs.weights_h
+    gas, w = inputs.gas_side, inputs.weights_h
     expr = 0.0
     if bus in EUROPEAN_GAS_MARKETS:
         expr += pyo.quicksum(w[t] * m.sale[k.name, t] for k in gas.markets if k.bus == bus for t in m.T)
@@ -109,7 +109,7 @@ def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
 
 def gas_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str) -> Quantity | None:
     """A compared gas quantity as (expression, factor to its unit), None for an unknown one."""
-    gas, w = inputs.gas, inputs.weights_h
+    gas, w = inputs.gas_side, inputs.weights_h
     to_bcm_y = inputs.annual_factor / MWH_PER_BCM
     if kind == "flow":
         names = [s.name for s in gas.segments if s.asset == name]
@@ -125,17 +125,16 @@ def gas_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str
 
 def gas_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str, float]]:
     """The solved gas quantities by kind (:data:`GAS_KINDS`) and name."""
-    gas = inputs.gas
+    gas = inputs.gas_side
     out: dict[str, dict[str, float]] = {kind: {} for kind in GAS_KINDS}
     for asset in dict.fromkeys(s.asset for s in gas.segments):
-        expr, factor = gas_quantity(m, inputs, "flow", asset)
-        out["flow"][asset] = pyo.value(expr) * factor
-        built = gas_quantity(m, inputs, "built", asset)
-        if built is not None:
-            out["built"][asset] = pyo.value(built[0]) * built[1]
+        for kind in ("flow", "built"):
+            quantity = gas_quantity(m, inputs, kind, asset)
+            if quantity is not None:
+                out[kind][asset] = pyo.value(quantity[0]) * quantity[1]
     buses = [k.bus for k in gas.markets if k.bus in EUROPEAN_GAS_MARKETS]
     buses += [o.bus for o in gas.offtakes if o.bus in (*EUROPEAN_GAS_MARKETS, *DELIVERY_BUSES_EXTRA)]
+    to_bcm_y = inputs.annual_factor / MWH_PER_BCM
     for bus in dict.fromkeys(buses):
-        expr, factor = gas_quantity(m, inputs, "delivery", bus)
-        out["delivery"][bus] = max(pyo.value(expr), 0.0) * factor
+        out["delivery"][bus] = max(pyo.value(_delivery(m, inputs, bus)), 0.0) * to_bcm_y
     return out

@@ -28,7 +28,7 @@ from caspian.naming import GAS_FIRED_CARRIER
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
-from caspian.results.summary import EUROPEAN_POWER_MARKETS
+from caspian.results.views import EUROPEAN_POWER_MARKETS
 from caspian.units import MWH_PER_TWH
 
 DELIVERY_BUSES_EXTRA = ("TR AC",)
@@ -46,7 +46,7 @@ electric capacity built per fleet (renewable expansions and peakers), annual sal
 
 def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     """Add the electricity variables and constraints to ``m`` (which has the snapshot set ``m.T``)."""
-    power = inputs.power
+    power = inputs.power_side
     assert power is not None
     weight = dict(enumerate(inputs.weights_h.tolist()))
     gens = {g.name: g for g in power.generators}
@@ -126,7 +126,7 @@ def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
 
 def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str) -> Quantity | None:
     """A compared electricity quantity as (expression, factor to its unit), None for an unknown one."""
-    power, w = inputs.power, inputs.weights_h
+    power, w = inputs.power_side, inputs.weights_h
     to_twh_y = inputs.annual_factor / MWH_PER_TWH
     cables = [k for k in power.links if k.carrier == "interconnector"]
     if kind == "cable flow":
@@ -152,7 +152,7 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
 
 def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str, float]]:
     """The solved electricity quantities by kind (:data:`POWER_KINDS`) and name."""
-    power = inputs.power
+    power = inputs.power_side
     names: dict[str, list[str]] = {kind: [] for kind in POWER_KINDS}
     for asset in dict.fromkeys(k.asset for k in power.links if k.carrier == "interconnector"):
         names["cable flow"] += [asset, REVERSE_NAME.format(asset=asset)]

@@ -16,64 +16,39 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset
-from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX, asset_of
-from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
-
-BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
-"""A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
-below which a dual is numerical noise)."""
-
-EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
-EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
-
-
-def snapshot_hours(n: pypsa.Network) -> pd.Series:
-    """Hours each snapshot stands for (its objective weighting)."""
-    return n.snapshot_weightings.objective
-
-
-def annual_factor(n: pypsa.Network) -> float:
-    """8760 ÷ modelled hours: scales horizon totals to a year."""
-    return HOURS_PER_YEAR / float(snapshot_hours(n).sum())
+from caspian.naming import GAS_FIRED_CARRIER, asset_of
+from caspian.results.bottlenecks import bottlenecks, limits_dataset
+from caspian.results.prices import UNIQUE_SHARE, is_unique, price_set_share
+from caspian.results.views import (
+    EUROPEAN_GAS_MARKETS,
+    EUROPEAN_POWER_MARKETS,
+    annual_energy,
+    annual_factor,
+    asset_links,
+    asset_shadow_prices,
+    snapshot_hours,
+)
+from caspian.units import MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
 
-def annual_energy(n: pypsa.Network, series: pd.DataFrame | pd.Series) -> pd.Series | float:
-    """Annualised energy of each column of a power time series, MWh/y."""
-    return series.mul(snapshot_hours(n), axis=0).sum() * annual_factor(n)
-
-
-def _link_rent(n: pypsa.Network) -> pd.Series:
-    """Value of one more MW of each fixed (or pinned: extendable with equal bounds) link's capacity over
-    a year, EUR/MW/y (≥ 0): the summed duals of its hourly capacity limits. Free extendable links get 0:
-    at an optimum their marginal value equals their annualised cost (reported as capex), and the dual
-    of an unbuilt one is degenerate."""
-    mu = n.links_t.get("mu_upper", pd.DataFrame())
-    pinned = n.links.p_nom_min >= n.links.p_nom_max
-    fixed = n.links.index[~n.links.p_nom_extendable | pinned]
-    if mu is None or mu.empty:
-        return pd.Series(0.0, index=n.links.index)
-    rent = (-mu.reindex(columns=fixed, fill_value=0.0).sum()).clip(lower=0.0) * annual_factor(n)
-    return rent.reindex(n.links.index, fill_value=0.0)
-
-
-def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
-    links = n.links[n.links.carrier == carrier]
+def _asset_frame(n: pypsa.Network, kind: str) -> pd.DataFrame:
+    """Per asset of ``kind`` (pipeline|cable): capacity, built and capex, annual flows both ways,
+    utilisation and the shadow price of its capacity (EUR/MW/y)."""
+    links = asset_links(n, kind)
     if links.empty:
         return pd.DataFrame()
     p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
     p1 = n.links_t.p1.reindex(columns=links.index, fill_value=0.0)
-    rent = _link_rent(n)
     frame = pd.DataFrame(
         {
-            "asset": [asset_of(name) for name in links.index],
-            "reverse": [name.endswith(REVERSE_SUFFIX) for name in links.index],
+            "asset": links.asset,
+            "reverse": links.reverse,
             "capacity_mw": links.p_nom_opt,
             "built_mw": (links.p_nom_opt - links.p_nom).where(links.p_nom_extendable, 0.0),
             "capex_eur_y": (links.capital_cost * links.p_nom_opt).where(links.p_nom_extendable, 0.0)
             * annual_factor(n),
             "sent_mwh": annual_energy(n, p0),
             "delivered_mwh": annual_energy(n, -p1),
-            "rent": rent.reindex(links.index),
         }
     )
     forward = frame[~frame.reverse]
@@ -84,16 +59,15 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
         capex_eur_y=("capex_eur_y", "sum"),
         sent_mwh=("sent_mwh", "sum"),
         delivered_mwh=("delivered_mwh", "sum"),
-        rent=("rent", "max"),
     )
-    rev = reverse.groupby("asset").agg(reverse_mwh=("sent_mwh", "sum"), reverse_rent=("rent", "max"))
+    rev = reverse.groupby("asset").agg(reverse_mwh=("sent_mwh", "sum"))
     out = out.join(rev).fillna(0.0)
-    out["shadow_eur_per_mw_y"] = out["rent"] + out["reverse_rent"]
+    out["shadow_eur_per_mw_y"] = asset_shadow_prices(n, kind).reindex(out.index)
     hours = float(snapshot_hours(n).sum()) * annual_factor(n)
     out["utilisation"] = np.where(
         out.capacity_mw > 0, (out.sent_mwh + out.reverse_mwh) / (out.capacity_mw * hours), 0.0
     )
-    return out.drop(columns=["rent", "reverse_rent"])
+    return out
 
 
 def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
@@ -151,35 +125,32 @@ def _prices(n: pypsa.Network) -> pd.Series:
     return prices.mul(w, axis=0).sum() / w.sum()
 
 
+MARKET_CARRIERS = ("gas market", "power market")
+"""Carriers of the price-taking market sinks, whose negative operating cost is the corridor's sales
+revenue."""
+
+
 def _costs(n: pypsa.Network) -> dict[str, float]:
+    """Objective, capex, opex (without the markets) and net market revenue, EUR/y, from PyPSA's own
+    ``n.statistics`` (objective snapshot weightings), annualised."""
+    if n.objective is None:
+        raise ValueError("summary of a network that has not been solved")
     factor = annual_factor(n)
-    capex = 0.0
-    for component in ("generators", "links"):
-        static = getattr(n, component)
-        ext = static[static.p_nom_extendable]
-        capex += float((ext.capital_cost * ext.p_nom_opt).sum())
-    gens = n.generators
-    market = gens.index[gens.carrier.isin(["gas market", "power market"])]
-    gen_cost = n.generators_t.p.mul(snapshot_hours(n), axis=0).mul(
-        n.get_switchable_as_dense("Generator", "marginal_cost")
-    )
-    link_cost = n.links_t.p0.mul(snapshot_hours(n), axis=0).mul(
-        n.get_switchable_as_dense("Link", "marginal_cost")
-    )
-    revenue = -float(gen_cost[market].sum().sum())
-    opex = float(gen_cost.drop(columns=market).sum().sum() + link_cost.sum().sum())
+    opex = n.statistics.opex(groupby="carrier", nice_names=False)
+    carriers = opex.index.get_level_values("carrier")
+    market = carriers.isin(MARKET_CARRIERS)
     return {
         "objective_eur_y": float(n.objective) * factor,
-        "capex_eur_y": capex * factor,
-        "opex_eur_y": opex * factor,
-        "market_net_revenue_eur_y": revenue * factor,
+        "capex_eur_y": float(n.statistics.capex().sum()) * factor,
+        "opex_eur_y": float(opex[~market].sum()) * factor,
+        "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
 
 
 def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     """Headline metrics of a solved network as an xarray Dataset."""
-    pipelines = _asset_frame(n, "gas pipeline")
-    cables = _asset_frame(n, "interconnector")
+    pipelines = _asset_frame(n, "pipeline")
+    cables = _asset_frame(n, "cable")
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"]
     ds = xr.Dataset()
     if not pipelines.empty:
@@ -257,9 +228,26 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             built.rename_axis("generator"), attrs={"units": "MW", "description": "electric capacity built"}
         )
     prices = _prices(n).rename_axis("bus")
+    share = price_set_share(n).reindex(prices.index).rename_axis("bus")
+    non_unique = [str(bus) for bus, value in share.items() if not is_unique(float(value))]
     ds["price_eur_mwh"] = xr.DataArray(
-        prices, attrs={"units": "EUR/MWh", "description": "time-weighted mean"}
+        prices,
+        attrs={
+            "units": "EUR/MWh",
+            "description": "time-weighted mean of the bus dual; not a unique price at the buses named "
+            "in non_unique_buses (see price_set_share)",
+            "non_unique_buses": "; ".join(non_unique),
+        },
     )
+    ds["price_set_share"] = xr.DataArray(
+        share,
+        attrs={
+            "units": "1",
+            "description": "share of the hours in which an interior generator or link pins the bus's "
+            f"price down; below {UNIQUE_SHARE} the mean price is not unique (caspian.results.prices)",
+        },
+    )
+    ds = ds.merge(limits_dataset(bottlenecks(n)))
     for key, value in _costs(n).items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
     europe = [m for m in EUROPEAN_GAS_MARKETS if m in gas_sales.index]

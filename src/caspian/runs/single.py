@@ -28,7 +28,8 @@ from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
-from caspian.results.summary import annual_factor, summarize, write_summary
+from caspian.results.summary import summarize, write_summary
+from caspian.results.views import annual_factor
 from caspian.runs.rundir import RUN_RECORD, check_target, staged
 from caspian.units import mwh_to_bcm
 from caspian.versions import stack_versions

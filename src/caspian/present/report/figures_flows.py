@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pypsa
+from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
@@ -21,8 +22,7 @@ from caspian.present.report.style import (
     png_bytes,
     styled,
 )
-from caspian.results.analysis import annual_link_delivery
-from caspian.results.summary import annual_energy
+from caspian.results.views import annual_energy, annual_link_delivery
 from caspian.units import MWH_PER_TWH
 
 SANKEY_GAP = 0.015
@@ -36,7 +36,7 @@ SANKEY_LABEL_ROOM = 0.75
 """Least vertical distance between two labels of a Sankey column, share of the column height."""
 
 
-def _band(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], col: str) -> None:
+def _band(ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], col: str) -> None:
     mid = (x0 + x1) / 2
     verts = [
         (x0, y0[0]),

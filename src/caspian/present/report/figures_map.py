@@ -15,8 +15,7 @@ from caspian.inputs.geography import CountryOutline
 from caspian.naming import REVERSE_SUFFIX
 from caspian.present.report.placement import Label, place_labels
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
-from caspian.results.analysis import annual_link_delivery, asset_capacity, asset_flows
-from caspian.results.summary import annual_energy
+from caspian.results.views import annual_link_delivery, annual_total, asset_capacity, asset_flows
 from caspian.units import HOURS_PER_YEAR, mwh_to_bcm, mwh_to_twh
 
 UTILISATION_COLOURMAP = "YlOrRd"
@@ -54,7 +53,7 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
             if cap <= 0:
                 continue
             series = flows[asset]
-            annual = float(annual_energy(n, series.abs()))
+            annual = annual_total(n, series.abs())
             rows.append(
                 {
                     "asset": asset,
@@ -119,7 +118,8 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
             length = max(np.hypot(dx, dy), 1e-9)
             shift = (-dy / length * POWER_LINE_OFFSET_DEG, dx / length * POWER_LINE_OFFSET_DEG)
             x0, y0, x1, y1 = x0 + shift[0], y0 + shift[1], x1 + shift[0], y1 + shift[1]
-            style, value = (0, (3, 1.5)), f"{mwh_to_twh(row.annual_mwh):.1f} TWh"
+            style: str | tuple[int, tuple[float, float]] = (0, (3, 1.5))
+            value = f"{mwh_to_twh(row.annual_mwh):.1f} TWh"
         else:
             style, value = "solid", f"{mwh_to_bcm(row.annual_mwh):.1f} bcm"
         ax.plot(
@@ -170,7 +170,7 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
         framealpha=0.9,
     )
     fig.canvas.draw()
-    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
     left_out = place_labels(ax, labels, keep_out=[legend_box])
     caption = (
         "Annual flows; line width ∝ annual flow (per carrier), colour = annual utilisation (flow ÷ "

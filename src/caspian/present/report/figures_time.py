@@ -17,8 +17,7 @@ from caspian.present.report.style import (
     png_bytes,
     styled,
 )
-from caspian.results.analysis import asset_capacity, asset_flows
-from caspian.results.summary import annual_factor, snapshot_hours
+from caspian.results.views import annual_factor, asset_capacity, asset_flows, snapshot_hours
 from caspian.units import HOURS_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm
 
 MAIN_PIPELINES = ("Trans-Caspian", "SCP", "TANAP", "TAP")

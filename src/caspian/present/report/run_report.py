@@ -36,8 +36,10 @@ from caspian.present.report.tables import (
     profile_table,
     provenance_table,
 )
-from caspian.results.analysis import bottlenecks, gas_flow_paths, headline_limits, limit_sentence
-from caspian.results.summary import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
+from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
+from caspian.results.flows import gas_flow_paths
+from caspian.results.prices import non_unique_buses
+from caspian.results.views import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 BLACK_SEA_CABLE = "Black Sea cable"
@@ -99,14 +101,18 @@ def _price_range(ds: xr.Dataset, var: str, dim_values: list[str]) -> str:
     if var not in ds:
         return ""
     values = ds[var].to_series().reindex(dim_values).dropna()
+    flagged = sorted(set(values.index) & non_unique_buses(ds)) if var == "price_eur_mwh" else []
+    values = values.drop(flagged)
+    caveat = f" (no unique price at {', '.join(flagged)})" if flagged else ""
     if values.empty:
-        return ""
+        return caveat
     low, high = float(values.min()), float(values.max())
-    return (
+    quoted = (
         f" at {low:.1f} EUR/MWh"
         if abs(high - low) < PRICE_EQUAL_EUR_MWH
         else f" at {low:.1f}–{high:.1f} EUR/MWh"
     )
+    return quoted + caveat
 
 
 def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
@@ -187,8 +193,8 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
             )
         )
     outlines = load_country_outlines(data_dir)
+    network_figure = network_map(n, outlines)
     figures = {
-        "map": network_map(n, outlines),
         "sankey": gas_sankey(paths) if paths is not None else None,
         "electricity": electricity_bars(n),
         "duration": duration_curves(n),
@@ -217,7 +223,7 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
                 if t is not None
             ],
         ),
-        ("Network map", [figures["map"]]),
+        ("Network map", [network_figure]),
         (
             "Supply → route → market",
             [f for f in (figures["sankey"], figures["electricity"], tables["cables"]) if f is not None],

@@ -13,8 +13,10 @@ import xarray as xr
 from caspian.inputs.fleets import unit_size_row
 from caspian.inputs.tables import Dataset, in_force
 from caspian.naming import GAS_FIRED_CARRIER, asset_of
-from caspian.results.analysis import EUR_PER_M, UNSERVED, Bottleneck
-from caspian.results.summary import EUROPEAN_GAS_MARKETS, annual_factor
+from caspian.results.bottlenecks import EUR_PER_M, Bottleneck
+from caspian.results.flows import UNSERVED
+from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
+from caspian.results.views import EUROPEAN_GAS_MARKETS, annual_factor
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 MARKET_NAMES = {
@@ -68,6 +70,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     align: str
+    note: str = ""
+    """A footnote shown under the table (empty: none)."""
 
     @property
     def aligns(self) -> list[str]:
@@ -95,7 +99,7 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
             MARKET_NAMES.get(bus, bus),
             f"{bcm[bus]:.2f}",
             f"{twh[bus]:.1f}",
-            f"{price.get(bus, float('nan')):.2f}",
+            price_cell(ds, bus, price.get(bus, float("nan")), 2),
         ]
         for bus in bcm.index
     ]
@@ -107,7 +111,8 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
             "",
         ]
     )
-    return Table("Gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr")
+    note = NON_UNIQUE_NOTE if non_unique_buses(ds) & set(bcm.index) else ""
+    return Table("Gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr", note)
 
 
 def gas_route_table(paths: pd.DataFrame) -> Table | None:

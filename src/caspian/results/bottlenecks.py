@@ -1,9 +1,9 @@
-"""What a solved network says beyond the headline summary: hourly flows per real asset, which
-capacity limits bind and what one more step is worth, where each market's gas comes from (by supply
-and by route), and the sentence that names what limits each headline flow.
+"""Which capacity limits bind and what one more step of each is worth: pipelines, cables, European
+gas-market absorption and gas-supply plateaus, ranked, with the sentence that names what limits each
+headline flow. The terminal, summary.nc (the ``limit`` table) and the report all take their list from
+:func:`bottlenecks`, so they name the same limits with the same shadow prices.
 
-Flows are MW (hourly) or MWh/y (annualised: horizon totals × 8760 / modelled hours); values of
-capacity in EUR/y.
+Shadow prices are EUR/MW/y (from :func:`caspian.results.views.asset_shadow_prices`); step values EUR/y.
 """
 
 from __future__ import annotations
@@ -13,20 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pypsa
+import xarray as xr
 
-from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX, asset_of
-from caspian.results.summary import (
-    BINDING_THRESHOLD_EUR_PER_MW_Y,
+from caspian.results.flows import upstream
+from caspian.results.views import (
     EUROPEAN_GAS_MARKETS,
     EUROPEAN_POWER_MARKETS,
-    annual_energy,
     annual_factor,
+    asset_flows,
+    asset_links,
+    asset_shadow_prices,
+    bound_rent,
     snapshot_hours,
 )
-from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year, mwh_to_bcm
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year
 
-CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
-"""Link carrier of each kind of corridor asset."""
+BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
+"""A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
+below which a dual is numerical noise)."""
 
 STEP_MW = {
     "pipeline": MW_PER_BCM_PER_YEAR,
@@ -43,53 +47,11 @@ AT_LIMIT = 0.999
 
 EUR_PER_M = 1e6
 
-UNSERVED = "unserved demand"
-"""Supply and route label of demand left unserved (the priced slack) in flow paths."""
-
-FLOW_TOLERANCE_MWH = 1.0
-"""Annual flow below which a link counts as idle when tracing paths, MWh/y."""
-
 MAX_NAMED_LIMITS = 3
 """Most limits named in one headline sentence (the table lists them all)."""
 
 AT_MAX_OPTION = 1e-3
 """Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
-
-
-def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
-    """Links of ``kind`` (pipeline|cable) with their asset and direction."""
-    links = n.links[n.links.carrier == CARRIER_OF_KIND[kind]].copy()
-    links["asset"] = [asset_of(name) for name in links.index]
-    links["reverse"] = [name.endswith(REVERSE_SUFFIX) for name in links.index]
-    return links
-
-
-def asset_flows(n: pypsa.Network, kind: str) -> pd.DataFrame:
-    """Hourly flow per asset, MW sent: forward links minus reverse twins (negative = reverse)."""
-    links = asset_links(n, kind)
-    if links.empty:
-        return pd.DataFrame(index=n.snapshots)
-    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
-    sign = np.where(links.reverse, -1.0, 1.0)
-    return (p0 * sign).T.groupby(links.asset).sum().T
-
-
-def asset_capacity(n: pypsa.Network, kind: str) -> pd.Series:
-    """Capacity per asset in its forward direction, MW (existing + built)."""
-    links = asset_links(n, kind)
-    if links.empty:
-        return pd.Series(dtype=float)
-    return links[~links.reverse].groupby("asset").p_nom_opt.sum()
-
-
-def _rent(n: pypsa.Network, names: pd.Index, bound: str) -> pd.Series:
-    """Summed duals of each component's hourly capacity bound over a year, EUR/MW/y (≥ 0)."""
-    table = n.links_t if bound == "link" else n.generators_t
-    attribute = "mu_upper" if bound == "link" else "mu_lower"
-    mu = table.get(attribute, pd.DataFrame())
-    if mu is None or mu.empty:
-        return pd.Series(0.0, index=names)
-    return (mu.reindex(columns=names, fill_value=0.0).abs().sum() * annual_factor(n)).reindex(names)
 
 
 @dataclass(frozen=True)
@@ -152,7 +114,7 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
     links = asset_links(n, kind)
     if links.empty:
         return []
-    rent = _rent(n, links.index, "link")
+    shadows = asset_shadow_prices(n, kind)
     factor = annual_factor(n)
     flows = asset_flows(n, kind)
     w = snapshot_hours(n)
@@ -163,8 +125,7 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
         if capacity <= 0:
             continue
         at_limit = float(w[flows[asset].abs() >= AT_LIMIT * capacity].sum() * factor)
-        reverse = group.index[group.reverse]
-        shadow = float(rent[forward.index].max()) + (float(rent[reverse].max()) if len(reverse) else 0.0)
+        shadow = float(shadows[asset])
         status, net = _status_and_net(forward, shadow, factor)
         out.append(
             Bottleneck(
@@ -214,7 +175,7 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
     names = [f"{bus} market" for bus in EUROPEAN_GAS_MARKETS if f"{bus} market" in n.generators.index]
     if not names:
         return []
-    rent = _rent(n, pd.Index(names), "generator")
+    rent = bound_rent(n, "Generator", pd.Index(names))
     factor = annual_factor(n)
     w = snapshot_hours(n)
     out = []
@@ -246,125 +207,6 @@ def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
     ]
     binding = [b for b in candidates if b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
     return sorted(binding, key=lambda b: (-b.step_value_eur_y, -b.shadow_eur_per_mw_y))
-
-
-def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
-    """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
-    links = n.links[n.links.carrier == carrier]
-    sent = annual_energy(n, n.links_t.p0.reindex(columns=links.index, fill_value=0.0))
-    delivered = annual_energy(n, -n.links_t.p1.reindex(columns=links.index, fill_value=0.0))
-    return pd.DataFrame(
-        {
-            "bus0": links.bus0,
-            "bus1": links.bus1,
-            "asset": [asset_of(name) for name in links.index],
-            "sent_mwh": sent,
-            "delivered_mwh": delivered,
-        }
-    )
-
-
-def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
-    """Generators that put gas into the network: supplies, and the priced slack (unserved demand)."""
-    gas_buses = n.buses.index[n.buses.carrier == "gas"]
-    gens = n.generators
-    return gens[gens.carrier.isin(["gas supply", "slack"]) & gens.bus.isin(gas_buses)]
-
-
-def _gas_annual(n: pypsa.Network) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
-    """The gas sources, their annual output (MWh/y) and the pipelines that deliver gas (annual MWh)."""
-    supplies = _gas_sources(n)
-    produced = annual_energy(n, n.generators_t.p[supplies.index])
-    flows = annual_link_delivery(n, "gas pipeline")
-    return supplies, produced, flows[flows.delivered_mwh > 0]
-
-
-def _origin_shares(
-    buses: pd.Index, supplies: pd.DataFrame, produced: pd.Series, flows: pd.DataFrame
-) -> pd.DataFrame:
-    index = {bus: i for i, bus in enumerate(buses)}
-    matrix = np.zeros((len(buses), len(buses)))
-    source = np.zeros((len(buses), len(supplies)))
-    for j, (name, bus) in enumerate(supplies.bus.items()):
-        source[index[bus], j] = produced[name]
-    throughput = source.sum(axis=1).copy()
-    for row in flows.itertuples():
-        matrix[index[row.bus1], index[row.bus0]] += row.delivered_mwh
-        throughput[index[row.bus1]] += row.delivered_mwh
-    throughput = np.where(throughput > 0, throughput, 1.0)
-    shares = np.linalg.solve(np.diag(throughput) - matrix, source)
-    return pd.DataFrame(shares, index=buses, columns=supplies.index)
-
-
-def gas_origins(n: pypsa.Network) -> pd.DataFrame:
-    """Share of each gas bus's throughput by supply source (rows: buses, columns: supplies), by
-    proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
-    priced slack) counts as a source, so shortfalls show as such."""
-    return _origin_shares(n.buses.index[n.buses.carrier == "gas"], *_gas_annual(n))
-
-
-def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
-    """Annual gas taken at each gas bus by each kind of use: columns bus, sink, MWh."""
-    rows = []
-    markets = n.generators[n.generators.carrier == "gas market"]
-    for name, bus in markets.bus.items():
-        rows.append((bus, "market", float(annual_energy(n, -n.generators_t.p[name]))))
-    loads = n.loads[n.loads.carrier == "gas offtake"]
-    for name, bus in loads.bus.items():
-        rows.append((bus, str(name), float(annual_energy(n, n.loads_t.p[name]))))
-    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
-    for name, bus in plants.bus0.items():
-        rows.append((bus, "power plants", float(annual_energy(n, n.links_t.p0[name]))))
-    frame = pd.DataFrame(rows, columns=["bus", "sink", "mwh"])
-    return frame[frame.mwh > 1e-6]
-
-
-def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str, str]) -> pd.DataFrame:
-    """Annual gas by (supply, route, consumer), bcm/y. The route is the route of the pipeline that
-    delivers into the consumer's bus ("in-country" for gas produced there); supply shares follow
-    :func:`gas_origins`. Demand the network could not serve (priced slack) is its own supply and
-    route, ``UNSERVED``, never a delivery. ``consumers`` maps a bus to the label shown ('Italy')."""
-    supplies, produced, flows = _gas_annual(n)
-    origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flows)
-    sinks = gas_sinks(n)
-    rows = []
-    for bus, taken in sinks.groupby("bus").mwh.sum().items():
-        inflows = flows[flows.bus1 == bus]
-        local = produced[supplies.index[supplies.bus == bus]]
-        total = float(inflows.delivered_mwh.sum() + local.sum())
-        if total <= 0:
-            continue
-        for link in inflows.itertuples():
-            part = taken * link.delivered_mwh / total
-            for supply, share in origins.loc[link.bus0].items():
-                rows.append(
-                    (supply, routes.get(link.asset, link.asset), consumers.get(bus, bus), part * share)
-                )
-        for supply, amount in local.items():
-            rows.append((supply, "in-country", consumers.get(bus, bus), taken * amount / total))
-    frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
-    slack = frame.supply.isin(supplies.index[supplies.carrier == "slack"])
-    frame.loc[slack, ["supply", "route"]] = UNSERVED
-    frame = frame.groupby(["supply", "route", "consumer"], as_index=False).mwh.sum()
-    frame["bcm"] = frame.mwh.map(mwh_to_bcm)
-    return frame[frame.bcm > 1e-3].drop(columns="mwh").reset_index(drop=True)
-
-
-def upstream(n: pypsa.Network, buses: list[str], carrier: str) -> tuple[set[str], set[str]]:
-    """Assets and buses on the paths that carry ``carrier`` into ``buses`` (links with a positive
-    annual flow, followed upstream)."""
-    flows = annual_link_delivery(n, carrier)
-    flows = flows[flows.delivered_mwh > FLOW_TOLERANCE_MWH]
-    reached, assets = set(buses), set()
-    frontier = list(buses)
-    while frontier:
-        bus = frontier.pop()
-        for row in flows[flows.bus1 == bus].itertuples():
-            assets.add(row.asset)
-            if row.bus0 not in reached:
-                reached.add(row.bus0)
-                frontier.append(row.bus0)
-    return assets, reached
 
 
 def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck], absent: str) -> str:
@@ -412,3 +254,32 @@ def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, li
         "gas": [b for b in binding if b.kind != "cable" and b.asset in gas_limits],
         "power": [b for b in binding if b.kind == "cable" and b.asset in power_assets],
     }
+
+
+def limits_dataset(binding: list[Bottleneck]) -> xr.Dataset:
+    """The binding limits as summary.nc's ``limit`` table: one row per limit, in :func:`bottlenecks`'
+    order, with kind and status as coordinates (text) and the numbers as variables with units."""
+    index = pd.Index([b.asset for b in binding], name="limit")
+    ds = xr.Dataset(
+        {
+            "limit_capacity_mw": ("limit", [b.capacity_mw for b in binding], {"units": "MW"}),
+            "limit_hours_at_limit": ("limit", [b.hours_at_limit for b in binding], {"units": "h/y"}),
+            "limit_shadow_eur_per_mw_y": (
+                "limit",
+                [b.shadow_eur_per_mw_y for b in binding],
+                {"units": "EUR/MW/y", "description": "value of one more MW of the limit over a year"},
+            ),
+            "limit_step_value_eur_y": (
+                "limit",
+                [b.step_value_eur_y for b in binding],
+                {"units": "EUR/y", "description": "net value of one more step (limit_step)"},
+            ),
+        },
+        coords={
+            "limit": index,
+            "limit_kind": ("limit", [b.kind for b in binding]),
+            "limit_status": ("limit", [b.status for b in binding]),
+            "limit_step": ("limit", [b.step_label for b in binding]),
+        },
+    )
+    return ds

@@ -1,0 +1,125 @@
+"""Where gas goes and where it comes from: proportional sharing of annual pipeline flows from supplies
+to consumers, the paths (supply, route, consumer) a market's gas takes, and the assets upstream of a
+set of buses.
+
+Energies are MWh/y (annualised: horizon totals × 8760 / modelled hours); paths are reported in bcm/y.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pypsa
+
+from caspian.naming import GAS_FIRED_CARRIER
+from caspian.results.views import annual_energy, annual_link_delivery, annual_total
+from caspian.units import mwh_to_bcm
+
+UNSERVED = "unserved demand"
+"""Supply and route label of demand left unserved (the priced slack) in flow paths."""
+
+FLOW_TOLERANCE_MWH = 1.0
+"""Annual flow below which a link counts as idle when tracing paths, MWh/y."""
+
+
+def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
+    """Generators that put gas into the network: supplies, and the priced slack (unserved demand)."""
+    gas_buses = n.buses.index[n.buses.carrier == "gas"]
+    gens = n.generators
+    return gens[gens.carrier.isin(["gas supply", "slack"]) & gens.bus.isin(gas_buses)]
+
+
+def _gas_annual(n: pypsa.Network) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """The gas sources, their annual output (MWh/y) and the pipelines that deliver gas (annual MWh)."""
+    supplies = _gas_sources(n)
+    produced = annual_energy(n, n.generators_t.p[supplies.index])
+    flows = annual_link_delivery(n, "gas pipeline")
+    return supplies, produced, flows[flows.delivered_mwh > 0]
+
+
+def _origin_shares(
+    buses: pd.Index, supplies: pd.DataFrame, produced: pd.Series, flows: pd.DataFrame
+) -> pd.DataFrame:
+    index = {bus: i for i, bus in enumerate(buses)}
+    matrix = np.zeros((len(buses), len(buses)))
+    source = np.zeros((len(buses), len(supplies)))
+    for j, (name, bus) in enumerate(supplies.bus.items()):
+        source[index[bus], j] = produced[name]
+    throughput = source.sum(axis=1).copy()
+    for row in flows.itertuples():
+        matrix[index[row.bus1], index[row.bus0]] += row.delivered_mwh
+        throughput[index[row.bus1]] += row.delivered_mwh
+    throughput = np.where(throughput > 0, throughput, 1.0)
+    shares = np.linalg.solve(np.diag(throughput) - matrix, source)
+    return pd.DataFrame(shares, index=buses, columns=supplies.index)
+
+
+def gas_origins(n: pypsa.Network) -> pd.DataFrame:
+    """Share of each gas bus's throughput by supply source (rows: buses, columns: supplies), by
+    proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
+    priced slack) counts as a source, so shortfalls show as such."""
+    return _origin_shares(n.buses.index[n.buses.carrier == "gas"], *_gas_annual(n))
+
+
+def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
+    """Annual gas taken at each gas bus by each kind of use: columns bus, sink, MWh."""
+    rows = []
+    markets = n.generators[n.generators.carrier == "gas market"]
+    for name, bus in markets.bus.items():
+        rows.append((bus, "market", annual_total(n, -n.generators_t.p[name])))
+    loads = n.loads[n.loads.carrier == "gas offtake"]
+    for name, bus in loads.bus.items():
+        rows.append((bus, str(name), annual_total(n, n.loads_t.p[name])))
+    plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
+    for name, bus in plants.bus0.items():
+        rows.append((bus, "power plants", annual_total(n, n.links_t.p0[name])))
+    frame = pd.DataFrame(rows, columns=["bus", "sink", "mwh"])
+    return frame[frame.mwh > 1e-6]
+
+
+def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str, str]) -> pd.DataFrame:
+    """Annual gas by (supply, route, consumer), bcm/y. The route is the route of the pipeline that
+    delivers into the consumer's bus ("in-country" for gas produced there); supply shares follow
+    :func:`gas_origins`. Demand the network could not serve (priced slack) is its own supply and
+    route, ``UNSERVED``, never a delivery. ``consumers`` maps a bus to the label shown ('Italy')."""
+    supplies, produced, flows = _gas_annual(n)
+    origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flows)
+    sinks = gas_sinks(n)
+    rows = []
+    for bus, taken in sinks.groupby("bus").mwh.sum().items():
+        inflows = flows[flows.bus1 == bus]
+        local = produced[supplies.index[supplies.bus == bus]]
+        total = float(inflows.delivered_mwh.sum() + local.sum())
+        if total <= 0:
+            continue
+        for link in inflows.itertuples():
+            part = taken * link.delivered_mwh / total
+            for supply, share in origins.loc[link.bus0].items():
+                rows.append(
+                    (supply, routes.get(link.asset, link.asset), consumers.get(bus, bus), part * share)
+                )
+        for supply, amount in local.items():
+            rows.append((supply, "in-country", consumers.get(bus, bus), taken * amount / total))
+    frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
+    slack = frame.supply.isin(supplies.index[supplies.carrier == "slack"])
+    frame.loc[slack, ["supply", "route"]] = UNSERVED
+    frame = frame.groupby(["supply", "route", "consumer"], as_index=False).mwh.sum()
+    frame["bcm"] = frame.mwh.map(mwh_to_bcm)
+    return frame[frame.bcm > 1e-3].drop(columns="mwh").reset_index(drop=True)
+
+
+def upstream(n: pypsa.Network, buses: list[str], carrier: str) -> tuple[set[str], set[str]]:
+    """Assets and buses on the paths that carry ``carrier`` into ``buses`` (links with a positive
+    annual flow, followed upstream)."""
+    flows = annual_link_delivery(n, carrier)
+    flows = flows[flows.delivered_mwh > FLOW_TOLERANCE_MWH]
+    reached, assets = set(buses), set()
+    frontier = list(buses)
+    while frontier:
+        bus = frontier.pop()
+        for row in flows[flows.bus1 == bus].itertuples():
+            assets.add(row.asset)
+            if row.bus0 not in reached:
+                reached.add(row.bus0)
+                frontier.append(row.bus0)
+    return assets, reached

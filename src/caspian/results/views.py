@@ -1,0 +1,115 @@
+"""Views of a solved network that every result and report shares: time weighting, the real assets behind
+the model's links, their hourly flows and capacities, and the ONE definition of a capacity limit's shadow
+price.
+
+Flows are MW (hourly) or MWh/y (annualised: horizon totals × 8760 / modelled hours); shadow prices are
+EUR per MW of capacity per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pypsa
+
+from caspian.naming import REVERSE_SUFFIX, asset_of
+from caspian.units import HOURS_PER_YEAR
+
+EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
+"""Gas buses whose deliveries count as gas to Europe."""
+
+EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
+"""Power buses whose corridor sales count as electricity to Europe."""
+
+CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
+"""Link carrier of each kind of corridor asset."""
+
+
+def snapshot_hours(n: pypsa.Network) -> pd.Series:
+    """Hours each snapshot stands for (its objective weighting)."""
+    return n.snapshot_weightings.objective
+
+
+def annual_factor(n: pypsa.Network) -> float:
+    """8760 ÷ modelled hours: scales horizon totals to a year."""
+    return HOURS_PER_YEAR / float(snapshot_hours(n).sum())
+
+
+def annual_energy(n: pypsa.Network, series: pd.DataFrame) -> pd.Series:
+    """Annualised energy of each column of a power time series (snapshot × component, MW), MWh/y."""
+    return series.mul(snapshot_hours(n), axis=0).sum() * annual_factor(n)
+
+
+def annual_total(n: pypsa.Network, series: pd.Series) -> float:
+    """Annualised energy of one power time series (MW per snapshot), MWh/y."""
+    return float((series * snapshot_hours(n)).sum()) * annual_factor(n)
+
+
+def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
+    """Links of ``kind`` (pipeline|cable) with their asset and direction."""
+    links = n.links[n.links.carrier == CARRIER_OF_KIND[kind]].copy()
+    links["asset"] = [asset_of(name) for name in links.index]
+    links["reverse"] = [name.endswith(REVERSE_SUFFIX) for name in links.index]
+    return links
+
+
+def asset_flows(n: pypsa.Network, kind: str) -> pd.DataFrame:
+    """Hourly flow per asset, MW sent: forward links minus reverse twins (negative = reverse)."""
+    links = asset_links(n, kind)
+    if links.empty:
+        return pd.DataFrame(index=n.snapshots)
+    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
+    sign = np.where(links.reverse, -1.0, 1.0)
+    return (p0 * sign).T.groupby(links.asset).sum().T
+
+
+def asset_capacity(n: pypsa.Network, kind: str) -> pd.Series:
+    """Capacity per asset in its forward direction, MW (existing + built)."""
+    links = asset_links(n, kind)
+    if links.empty:
+        return pd.Series(dtype=float)
+    return links[~links.reverse].groupby("asset").p_nom_opt.sum()
+
+
+def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
+    """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
+    links = n.links[n.links.carrier == carrier]
+    sent = annual_energy(n, n.links_t.p0.reindex(columns=links.index, fill_value=0.0))
+    delivered = annual_energy(n, -n.links_t.p1.reindex(columns=links.index, fill_value=0.0))
+    return pd.DataFrame(
+        {
+            "bus0": links.bus0,
+            "bus1": links.bus1,
+            "asset": [asset_of(name) for name in links.index],
+            "sent_mwh": sent,
+            "delivered_mwh": delivered,
+        }
+    )
+
+
+def bound_rent(n: pypsa.Network, component: str, names: pd.Index) -> pd.Series:
+    """Value of one more MW of each component's capacity over a year, EUR/MW/y (≥ 0): the summed duals
+    of its hourly capacity bound (links: the upper bound on p0; generators: the lower bound, the side a
+    market sink's absorption limit binds on), annualised. For an extendable link this is the LP's own
+    marginal value; at an interior optimum it equals the annualised cost of the next MW."""
+    table = n.links_t if component == "Link" else n.generators_t
+    attribute = "mu_upper" if component == "Link" else "mu_lower"
+    mu = table.get(attribute, pd.DataFrame())
+    if mu is None or mu.empty:
+        return pd.Series(0.0, index=names)
+    summed = mu.reindex(columns=names, fill_value=0.0).abs().sum() * annual_factor(n)
+    return summed.reindex(names)
+
+
+def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:
+    """THE shadow price of each asset's capacity, EUR/MW/y: the largest rent among its forward links
+    (existing capacity and expansion segments share one physical limit) plus, for a bidirectional cable,
+    the largest rent among its reverse twins (whose capacity is tied to the forward one). Every table,
+    summary.nc and the report take it from here."""
+    links = asset_links(n, kind)
+    if links.empty:
+        return pd.Series(dtype=float)
+    rent = bound_rent(n, "Link", links.index)
+    forward = rent[~links.reverse].groupby(links.asset[~links.reverse]).max()
+    reverse = rent[links.reverse].groupby(links.asset[links.reverse]).max()
+    return forward.add(reverse, fill_value=0.0).reindex(forward.index)

@@ -1,22 +1,55 @@
-"""Names of model components and what they mean: suffixes of twin and expansion links, the real asset a
-model link belongs to, and the carrier names shared by the builders, both formulations and the reports."""
+"""Names of model components and the static columns that carry their meaning.
+
+Names are built here (a reverse twin, an expansion segment) and never parsed back: every link and
+generator carries its real asset, its direction and its expansion segment as static columns of
+``n.links`` / ``n.generators`` (kept by PyPSA's netCDF export), and code reads those columns.
+Also the carrier names shared by the builders, both formulations and the reports.
+"""
 
 from __future__ import annotations
+
+import pandas as pd
 
 GAS_FIRED_CARRIER = "gas-fired"
 """Carrier of gas-fired plants (fleets and OCGT peakers), as generators or as links from a gas bus."""
 
+ASSET = "asset"
+"""Static column: the real asset a model link or generator belongs to ('TAP' for 'TAP expansion 2')."""
+DIRECTION = "direction"
+"""Static column of links: :data:`FORWARD` (bus0 → bus1 of the asset's data row) or :data:`REVERSE`."""
+SEGMENT = "segment"
+"""Static column: 0 for an asset's capacity in force, k ≥ 1 for its k-th expansion segment."""
+FORWARD = "forward"
+REVERSE = "reverse"
+BASE_SEGMENT = 0
+"""Segment index of an asset's capacity in force (or its capacity fixed by the spec)."""
+FIRST_SEGMENT = 1
+"""Segment index of an asset's first expansion link (the one MILP option binaries size)."""
 
-REVERSE_SUFFIX = " reverse"
-"""Suffix of the twin link that carries a bidirectional lossy connection's reverse flow."""
-
-EXPANSION_SUFFIX = " expansion"
-"""Suffix of the extendable links that represent a project's capacity added to an asset."""
+_REVERSE_SUFFIX = " reverse"
+_EXPANSION_SUFFIX = " expansion"
 
 
-def asset_of(link_name: str) -> str:
-    """The real asset a model link belongs to ('TAP expansion 2' → 'TAP', 'AZ–GE reverse' → 'AZ–GE')."""
-    name = link_name.removesuffix(REVERSE_SUFFIX)
-    if EXPANSION_SUFFIX in name:
-        name = name.split(EXPANSION_SUFFIX)[0]
-    return name
+def reverse_name(link: str) -> str:
+    """Name of the twin link that carries a bidirectional lossy connection's reverse flow."""
+    return f"{link}{_REVERSE_SUFFIX}"
+
+
+def expansion_name(asset: str, segment: int | None = None) -> str:
+    """Name of an asset's expansion link (``segment`` given) or expansion generator (None)."""
+    return f"{asset}{_EXPANSION_SUFFIX}" if segment is None else f"{asset}{_EXPANSION_SUFFIX} {segment}"
+
+
+def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, str | int]:
+    """The ``asset`` and ``segment`` label columns of one component, as attributes for ``n.add``."""
+    return {ASSET: asset, SEGMENT: segment}
+
+
+def forward_twins(links: pd.DataFrame) -> pd.Series:
+    """For each reverse link in ``links`` (indexed by name), the name of its forward twin: the link of
+    the same asset and segment in the forward direction."""
+    forward = links[links[DIRECTION] == FORWARD]
+    by_key = pd.Series(forward.index, index=pd.MultiIndex.from_frame(forward[[ASSET, SEGMENT]]))
+    reverse = links[links[DIRECTION] == REVERSE]
+    keys = pd.MultiIndex.from_frame(reverse[[ASSET, SEGMENT]])
+    return pd.Series(by_key.reindex(keys).to_numpy(), index=reverse.index, dtype=object)

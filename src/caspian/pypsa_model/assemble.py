@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pypsa
 
 from caspian.errors import InputError
@@ -23,7 +24,7 @@ from caspian.inputs.fleets import CommittedFleet, committed_fleets
 from caspian.inputs.series import Profiles
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
-from caspian.naming import EXPANSION_SUFFIX, asset_of
+from caspian.naming import ASSET, BASE_SEGMENT, DIRECTION, FIRST_SEGMENT, FORWARD, SEGMENT
 from caspian.pypsa_model.aggregate import aggregate_time
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
 from caspian.pypsa_model.gas import GAS_CARRIERS, add_gas
@@ -51,11 +52,10 @@ class BuildResult:
 def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, ...]:
     """The MILP projects of the assets that got a free expansion link in this network."""
     found = []
-    for name in n.links.index:
-        asset = asset_of(name)
-        if name != f"{asset}{EXPANSION_SUFFIX} 1":
-            continue
-        existing = float(n.links.at[asset, "p_nom"]) if asset in n.links.index else 0.0
+    links = n.links[n.links[DIRECTION] == FORWARD]
+    for asset in links.loc[links[SEGMENT] == FIRST_SEGMENT, ASSET]:
+        base = links[(links[ASSET] == asset) & (links[SEGMENT] == BASE_SEGMENT)]
+        existing = float(base.p_nom.sum())
         project = lumpy_project(ctx, asset, existing)
         if project is not None:
             found.append(project)
@@ -84,7 +84,7 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
         hit = False
         for component in ("Link", "Generator"):
             static = n.components[component].static
-            names = [name for name in static.index if asset_of(name) == outage.asset]
+            names = list(static.index[static[ASSET] == outage.asset])
             if not names:
                 continue
             hit = True
@@ -96,6 +96,22 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
                     dynamic[name] = values[name]
         if not hit:
             raise InputError(f"{where}: unknown asset {outage.asset!r} in this network")
+
+
+def _label_own_assets(n: pypsa.Network) -> None:
+    """Label the links and generators the builders did not label (plants, peakers, slack: each its own
+    asset, in force, forward), so every component has its ``asset``, ``segment`` (and link
+    ``direction``) column."""
+    for component, columns in (("Link", (ASSET, SEGMENT, DIRECTION)), ("Generator", (ASSET, SEGMENT))):
+        static = n.components[component].static
+        own = pd.Series(static.index, index=static.index)
+        defaults = {ASSET: own, SEGMENT: BASE_SEGMENT, DIRECTION: FORWARD}
+        for column in columns:
+            if column not in static:
+                static[column] = defaults[column]
+            else:
+                static[column] = static[column].fillna(defaults[column])
+        static[SEGMENT] = static[SEGMENT].astype(int)
 
 
 def _add_slack(n: pypsa.Network) -> None:
@@ -127,9 +143,10 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
         add_electricity(n, ctx, profiles)
     if n.loads.empty and n.generators.empty:
         raise InputError(f"network '{spec.name}': field 'year': no data rows in force in {spec.year}")
-    _apply_outages(n, ctx)
     if ctx.with_slack:
         _add_slack(n)
+    _label_own_assets(n)
+    _apply_outages(n, ctx)
     return BuildResult(
         network=aggregate_time(n, spec.time),
         profile_sources=dict(profiles.sources),

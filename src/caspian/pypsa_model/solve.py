@@ -29,7 +29,7 @@ from caspian.errors import InfeasibleError, SolverError
 from caspian.inputs.costs import LumpyProject, ProjectOption
 from caspian.inputs.fleets import CommittedFleet
 from caspian.inputs.solver import DEFAULT_HIGHS_OPTIONS
-from caspian.naming import REVERSE_SUFFIX
+from caspian.naming import ASSET, DIRECTION, FIRST_SEGMENT, FORWARD, SEGMENT, forward_twins
 from caspian.pypsa_model.commitment import (
     CommitmentSummary,
     add_commitment,
@@ -108,13 +108,13 @@ class SolveOutcome:
 
 
 def _tie_reverse_twins(n: pypsa.Network) -> None:
-    links = n.links
-    extendable = links.index[links.p_nom_extendable]
-    twins = [name for name in extendable if name.endswith(REVERSE_SUFFIX)]
-    if not twins:
+    """Each extendable reverse twin's capacity equals its forward link's (PyPSA has no such constraint)."""
+    twins = forward_twins(n.links[n.links.p_nom_extendable])
+    if twins.empty:
         return
     p_nom = n.model["Link-p_nom"]
-    forward = [name.removesuffix(REVERSE_SUFFIX) for name in twins]
+    forward = list(twins)
+    twins = list(twins.index)
     lhs = p_nom.sel(name=twins) - p_nom.sel(name=forward).assign_coords(name=twins)
     n.model.add_constraints(lhs == 0, name="Link-reverse_twin_capacity")
 
@@ -176,10 +176,11 @@ def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: d
         option = chosen[project.project]
         capacity = option.capacity_mw if option else 0.0
         unit_cost = option.annual_cost_eur / option.capacity_mw if option else 0.0
-        for name in (project.link, f"{project.link}{REVERSE_SUFFIX}"):
-            if name in n.links.index:
-                n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
-                n.links.loc[name, "capital_cost"] = unit_cost if name == project.link else 0.0
+        links = n.links
+        names = links.index[(links[ASSET] == project.asset) & (links[SEGMENT] == FIRST_SEGMENT)]
+        for name in names:
+            n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
+            n.links.loc[name, "capital_cost"] = unit_cost if links.at[name, DIRECTION] == FORWARD else 0.0
 
 
 def _solve(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX, asset_of
+from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
 from caspian.results.summary import (
     BINDING_THRESHOLD_EUR_PER_MW_Y,
     EUROPEAN_GAS_MARKETS,
@@ -59,8 +59,7 @@ AT_MAX_OPTION = 1e-3
 def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
     """Links of ``kind`` (pipeline|cable) with their asset and direction."""
     links = n.links[n.links.carrier == CARRIER_OF_KIND[kind]].copy()
-    links["asset"] = [asset_of(name) for name in links.index]
-    links["reverse"] = [name.endswith(REVERSE_SUFFIX) for name in links.index]
+    links["reverse"] = links[DIRECTION] == REVERSE
     return links
 
 
@@ -249,7 +248,7 @@ def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
-    """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
+    """Per link of ``carrier``: bus0, bus1, asset, direction, annual MWh sent and delivered."""
     links = n.links[n.links.carrier == carrier]
     sent = annual_energy(n, n.links_t.p0.reindex(columns=links.index, fill_value=0.0))
     delivered = annual_energy(n, -n.links_t.p1.reindex(columns=links.index, fill_value=0.0))
@@ -257,7 +256,8 @@ def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
         {
             "bus0": links.bus0,
             "bus1": links.bus1,
-            "asset": [asset_of(name) for name in links.index],
+            "asset": links[ASSET],
+            "direction": links[DIRECTION],
             "sent_mwh": sent,
             "delivered_mwh": delivered,
         }

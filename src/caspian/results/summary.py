@@ -16,7 +16,7 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset
-from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX, asset_of
+from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
@@ -65,8 +65,8 @@ def _asset_frame(n: pypsa.Network, carrier: str) -> pd.DataFrame:
     rent = _link_rent(n)
     frame = pd.DataFrame(
         {
-            "asset": [asset_of(name) for name in links.index],
-            "reverse": [name.endswith(REVERSE_SUFFIX) for name in links.index],
+            "asset": links[ASSET],
+            "reverse": links[DIRECTION] == REVERSE,
             "capacity_mw": links.p_nom_opt,
             "built_mw": (links.p_nom_opt - links.p_nom).where(links.p_nom_extendable, 0.0),
             "capex_eur_y": (links.capital_cost * links.p_nom_opt).where(links.p_nom_extendable, 0.0)
@@ -142,7 +142,7 @@ def _generation_built(n: pypsa.Network) -> pd.Series:
     gens = n.generators[n.generators.p_nom_extendable]
     plants = n.links[n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER)]
     built = pd.concat([gens.p_nom_opt, plants.p_nom_opt * plants.efficiency])
-    return built.rename(index=asset_of).groupby(level=0).sum()
+    return built.groupby(pd.concat([gens[ASSET], plants[ASSET]])).sum()
 
 
 def _prices(n: pypsa.Network) -> pd.Series:

@@ -15,7 +15,7 @@ from caspian.errors import InputError
 from caspian.inputs.context import SLACK_COST_EUR_PER_MWH
 from caspian.inputs.geography import load_country_outlines
 from caspian.inputs.tables import load_dataset
-from caspian.naming import asset_of
+from caspian.naming import ASSET
 from caspian.present.report.figures_flows import electricity_bars, gas_sankey
 from caspian.present.report.figures_map import network_map
 from caspian.present.report.figures_time import duration_curves, monthly_gas, power_balance_weeks
@@ -118,7 +118,7 @@ def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
 
 
 def _black_sea_cable_absent(n: pypsa.Network) -> str:
-    links = n.links[[asset_of(str(name)) == BLACK_SEA_CABLE for name in n.links.index]]
+    links = n.links[n.links[ASSET] == BLACK_SEA_CABLE]
     if links.empty:
         return f"there is no {BLACK_SEA_CABLE} in this run (not in service and not a chosen project)"
     if float(links.p_nom_opt.max()) <= 0:

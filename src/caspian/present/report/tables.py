@@ -12,7 +12,7 @@ import xarray as xr
 
 from caspian.inputs.fleets import unit_size_row
 from caspian.inputs.tables import Dataset, in_force
-from caspian.naming import GAS_FIRED_CARRIER, asset_of
+from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.results.analysis import EUR_PER_M, UNSERVED, Bottleneck
 from caspian.results.summary import EUROPEAN_GAS_MARKETS, annual_factor
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
@@ -247,7 +247,7 @@ def cost_table(ds: xr.Dataset) -> Table:
 
 
 def _used_keys(n: pypsa.Network, projects: list[str]) -> dict[str, set[str]]:
-    assets = {asset_of(str(name)) for name in n.links.index}
+    assets = set(n.links[ASSET])
     components = set(n.generators.index) | set(n.loads.index)
     return {"bus": set(n.buses.index), "asset": assets, "component": components, "project": set(projects)}
 

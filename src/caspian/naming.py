@@ -8,7 +8,12 @@ Also the carrier names shared by the builders, both formulations and the reports
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pypsa
 
 GAS_FIRED_CARRIER = "gas-fired"
 """Carrier of gas-fired plants (fleets and OCGT peakers), as generators or as links from a gas bus."""
@@ -53,3 +58,19 @@ def forward_twins(links: pd.DataFrame) -> pd.Series:
     reverse = links[links[DIRECTION] == REVERSE]
     keys = pd.MultiIndex.from_frame(reverse[[ASSET, SEGMENT]])
     return pd.Series(by_key.reindex(keys).to_numpy(), index=reverse.index, dtype=object)
+
+
+LABEL_COLUMNS = {"Link": (ASSET, SEGMENT, DIRECTION), "Generator": (ASSET, SEGMENT)}
+"""The label columns of each component kind that has them."""
+
+
+def restore_empty_labels(n: pypsa.Network) -> pypsa.Network:
+    """Add the label columns to a network's empty link or generator table (PyPSA writes no columns of an
+    empty component to netCDF, so a loaded network lacks them); ``n``, changed in place."""
+    for component, columns in LABEL_COLUMNS.items():
+        static = n.components[component].static
+        if static.empty:
+            for column in columns:
+                if column not in static:
+                    static[column] = pd.Series(dtype=int if column == SEGMENT else object)
+    return n

@@ -22,7 +22,7 @@ from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
 from caspian.inputs.series import Profiles
-from caspian.inputs.tables import in_force
+from caspian.inputs.tables import delivery_buses, in_force
 from caspian.naming import GAS_FIRED_CARRIER, expansion_name, reverse_name
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import HOURS_PER_YEAR
@@ -116,6 +116,7 @@ class PowerInputs:
     projects: tuple[Project, ...]
     profile_sources: dict[str, str] = field(default_factory=dict)
     commitment: tuple[CommittedFleet, ...] = ()
+    delivery_points: tuple[str, ...] = ()
 
 
 class _Series:
@@ -370,6 +371,7 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         projects=tuple(projects),
         profile_sources=dict(profiles.sources),
         commitment=_commitment(ctx, generators, links) if spec.unit_commitment else (),
+        delivery_points=tuple(bus for bus in delivery_buses(ctx.data.buses(), "AC") if bus in buses),
     )
     return inputs, names
 

@@ -24,7 +24,7 @@ from caspian.inputs.fleets import CommittedFleet, committed_fleets
 from caspian.inputs.series import Profiles
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
-from caspian.naming import ASSET, BASE_SEGMENT, DIRECTION, FIRST_SEGMENT, FORWARD, SEGMENT
+from caspian.naming import ASSET, BASE_SEGMENT, DIRECTION, FIRST_SEGMENT, FORWARD, LABEL_COLUMNS, SEGMENT
 from caspian.pypsa_model.aggregate import aggregate_time
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
 from caspian.pypsa_model.gas import GAS_CARRIERS, add_gas
@@ -62,10 +62,20 @@ def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, 
     return tuple(found)
 
 
+BUS_COLUMNS = ("country", "role", "delivery")
+"""Columns of ``buses.csv`` kept as static columns of ``n.buses`` (what results and reports read)."""
+
+
 def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
-    buses = ctx.data.table("buses").set_index("bus").loc[sorted(ctx.buses)]
+    buses = ctx.data.buses().loc[sorted(ctx.buses)]
     n.add(
-        "Bus", buses.index, carrier=buses["carrier"], x=buses["lon"], y=buses["lat"], location=buses["site"]
+        "Bus",
+        buses.index,
+        carrier=buses["carrier"],
+        x=buses["lon"],
+        y=buses["lat"],
+        location=buses["site"],
+        **{column: buses[column] for column in BUS_COLUMNS},
     )
     for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, "slack": "Unserved energy"}.items():
         n.add("Carrier", name, nice_name=nice)
@@ -102,7 +112,7 @@ def _label_own_assets(n: pypsa.Network) -> None:
     """Label the links and generators the builders did not label (plants, peakers, slack: each its own
     asset, in force, forward), so every component has its ``asset``, ``segment`` (and link
     ``direction``) column."""
-    for component, columns in (("Link", (ASSET, SEGMENT, DIRECTION)), ("Generator", (ASSET, SEGMENT))):
+    for component, columns in LABEL_COLUMNS.items():
         static = n.components[component].static
         own = pd.Series(static.index, index=static.index)
         defaults = {ASSET: own, SEGMENT: BASE_SEGMENT, DIRECTION: FORWARD}

@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 import pypsa
 
+from caspian.inputs.tables import delivery_buses
 from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
 from caspian.results.summary import (
     BINDING_THRESHOLD_EUR_PER_MW_Y,
-    EUROPEAN_GAS_MARKETS,
-    EUROPEAN_POWER_MARKETS,
     annual_energy,
     annual_factor,
     snapshot_hours,
@@ -210,7 +209,8 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    names = [f"{bus} market" for bus in EUROPEAN_GAS_MARKETS if f"{bus} market" in n.generators.index]
+    europe = delivery_buses(n.buses, "gas", europe_only=True)
+    names = [f"{bus} market" for bus in europe if f"{bus} market" in n.generators.index]
     if not names:
         return []
     rent = _rent(n, pd.Index(names), "generator")
@@ -400,8 +400,8 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
 def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:
     """The binding limits on the paths into the European gas and power markets: pipelines, cables,
     market absorption and the supplies that feed those paths."""
-    gas_buses = [bus for bus in EUROPEAN_GAS_MARKETS if bus in n.buses.index]
-    power_buses = [bus for bus in EUROPEAN_POWER_MARKETS if bus in n.buses.index]
+    gas_buses = delivery_buses(n.buses, "gas", europe_only=True)
+    power_buses = delivery_buses(n.buses, "AC", europe_only=True)
     gas_assets, gas_reached = upstream(n, gas_buses, "gas pipeline")
     power_assets, _ = upstream(n, power_buses, "interconnector")
     supplies = n.generators[(n.generators.carrier == "gas supply") & n.generators.bus.isin(gas_reached)]

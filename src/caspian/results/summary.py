@@ -15,16 +15,13 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
-from caspian.inputs.tables import Dataset
+from caspian.inputs.tables import Dataset, delivery_buses
 from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
 """A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
 below which a dual is numerical noise)."""
-
-EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
-EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
 
 
 def snapshot_hours(n: pypsa.Network) -> pd.Series:
@@ -212,8 +209,9 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             cables.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
-    gas_sales = _market_sales(n, EUROPEAN_GAS_MARKETS)
-    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin([*EUROPEAN_GAS_MARKETS, "TR gas"])]
+    gas_points = delivery_buses(n.buses, "gas")
+    gas_sales = _market_sales(n, gas_points)
+    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin(gas_points)]
     if not loads.empty:
         contracted = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
         gas_sales = gas_sales.add(contracted, fill_value=0.0)
@@ -230,7 +228,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             consumption.map(mwh_to_bcm).rename_axis("gas_bus"),
             attrs={"units": "bcm/y", "description": "offtakes plus gas burnt by power plants"},
         )
-    power_sales = _market_sales(n, [*EUROPEAN_POWER_MARKETS, "TR AC"])
+    power_sales = _market_sales(n, delivery_buses(n.buses, "AC"))
     if not power_sales.empty:
         power_sales.index.name = "power_market"
         ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
@@ -262,11 +260,11 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     )
     for key, value in _costs(n).items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
-    europe = [m for m in EUROPEAN_GAS_MARKETS if m in gas_sales.index]
+    europe = [m for m in delivery_buses(n.buses, "gas", europe_only=True) if m in gas_sales.index]
     ds["gas_to_europe_bcm"] = xr.DataArray(
         float(gas_sales[europe].map(mwh_to_bcm).sum()), attrs={"units": "bcm/y"}
     )
-    power_europe = [m for m in EUROPEAN_POWER_MARKETS if m in power_sales.index]
+    power_europe = [m for m in delivery_buses(n.buses, "AC", europe_only=True) if m in power_sales.index]
     ds["power_to_europe_twh"] = xr.DataArray(
         mwh_to_twh(float(power_sales[power_europe].sum())), attrs={"units": "TWh/y"}
     )

@@ -52,7 +52,8 @@ class RunRequest:
 
 @dataclass(frozen=True)
 class RunResult:
-    """A finished run: its directory, headline metrics and solver outcome."""
+    """A finished run: its directory, headline metrics, solver outcome, timings (s), backcast and the
+    network's buses (their ``buses.csv`` columns, for labels)."""
 
     directory: Path
     spec: NetworkSpec
@@ -60,6 +61,7 @@ class RunResult:
     outcome: SolveOutcome
     timings: dict[str, float] = field(default_factory=dict)
     backcast: pd.DataFrame = field(default_factory=pd.DataFrame)
+    buses: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
@@ -201,4 +203,5 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         outcome=outcome,
         timings=timings,
         backcast=compare(summary, data, spec.year),
+        buses=network.buses,
     )

@@ -31,6 +31,25 @@ BASE_SEGMENT = 0
 FIRST_SEGMENT = 1
 """Segment index of an asset's first expansion link (the one MILP option binaries size)."""
 
+CAPACITY_FROM = "capacity_from"
+"""Static column of links: who set the link's capacity, one of the four values below."""
+FROM_DATA = "data"
+"""Capacity in force from the data tables (not extendable)."""
+FROM_SPEC = "spec"
+"""Capacity fixed by the spec above what exists (pinned, its investment charged)."""
+FROM_LP = "lp"
+"""Capacity sized by the optimisation (extendable in [p_nom_min, p_nom_max])."""
+FROM_MILP = "milp"
+"""Capacity fixed at the option the MILP chose (``milp_option``; '' when it built none)."""
+MILP_OPTION = "milp_option"
+"""Static column of links: the MILP option whose capacity the link carries (:data:`NO_OPTION`: none)."""
+NO_OPTION = ""
+"""``milp_option`` of a link that carries no MILP option."""
+BUILD_MAX = "build_max_mw"
+"""Static column of links and generators: the most capacity the built formulation allows, MW (p_nom_max
+of an extendable one before MILP choices are fixed or a saved network is pinned, inf: no limit; p_nom
+of a fixed one)."""
+
 _REVERSE_SUFFIX = " reverse"
 _EXPANSION_SUFFIX = " expansion"
 
@@ -60,8 +79,12 @@ def forward_twins(links: pd.DataFrame) -> pd.Series:
     return pd.Series(by_key.reindex(keys).to_numpy(), index=reverse.index, dtype=object)
 
 
-LABEL_COLUMNS = {"Link": (ASSET, SEGMENT, DIRECTION), "Generator": (ASSET, SEGMENT)}
-"""The label columns of each component kind that has them."""
+LABEL_COLUMNS: dict[str, dict[str, type]] = {
+    "Link": {ASSET: object, SEGMENT: int, DIRECTION: object, CAPACITY_FROM: object, MILP_OPTION: object},
+    "Generator": {ASSET: object, SEGMENT: int},
+}
+"""The label columns (and their dtypes) of each component kind that has them; both also carry the
+float column :data:`BUILD_MAX`."""
 
 
 def restore_empty_labels(n: pypsa.Network) -> pypsa.Network:
@@ -70,7 +93,7 @@ def restore_empty_labels(n: pypsa.Network) -> pypsa.Network:
     for component, columns in LABEL_COLUMNS.items():
         static = n.components[component].static
         if static.empty:
-            for column in columns:
+            for column, dtype in {**columns, BUILD_MAX: float}.items():
                 if column not in static:
-                    static[column] = pd.Series(dtype=int if column == SEGMENT else object)
+                    static[column] = pd.Series(dtype=dtype)
     return n

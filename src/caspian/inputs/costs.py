@@ -18,7 +18,18 @@ import pandas as pd
 from caspian.errors import InputError
 from caspian.inputs.context import BuildContext
 from caspian.inputs.tables import Dataset
-from caspian.naming import ASSET, BASE_SEGMENT, FIRST_SEGMENT, SEGMENT, expansion_name
+from caspian.naming import (
+    ASSET,
+    BASE_SEGMENT,
+    BUILD_MAX,
+    CAPACITY_FROM,
+    FIRST_SEGMENT,
+    FROM_DATA,
+    FROM_LP,
+    FROM_SPEC,
+    SEGMENT,
+    expansion_name,
+)
 from caspian.units import bcm_per_year_to_mw, capital_recovery_factor
 
 INVESTMENT_UNITS = {"EUR/kW": 1e3, "EUR/MW": 1.0}
@@ -243,9 +254,10 @@ def capacity_links(
     links: list[tuple[str, dict[str, float | bool | str | int]]] = []
     base = {ASSET: asset, SEGMENT: BASE_SEGMENT}
     if fixed is not None and fixed > existing_mw:
-        links.append((asset, {**pinned_capacity(ctx, asset, existing_mw, fixed), **base}))
+        pinned = pinned_capacity(ctx, asset, existing_mw, fixed)
+        links.append((asset, {**pinned, **base, CAPACITY_FROM: FROM_SPEC, BUILD_MAX: fixed}))
     elif p_nom > 0:
-        links.append((asset, {"p_nom": p_nom, **base}))
+        links.append((asset, {"p_nom": p_nom, **base, CAPACITY_FROM: FROM_DATA, BUILD_MAX: p_nom}))
     for seg in expansion_segments(ctx, asset, p_nom):
         attrs: dict[str, float | bool | str | int] = {
             "p_nom": 0.0,
@@ -254,6 +266,8 @@ def capacity_links(
             "capital_cost": seg.annual_cost_eur_per_mw * ctx.horizon_fraction,
             ASSET: asset,
             SEGMENT: seg.index,
+            CAPACITY_FROM: FROM_LP,
+            BUILD_MAX: seg.width_mw,
         }
         links.append((expansion_name(asset, seg.index), attrs))
     return links

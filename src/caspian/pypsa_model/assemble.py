@@ -24,7 +24,21 @@ from caspian.inputs.fleets import CommittedFleet, committed_fleets
 from caspian.inputs.series import Profiles
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
-from caspian.naming import ASSET, BASE_SEGMENT, DIRECTION, FIRST_SEGMENT, FORWARD, LABEL_COLUMNS, SEGMENT
+from caspian.naming import (
+    ASSET,
+    BASE_SEGMENT,
+    BUILD_MAX,
+    CAPACITY_FROM,
+    DIRECTION,
+    FIRST_SEGMENT,
+    FORWARD,
+    FROM_DATA,
+    FROM_LP,
+    LABEL_COLUMNS,
+    MILP_OPTION,
+    NO_OPTION,
+    SEGMENT,
+)
 from caspian.pypsa_model.aggregate import aggregate_time
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
 from caspian.pypsa_model.gas import GAS_CARRIERS, add_gas
@@ -110,18 +124,22 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
 
 def _label_own_assets(n: pypsa.Network) -> None:
     """Label the links and generators the builders did not label (plants, peakers, slack: each its own
-    asset, in force, forward), so every component has its ``asset``, ``segment`` (and link
-    ``direction``) column."""
+    asset, in force, forward; capacity from the data, or sized by the LP when extendable), so every
+    component has all its label columns."""
     for component, columns in LABEL_COLUMNS.items():
         static = n.components[component].static
-        own = pd.Series(static.index, index=static.index)
-        defaults = {ASSET: own, SEGMENT: BASE_SEGMENT, DIRECTION: FORWARD}
+        defaults = {
+            ASSET: pd.Series(static.index, index=static.index),
+            SEGMENT: BASE_SEGMENT,
+            DIRECTION: FORWARD,
+            CAPACITY_FROM: static.p_nom_extendable.map({True: FROM_LP, False: FROM_DATA}),
+            MILP_OPTION: NO_OPTION,
+        }
         for column in columns:
-            if column not in static:
-                static[column] = defaults[column]
-            else:
-                static[column] = static[column].fillna(defaults[column])
+            static[column] = static[column].fillna(defaults[column]) if column in static else defaults[column]
         static[SEGMENT] = static[SEGMENT].astype(int)
+        bound = static.p_nom_max.where(static.p_nom_extendable, static.p_nom)
+        static[BUILD_MAX] = static[BUILD_MAX].fillna(bound) if BUILD_MAX in static else bound
 
 
 def _add_slack(n: pypsa.Network) -> None:

@@ -30,7 +30,18 @@ from caspian.errors import InfeasibleError, SolverError
 from caspian.inputs.costs import LumpyProject, ProjectOption
 from caspian.inputs.fleets import CommittedFleet
 from caspian.inputs.solver import DEFAULT_HIGHS_OPTIONS
-from caspian.naming import ASSET, DIRECTION, FIRST_SEGMENT, FORWARD, SEGMENT, forward_twins
+from caspian.naming import (
+    ASSET,
+    CAPACITY_FROM,
+    DIRECTION,
+    FIRST_SEGMENT,
+    FORWARD,
+    FROM_MILP,
+    MILP_OPTION,
+    NO_OPTION,
+    SEGMENT,
+    forward_twins,
+)
 from caspian.pypsa_model.commitment import (
     CommitmentSummary,
     add_commitment,
@@ -180,7 +191,12 @@ def _chosen_options(
 
 
 def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: dict) -> None:
-    """Hold each project's link (and reverse twin) at the chosen option's capacity, charging its cost."""
+    """Hold each project's link (and reverse twin) at the chosen option's capacity, charging its cost;
+    record the choice in the links' ``capacity_from``/``milp_option`` columns and in
+    ``n.meta['milp_choices']`` (project → option, None: not built)."""
+    n.meta["milp_choices"] = {
+        p.project: (chosen[p.project].option if chosen[p.project] else None) for p in projects
+    }
     for project in projects:
         option = chosen[project.project]
         capacity = option.capacity_mw if option else 0.0
@@ -190,6 +206,10 @@ def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: d
         for name in names:
             n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
             n.links.loc[name, "capital_cost"] = unit_cost if links.at[name, DIRECTION] == FORWARD else 0.0
+            n.links.loc[name, [CAPACITY_FROM, MILP_OPTION]] = [
+                FROM_MILP,
+                option.option if option else NO_OPTION,
+            ]
 
 
 def _solve(

@@ -15,7 +15,17 @@ import pandas as pd
 import pypsa
 
 from caspian.inputs.tables import delivery_buses
-from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
+from caspian.naming import (
+    ASSET,
+    BUILD_MAX,
+    CAPACITY_FROM,
+    DIRECTION,
+    FROM_LP,
+    FROM_MILP,
+    FROM_SPEC,
+    GAS_FIRED_CARRIER,
+    REVERSE,
+)
 from caspian.results.summary import (
     BINDING_THRESHOLD_EUR_PER_MW_Y,
     annual_energy,
@@ -52,7 +62,7 @@ MAX_NAMED_LIMITS = 3
 """Most limits named in one headline sentence (the table lists them all)."""
 
 AT_MAX_OPTION = 1e-3
-"""Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
+"""Relative tolerance for "built to the largest option" (p_nom_opt ≥ build_max_mw × (1 − tol))."""
 
 
 def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
@@ -127,9 +137,9 @@ class Bottleneck:
 
 def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[str, float]:
     """How an asset's capacity was set, and the net value per MW of one more step (EUR/MW/y)."""
-    held = group[group.p_nom_extendable & (group.p_nom_max <= group.p_nom_min)]
+    held = group[group[CAPACITY_FROM].isin([FROM_SPEC, FROM_MILP])]
     pinned = held[held.p_nom_opt > 0]
-    free = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
+    free = group[group[CAPACITY_FROM] == FROM_LP]
     if not held.empty and pinned.empty:
         return "not expanded: its options cost more than they earn", 0.0
     if not pinned.empty:
@@ -137,9 +147,9 @@ def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[
         return "fixed by the spec or a MILP option (annuity charged)", max(shadow - cost, 0.0)
     if free.empty:
         return "fixed capacity", shadow
-    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free.p_nom_max.sum()):
+    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free[BUILD_MAX].sum()):
         return "not expanded: the first step costs more than it earns", 0.0
-    if (free.p_nom_opt >= free.p_nom_max * (1 - AT_MAX_OPTION)).all():
+    if (free.p_nom_opt >= free[BUILD_MAX] * (1 - AT_MAX_OPTION)).all():
         return "built to its largest option", max(shadow - float(free.capital_cost.iloc[-1]) * factor, 0.0)
     return "expansion sized by cost", 0.0
 

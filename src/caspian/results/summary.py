@@ -16,7 +16,7 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset, delivery_buses
-from caspian.naming import ASSET, DIRECTION, GAS_FIRED_CARRIER, REVERSE
+from caspian.naming import ASSET, CAPACITY_FROM, DIRECTION, FROM_LP, GAS_FIRED_CARRIER, REVERSE
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
@@ -40,13 +40,12 @@ def annual_energy(n: pypsa.Network, series: pd.DataFrame | pd.Series) -> pd.Seri
 
 
 def _link_rent(n: pypsa.Network) -> pd.Series:
-    """Value of one more MW of each fixed (or pinned: extendable with equal bounds) link's capacity over
-    a year, EUR/MW/y (≥ 0): the summed duals of its hourly capacity limits. Free extendable links get 0:
+    """Value of one more MW of each fixed (or pinned: by the spec or a MILP choice) link's capacity over
+    a year, EUR/MW/y (≥ 0): the summed duals of its hourly capacity limits. Links the LP sized get 0:
     at an optimum their marginal value equals their annualised cost (reported as capex), and the dual
     of an unbuilt one is degenerate."""
     mu = n.links_t.get("mu_upper", pd.DataFrame())
-    pinned = n.links.p_nom_min >= n.links.p_nom_max
-    fixed = n.links.index[~n.links.p_nom_extendable | pinned]
+    fixed = n.links.index[n.links[CAPACITY_FROM] != FROM_LP]
     if mu is None or mu.empty:
         return pd.Series(0.0, index=n.links.index)
     rent = (-mu.reindex(columns=fixed, fill_value=0.0).sum()).clip(lower=0.0) * annual_factor(n)

@@ -26,6 +26,7 @@ from caspian.inputs.solver import check_highs_options
 from caspian.inputs.spec import NetworkSpec, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
+from caspian.pypsa_model.export import pin_for_export
 from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
 from caspian.results.summary import annual_factor, summarize, write_summary
@@ -162,6 +163,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         summary.attrs.update(
             {"network": spec.name, "scenario": request.scenario or "base", "mode": spec.mode}
         )
+        pin_for_export(network, spec.unit_commitment)
         network.export_to_netcdf(staging / "network.nc")
         write_summary(summary, staging)
         timings["write_s"] = time.perf_counter() - start

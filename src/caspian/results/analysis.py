@@ -232,7 +232,7 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
         sold = -n.generators_t.p[name]
         out.append(
             Bottleneck(
-                asset=f"{name.removesuffix(' market')} absorption",
+                asset=f"{n.generators.bus[name]} absorption",
                 kind="market",
                 capacity_mw=capacity,
                 hours_at_limit=float(w[sold >= AT_LIMIT * capacity].sum() * factor),

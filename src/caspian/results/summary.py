@@ -98,7 +98,7 @@ def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Se
     if not names:
         return pd.Series(dtype=float)
     sales = annual_energy(n, -n.generators_t.p[names])
-    sales.index = [name.removesuffix(" market") for name in sales.index]
+    sales.index = n.generators.bus[names].to_numpy()
     return sales
 
 
@@ -117,7 +117,9 @@ def _unserved(n: pypsa.Network) -> pd.Series:
     slack = n.generators.index[n.generators.carrier == "slack"]
     if not len(slack):
         return pd.Series(dtype=float)
-    return annual_energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+    unserved = annual_energy(n, n.generators_t.p[slack])
+    unserved.index = n.generators.bus[slack].to_numpy()
+    return unserved
 
 
 def _gas_consumption(n: pypsa.Network) -> pd.Series:

@@ -88,7 +88,7 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     peaks = network.generators_t.p[used.index].max()
     parts = []
     for name, mwh in used.sort_values(ascending=False).items():
-        bus = name.removesuffix(" unserved")
+        bus = network.generators.bus[name]
         if network.buses.carrier[bus] == "gas":
             amount = f"{mwh_to_bcm(mwh):.2f} bcm/y ({mwh / 1e6:.2f} TWh/y)"
         else:

@@ -29,8 +29,20 @@ AZ_POWER_BUS = {
     "lat": 40.4,
     "lon": 49.8,
     "role": "domestic",
+    "delivery": "none",
 }
 """The Azerbaijani electricity bus of the small power test systems."""
+
+RO_POWER_BUS = {
+    "bus": "RO AC",
+    "country": "RO",
+    "site": "Constanta",
+    "lat": 44.2,
+    "lon": 28.6,
+    "role": "market",
+    "delivery": "europe",
+}
+"""Romania's electricity bus (a European delivery point), over :data:`AZ_POWER_BUS`'s other columns."""
 
 RO_POWER_MARKET = {
     "bus": "RO AC",
@@ -55,6 +67,7 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
                 "lat": 40.2,
                 "lon": 49.5,
                 "role": "supply",
+                "delivery": "none",
             },
             {
                 "bus": "IT gas",
@@ -64,6 +77,7 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
                 "lat": 40.3,
                 "lon": 18.3,
                 "role": "market",
+                "delivery": "europe",
             },
         ],
         "gas_pipelines": [

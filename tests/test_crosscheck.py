@@ -24,7 +24,7 @@ from caspian.inputs.tables import load_dataset
 from caspian.pyomo_model import PyomoInputs, PyomoModel, pyomo_inputs
 from caspian.runs.crosscheck import LP_REL_TOL, CrosscheckResult, crosscheck
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
-from conftest import REPO, RO_POWER_MARKET, mini_tables
+from conftest import AZ_POWER_BUS, REPO, RO_POWER_BUS, RO_POWER_MARKET, mini_tables
 
 SGC = REPO / "networks" / "southern-gas-corridor.yaml"
 GREEN = REPO / "networks" / "green-corridor.yaml"
@@ -50,11 +50,7 @@ def coupled_tables(plateau_bcm_y: float = 4.5) -> dict:
     100 EUR/MWh; a candidate +500 MW cable project."""
     tables = mini_tables()
     tables["gas_supply"][0]["plateau_bcm_y"] = plateau_bcm_y
-    site = {"AZ AC": ("Baku", 40.4, 49.8, "domestic"), "RO AC": ("Constanta", 44.2, 28.6, "market")}
-    tables["buses"] += [
-        {"bus": bus, "carrier": "AC", "country": bus[:2], "site": name, "lat": lat, "lon": lon, "role": role}
-        for bus, (name, lat, lon, role) in site.items()
-    ]
+    tables["buses"] += [AZ_POWER_BUS, {**AZ_POWER_BUS, **RO_POWER_BUS}]
     tables["thermal"] = [
         {
             "name": "AZ fleet",

@@ -11,6 +11,7 @@ import pytest
 
 from caspian.inputs.spec import resolve_spec
 from caspian.inputs.tables import load_dataset
+from caspian.naming import ASSET, DIRECTION, FORWARD, REVERSE, SEGMENT, forward_twins
 from caspian.pypsa_model import build_network
 from caspian.pypsa_model.solve import SolveOptions, solve_network
 from conftest import REPO
@@ -105,9 +106,30 @@ def test_netcdf_round_trip_reproduces_objective(solved, tmp_path):
 def test_reverse_twins_share_the_forward_capacity(solved):
     """A bidirectional cable's reverse link has exactly its forward link's capacity, built or not."""
     links = solved.links
-    twins = [name for name in links.index if name.endswith(" reverse")]
-    assert twins
-    forward = [name.removesuffix(" reverse") for name in twins]
+    twins = forward_twins(links)
+    assert not twins.empty
+    forward = list(twins)
     np.testing.assert_allclose(
         links.p_nom_opt[twins].to_numpy(), links.p_nom_opt[forward].to_numpy(), atol=1e-6
     )
+
+
+def test_every_link_and_generator_carries_its_labels_through_netcdf(solved, tmp_path):
+    """`asset`, `segment` (and links' `direction`) are static columns with no gaps, and PyPSA keeps them
+    through a netCDF export and import."""
+    path = tmp_path / "network.nc"
+    solved.export_to_netcdf(path)
+    loaded = pypsa.Network(path)
+    for static, columns in (
+        (loaded.links, [ASSET, SEGMENT, DIRECTION]),
+        (loaded.generators, [ASSET, SEGMENT]),
+    ):
+        assert static[columns].notna().all().all()
+    assert set(loaded.links[DIRECTION]) <= {FORWARD, REVERSE}
+    for name in ("links", "generators"):
+        saved, read = getattr(solved, name), getattr(loaded, name)
+        pd.testing.assert_frame_equal(read[[ASSET, SEGMENT]], saved[[ASSET, SEGMENT]], check_names=False)
+    twins = forward_twins(loaded.links)
+    assert (
+        loaded.links.loc[twins.index, ASSET].to_numpy() == loaded.links.loc[twins, ASSET].to_numpy()
+    ).all()

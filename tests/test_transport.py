@@ -17,7 +17,7 @@ from caspian.inputs.tables import load_dataset
 from caspian.pypsa_model import build_network
 from caspian.runs.single import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
-from conftest import AZ_POWER_BUS, RO_POWER_MARKET, mini_tables
+from conftest import AZ_POWER_BUS, RO_POWER_BUS, RO_POWER_MARKET, mini_tables
 
 HOURS = 8760
 
@@ -106,15 +106,7 @@ def _cable_tables(capex_meur: float) -> dict:
     return {
         "buses": [
             AZ_POWER_BUS,
-            {
-                "bus": "RO AC",
-                "carrier": "AC",
-                "country": "RO",
-                "site": "Constanta",
-                "lat": 44.2,
-                "lon": 28.6,
-                "role": "market",
-            },
+            {**AZ_POWER_BUS, **RO_POWER_BUS},
         ],
         "thermal": [
             {
@@ -235,3 +227,23 @@ def test_milp_builds_a_lumpy_option_exactly_when_its_value_exceeds_its_annual_co
     assert mip.bound * HOURS / 24 == pytest.approx(expected, rel=1e-6)  # bound is over the 24 h horizon
     run = yaml.safe_load((result.directory / "run.yaml").read_text())
     assert run["mip"]["choices"] == {"P1 expansion": option} and run["mip"]["proven_optimal"] is True
+
+
+@pytest.mark.parametrize(("delivery", "to_europe", "delivered"), [("europe", 3.0, 3.0), ("other", 0.0, 3.0)])
+def test_what_counts_as_delivered_comes_from_the_bus_table(mini, tmp_path, delivery, to_europe, delivered):
+    """`delivery` of buses.csv decides what the summary counts: a European delivery point is in
+    'gas to Europe', another delivery point only in the per-market deliveries, and a bus that is no
+    delivery point in neither."""
+    tables = mini_tables()
+    tables["buses"][1]["delivery"] = delivery
+    ds = _run(*mini(tables), tmp_path).summary
+    assert float(ds.gas_to_europe_bcm) == pytest.approx(to_europe, abs=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(delivered, rel=1e-9)
+
+
+def test_a_bus_that_is_no_delivery_point_delivers_nothing(mini, tmp_path):
+    tables = mini_tables()
+    tables["buses"][1]["delivery"] = "none"
+    ds = _run(*mini(tables), tmp_path).summary
+    assert float(ds.gas_to_europe_bcm) == 0.0
+    assert "gas_delivery_bcm" not in ds

@@ -1,22 +1,99 @@
-"""Names of model components and what they mean: suffixes of twin and expansion links, the real asset a
-model link belongs to, and the carrier names shared by the builders, both formulations and the reports."""
+"""Names of model components and the static columns that carry their meaning.
+
+Names are built here (a reverse twin, an expansion segment) and never parsed back: every link and
+generator carries its real asset, its direction and its expansion segment as static columns of
+``n.links`` / ``n.generators`` (kept by PyPSA's netCDF export), and code reads those columns.
+Also the carrier names shared by the builders, both formulations and the reports.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import pypsa
 
 GAS_FIRED_CARRIER = "gas-fired"
 """Carrier of gas-fired plants (fleets and OCGT peakers), as generators or as links from a gas bus."""
 
+ASSET = "asset"
+"""Static column: the real asset a model link or generator belongs to ('TAP' for 'TAP expansion 2')."""
+DIRECTION = "direction"
+"""Static column of links: :data:`FORWARD` (bus0 → bus1 of the asset's data row) or :data:`REVERSE`."""
+SEGMENT = "segment"
+"""Static column: 0 for an asset's capacity in force, k ≥ 1 for its k-th expansion segment."""
+FORWARD = "forward"
+REVERSE = "reverse"
+BASE_SEGMENT = 0
+"""Segment index of an asset's capacity in force (or its capacity fixed by the spec)."""
+FIRST_SEGMENT = 1
+"""Segment index of an asset's first expansion link (the one MILP option binaries size)."""
 
-REVERSE_SUFFIX = " reverse"
-"""Suffix of the twin link that carries a bidirectional lossy connection's reverse flow."""
+CAPACITY_FROM = "capacity_from"
+"""Static column of links: who set the link's capacity, one of the four values below."""
+FROM_DATA = "data"
+"""Capacity in force from the data tables (not extendable)."""
+FROM_SPEC = "spec"
+"""Capacity fixed by the spec above what exists (pinned, its investment charged)."""
+FROM_LP = "lp"
+"""Capacity sized by the optimisation (extendable in [p_nom_min, p_nom_max])."""
+FROM_MILP = "milp"
+"""Capacity fixed at the option the MILP chose (``milp_option``; '' when it built none)."""
+MILP_OPTION = "milp_option"
+"""Static column of links: the MILP option whose capacity the link carries (:data:`NO_OPTION`: none)."""
+NO_OPTION = ""
+"""``milp_option`` of a link that carries no MILP option."""
+BUILD_MAX = "build_max_mw"
+"""Static column of links and generators: the most capacity the built formulation allows, MW (p_nom_max
+of an extendable one before MILP choices are fixed or a saved network is pinned, inf: no limit; p_nom
+of a fixed one)."""
 
-EXPANSION_SUFFIX = " expansion"
-"""Suffix of the extendable links that represent a project's capacity added to an asset."""
+_REVERSE_SUFFIX = " reverse"
+_EXPANSION_SUFFIX = " expansion"
 
 
-def asset_of(link_name: str) -> str:
-    """The real asset a model link belongs to ('TAP expansion 2' → 'TAP', 'AZ–GE reverse' → 'AZ–GE')."""
-    name = link_name.removesuffix(REVERSE_SUFFIX)
-    if EXPANSION_SUFFIX in name:
-        name = name.split(EXPANSION_SUFFIX)[0]
-    return name
+def reverse_name(link: str) -> str:
+    """Name of the twin link that carries a bidirectional lossy connection's reverse flow."""
+    return f"{link}{_REVERSE_SUFFIX}"
+
+
+def expansion_name(asset: str, segment: int | None = None) -> str:
+    """Name of an asset's expansion link (``segment`` given) or expansion generator (None)."""
+    return f"{asset}{_EXPANSION_SUFFIX}" if segment is None else f"{asset}{_EXPANSION_SUFFIX} {segment}"
+
+
+def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, str | int]:
+    """The ``asset`` and ``segment`` label columns of one component, as attributes for ``n.add``."""
+    return {ASSET: asset, SEGMENT: segment}
+
+
+def forward_twins(links: pd.DataFrame) -> pd.Series:
+    """For each reverse link in ``links`` (indexed by name), the name of its forward twin: the link of
+    the same asset and segment in the forward direction."""
+    forward = links[links[DIRECTION] == FORWARD]
+    by_key = pd.Series(forward.index, index=pd.MultiIndex.from_frame(forward[[ASSET, SEGMENT]]))
+    reverse = links[links[DIRECTION] == REVERSE]
+    keys = pd.MultiIndex.from_frame(reverse[[ASSET, SEGMENT]])
+    return pd.Series(by_key.reindex(keys).to_numpy(), index=reverse.index, dtype=object)
+
+
+LABEL_COLUMNS: dict[str, dict[str, type]] = {
+    "Link": {ASSET: object, SEGMENT: int, DIRECTION: object, CAPACITY_FROM: object, MILP_OPTION: object},
+    "Generator": {ASSET: object, SEGMENT: int},
+}
+"""The label columns (and their dtypes) of each component kind that has them; both also carry the
+float column :data:`BUILD_MAX`."""
+
+
+def restore_empty_labels(n: pypsa.Network) -> pypsa.Network:
+    """Add the label columns to a network's empty link or generator table (PyPSA writes no columns of an
+    empty component to netCDF, so a loaded network lacks them); ``n``, changed in place."""
+    for component, columns in LABEL_COLUMNS.items():
+        static = n.components[component].static
+        if static.empty:
+            for column, dtype in {**columns, BUILD_MAX: float}.items():
+                if column not in static:
+                    static[column] = pd.Series(dtype=dtype)
+    return n

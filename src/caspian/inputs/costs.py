@@ -18,7 +18,18 @@ import pandas as pd
 from caspian.errors import InputError
 from caspian.inputs.context import BuildContext
 from caspian.inputs.tables import Dataset
-from caspian.naming import EXPANSION_SUFFIX
+from caspian.naming import (
+    ASSET,
+    BASE_SEGMENT,
+    BUILD_MAX,
+    CAPACITY_FROM,
+    FIRST_SEGMENT,
+    FROM_DATA,
+    FROM_LP,
+    FROM_SPEC,
+    SEGMENT,
+    expansion_name,
+)
 from caspian.units import bcm_per_year_to_mw, capital_recovery_factor
 
 INVESTMENT_UNITS = {"EUR/kW": 1e3, "EUR/MW": 1.0}
@@ -186,7 +197,7 @@ def lumpy_project(ctx: BuildContext, asset: str, p_nom_mw: float) -> LumpyProjec
     scaled = tuple(
         ProjectOption(o.option, o.capacity_mw, o.annual_cost_eur * ctx.horizon_fraction) for o in options
     )
-    return LumpyProject(project, asset, f"{asset}{EXPANSION_SUFFIX} 1", scaled)
+    return LumpyProject(project, asset, expansion_name(asset, FIRST_SEGMENT), scaled)
 
 
 COSTING_YEAR = 9999
@@ -233,25 +244,32 @@ def pinned_capacity(
 
 def capacity_links(
     ctx: BuildContext, asset: str, existing_mw: float
-) -> list[tuple[str, dict[str, float | bool]]]:
-    """The model links of a pipeline or interconnector as (name, attributes): the asset at its capacity
-    in force or as fixed by the spec (pinned, with its investment charged, when fixed above what
-    exists), then one extendable link per expansion segment the LP may build."""
+) -> list[tuple[str, dict[str, float | bool | str | int]]]:
+    """The model links of a pipeline or interconnector as (name, attributes incl. the ``asset`` and
+    ``segment`` label columns): the asset at its capacity in force or as fixed by the spec (pinned, with
+    its investment charged, when fixed above what exists), then one extendable link per expansion
+    segment the LP may build."""
     fixed = ctx.fixed_capacity_mw(asset)
     p_nom = existing_mw if fixed is None else fixed
-    links: list[tuple[str, dict[str, float | bool]]] = []
+    links: list[tuple[str, dict[str, float | bool | str | int]]] = []
+    base = {ASSET: asset, SEGMENT: BASE_SEGMENT}
     if fixed is not None and fixed > existing_mw:
-        links.append((asset, pinned_capacity(ctx, asset, existing_mw, fixed)))
+        pinned = pinned_capacity(ctx, asset, existing_mw, fixed)
+        links.append((asset, {**pinned, **base, CAPACITY_FROM: FROM_SPEC, BUILD_MAX: fixed}))
     elif p_nom > 0:
-        links.append((asset, {"p_nom": p_nom}))
+        links.append((asset, {"p_nom": p_nom, **base, CAPACITY_FROM: FROM_DATA, BUILD_MAX: p_nom}))
     for seg in expansion_segments(ctx, asset, p_nom):
-        attrs = {
+        attrs: dict[str, float | bool | str | int] = {
             "p_nom": 0.0,
             "p_nom_extendable": True,
             "p_nom_max": seg.width_mw,
             "capital_cost": seg.annual_cost_eur_per_mw * ctx.horizon_fraction,
+            ASSET: asset,
+            SEGMENT: seg.index,
+            CAPACITY_FROM: FROM_LP,
+            BUILD_MAX: seg.width_mw,
         }
-        links.append((f"{asset}{EXPANSION_SUFFIX} {seg.index}", attrs))
+        links.append((expansion_name(asset, seg.index), attrs))
     return links
 
 

@@ -39,6 +39,7 @@ class BusRow(_Row):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     role: Literal["supply", "transit", "domestic", "market"]
+    delivery: Literal["europe", "other", "none"]
 
 
 class GasPipelineRow(_Row):
@@ -232,6 +233,21 @@ EXPECTED_UNITS: dict[str, str] = {
 """Units that ``parameters.csv`` must state for the parameters the model reads."""
 
 
+EUROPE = "europe"
+"""``buses.csv`` ``delivery``: a delivery point counted in the 'to Europe' totals."""
+NOT_DELIVERY = "none"
+"""``buses.csv`` ``delivery``: not a delivery point."""
+
+
+def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False) -> list[str]:
+    """The delivery points of ``carrier`` ('gas' | 'AC') among ``buses`` (indexed by bus, with the
+    ``carrier`` and ``delivery`` columns of ``buses.csv``; the data table or a network's ``n.buses``):
+    every delivery point, or only those counted in the 'to Europe' totals."""
+    of_carrier = buses[buses["carrier"] == carrier]
+    chosen = of_carrier["delivery"] == EUROPE if europe_only else of_carrier["delivery"] != NOT_DELIVERY
+    return [str(bus) for bus in of_carrier.index[chosen]]
+
+
 @dataclass(frozen=True)
 class Dataset:
     """All data tables, validated; ``tables[name]`` is a DataFrame with one row per CSV row."""
@@ -244,6 +260,10 @@ class Dataset:
     def table(self, name: str) -> pd.DataFrame:
         """The named table (a copy is not made: treat it as read-only)."""
         return self.tables[name]
+
+    def buses(self) -> pd.DataFrame:
+        """``buses.csv`` indexed by bus."""
+        return self.tables["buses"].set_index("bus")
 
     def parameter(self, name: str) -> float:
         """Value of a row of parameters.csv."""

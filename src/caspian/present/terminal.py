@@ -10,24 +10,12 @@ from rich.table import Table
 
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
+from caspian.present.labels import bus_labels, europe_label
 from caspian.pypsa_model.solve import MipResult
 from caspian.results.bottlenecks import EUR_PER_M
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.runs.single import RunResult
 from caspian.sweep.orchestrate import SweepOutcome
-
-MARKET_LABELS = {
-    "IT gas": "Italy",
-    "GR gas": "Greece",
-    "BG gas": "Bulgaria",
-    "RO gas": "Romania (Vertical Corridor)",
-    "HU gas": "Hungary (Vertical Corridor)",
-    "TR gas": "Türkiye",
-    "RO AC": "Romania",
-    "HU AC": "Hungary",
-    "BG AC": "Bulgaria",
-    "TR AC": "Türkiye",
-}
 
 
 def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pypsa.Network) -> None:
@@ -57,24 +45,26 @@ def _series(ds: xr.Dataset, name: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(var[var.dims[0]].values, var.values, strict=True)}
 
 
-def _gas_tables(console: Console, ds: xr.Dataset) -> None:
+def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     bcm, twh, prices = (
         _series(ds, "gas_delivery_bcm"),
         _series(ds, "gas_delivery_twh"),
         _series(ds, "price_eur_mwh"),
     )
+    labels = bus_labels(buses)
     if bcm:
         table = Table(title="Gas to markets")
         for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in bcm.items():
             table.add_row(
-                MARKET_LABELS.get(bus, bus),
+                labels.get(bus, bus),
                 f"{value:.2f}",
                 f"{twh[bus]:.1f}",
                 price_cell(ds, bus, prices.get(bus, 0), 2),
             )
-        table.add_row("[bold]Europe (excl. Türkiye)", f"[bold]{float(ds['gas_to_europe_bcm']):.2f}", "", "")
+        total = float(ds["gas_to_europe_bcm"])
+        table.add_row(f"[bold]{europe_label(buses, 'gas')}", f"[bold]{total:.2f}", "", "")
         if non_unique_buses(ds) & set(bcm):
             table.caption = NON_UNIQUE_NOTE
         console.print(table)
@@ -105,7 +95,7 @@ def _gas_tables(console: Console, ds: xr.Dataset) -> None:
         console.print(table)
 
 
-def _power_tables(console: Console, ds: xr.Dataset) -> None:
+def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     fwd = _series(ds, "cable_forward_twh")
     if fwd:
         rev, cap = _series(ds, "cable_reverse_twh"), _series(ds, "cable_capacity_mw")
@@ -135,9 +125,11 @@ def _power_tables(console: Console, ds: xr.Dataset) -> None:
         table = Table(title="Electricity to markets (corridor sales)")
         for col in ("market", "TWh/y", "market price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
+        labels = bus_labels(buses)
         for bus, value in sales.items():
-            table.add_row(MARKET_LABELS.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
-        table.add_row("[bold]Europe (RO, HU, BG)", f"[bold]{float(ds['power_to_europe_twh']):.2f}", "")
+            table.add_row(labels.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
+        total = float(ds["power_to_europe_twh"])
+        table.add_row(f"[bold]{europe_label(buses, 'AC')}", f"[bold]{total:.2f}", "")
         console.print(table)
 
 
@@ -201,8 +193,8 @@ def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
 def print_summary(console: Console, result: RunResult) -> None:
     """Headline tables of a finished run and its directory."""
     ds = result.summary
-    _gas_tables(console, ds)
-    _power_tables(console, ds)
+    _gas_tables(console, ds, result.buses)
+    _power_tables(console, ds, result.buses)
     _bottlenecks(console, ds)
     _built(console, ds)
     print_backcast(console, result.backcast)

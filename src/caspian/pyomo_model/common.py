@@ -17,10 +17,7 @@ from caspian.errors import InputError
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import chosen_project, fixed_capacity_cost, project_options, project_segments
 from caspian.inputs.spec import NetworkSpec
-from caspian.naming import EXPANSION_SUFFIX
-
-EXPANSION_NAME = "{asset}" + EXPANSION_SUFFIX + " {index}"
-"""Name of an expansion segment of an asset (the same names the linopy side uses, for reading)."""
+from caspian.naming import FIRST_SEGMENT, expansion_name
 
 
 @dataclass(frozen=True)
@@ -81,13 +78,13 @@ def capacity_pieces(
         options = project_options(data, project, spec.year, ctx.discount_rate, remaining)
         if not options:
             return pieces, None
-        name = EXPANSION_NAME.format(asset=asset, index=1)
+        name = expansion_name(asset, FIRST_SEGMENT)
         widest = max(o.capacity_mw for o in options)
         pieces.append(CapacityPiece(name, max_mw=widest, project=project))
         scaled = tuple(Option(o.option, o.capacity_mw, o.annual_cost_eur * horizon) for o in options)
         return pieces, Project(project, name, scaled)
     for seg in project_segments(data, project, spec.year, ctx.discount_rate, remaining):
-        name = EXPANSION_NAME.format(asset=asset, index=seg.index)
+        name = expansion_name(asset, seg.index)
         cost = seg.annual_cost_eur_per_mw * horizon
         pieces.append(CapacityPiece(name, max_mw=seg.width_mw, cost_eur_per_mw=cost))
     return pieces, None

@@ -23,12 +23,7 @@ import pyomo.environ as pyo
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
-from caspian.results.views import EUROPEAN_GAS_MARKETS
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM
-
-DELIVERY_BUSES_EXTRA = ("TR gas",)
-"""Buses besides the European gas markets whose contracted offtakes count as deliveries (as in
-``caspian.results.summary.summarize``: Türkiye's contract is a delivery to a market)."""
 
 GAS_KINDS = {"flow": "bcm/y", "built": "bcm/y", "delivery": "bcm/y"}
 """Compared gas quantities and their units: annual flow into each pipeline (all its segments), capacity
@@ -99,7 +94,7 @@ def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
     ``caspian.results.summary.summarize``)."""
     gas, w = inputs.gas_side, inputs.weights_h
     expr = 0.0
-    if bus in EUROPEAN_GAS_MARKETS:
+    if bus in gas.delivery_points:
         expr += pyo.quicksum(w[t] * m.sale[k.name, t] for k in gas.markets if k.bus == bus for t in m.T)
     expr += sum(o.mw * inputs.hours for o in gas.offtakes if o.bus == bus)
     if hasattr(m, "unserved") and bus in m.S:
@@ -132,8 +127,8 @@ def gas_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str
             quantity = gas_quantity(m, inputs, kind, asset)
             if quantity is not None:
                 out[kind][asset] = pyo.value(quantity[0]) * quantity[1]
-    buses = [k.bus for k in gas.markets if k.bus in EUROPEAN_GAS_MARKETS]
-    buses += [o.bus for o in gas.offtakes if o.bus in (*EUROPEAN_GAS_MARKETS, *DELIVERY_BUSES_EXTRA)]
+    buses = [k.bus for k in gas.markets if k.bus in gas.delivery_points]
+    buses += [o.bus for o in gas.offtakes if o.bus in gas.delivery_points]
     to_bcm_y = inputs.annual_factor / MWH_PER_BCM
     for bus in dict.fromkeys(buses):
         out["delivery"][bus] = max(pyo.value(_delivery(m, inputs, bus)), 0.0) * to_bcm_y

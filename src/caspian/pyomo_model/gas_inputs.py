@@ -18,7 +18,7 @@ import pandas as pd
 
 from caspian.inputs.context import BuildContext
 from caspian.inputs.spec import NetworkSpec
-from caspian.inputs.tables import Dataset, in_force
+from caspian.inputs.tables import Dataset, delivery_buses, in_force
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
@@ -83,7 +83,8 @@ class Offtake:
 @dataclass(frozen=True)
 class GasInputs:
     """Everything the gas formulation needs. ``availability`` maps a segment or supply name to its
-    per-snapshot available fraction (absent: always 1)."""
+    per-snapshot available fraction (absent: always 1); ``delivery_points``: the modelled buses whose
+    sales and contracted offtakes count as deliveries (the ``delivery`` column of ``buses.csv``)."""
 
     buses: tuple[str, ...]
     segments: tuple[PipelineSegment, ...]
@@ -93,6 +94,7 @@ class GasInputs:
     projects: tuple[Project, ...]
     availability: dict[str, np.ndarray]
     routes: dict[str, str]
+    delivery_points: tuple[str, ...] = ()
 
 
 def _market_price(spec: NetworkSpec, data: Dataset, row: pd.Series) -> float:
@@ -206,5 +208,6 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
         projects=tuple(projects),
         availability=availability,
         routes={seg.asset: str(routes.get(seg.asset, "")) for seg in segments},
+        delivery_points=tuple(bus for bus in delivery_buses(data.buses(), "gas") if bus in buses),
     )
     return inputs, set(outaged)

@@ -24,19 +24,11 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from caspian.naming import GAS_FIRED_CARRIER
+from caspian.naming import GAS_FIRED_CARRIER, reverse_name
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
-from caspian.results.views import EUROPEAN_POWER_MARKETS
 from caspian.units import MWH_PER_TWH
-
-DELIVERY_BUSES_EXTRA = ("TR AC",)
-"""Power market buses besides the European ones whose sales count as deliveries (as the
-``power_sales_twh`` of ``caspian.results.summary.summarize``)."""
-
-REVERSE_NAME = "{asset} reverse"
-"""Row name of an interconnector's reverse flow."""
 
 POWER_KINDS = {"cable flow": "TWh/y", "cable built": "MW", "generator built": "MW", "power delivery": "TWh/y"}
 """Compared electricity quantities and their units: annual power sent into each interconnector (forward
@@ -130,9 +122,9 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
     to_twh_y = inputs.annual_factor / MWH_PER_TWH
     cables = [k for k in power.links if k.carrier == "interconnector"]
     if kind == "cable flow":
-        names = [k.name for k in cables if REVERSE_NAME.format(asset=k.asset) == name and k.reverse]
+        names = [k.name for k in cables if reverse_name(k.asset) == name and k.reverse]
         names += [k.name for k in cables if k.asset == name and not k.reverse]
-        known = any(k.asset == name or REVERSE_NAME.format(asset=k.asset) == name for k in cables)
+        known = any(k.asset == name or reverse_name(k.asset) == name for k in cables)
         return (pyo.quicksum(w[t] * m.pflow[n, t] for n in names for t in m.T), to_twh_y) if known else None
     if kind == "cable built":
         names = [k.name for k in cables if k.asset == name and k.name in m.PLX]
@@ -155,7 +147,7 @@ def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[s
     power = inputs.power_side
     names: dict[str, list[str]] = {kind: [] for kind in POWER_KINDS}
     for asset in dict.fromkeys(k.asset for k in power.links if k.carrier == "interconnector"):
-        names["cable flow"] += [asset, REVERSE_NAME.format(asset=asset)]
+        names["cable flow"] += [asset, reverse_name(asset)]
         names["cable built"].append(asset)
     names["generator built"] = list(
         dict.fromkeys(
@@ -163,9 +155,7 @@ def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[s
             + [k.asset for k in power.links if k.carrier == GAS_FIRED_CARRIER and k.capacity_mw is None]
         )
     )
-    names["power delivery"] = [
-        k.bus for k in power.markets if k.bus in (*EUROPEAN_POWER_MARKETS, *DELIVERY_BUSES_EXTRA)
-    ]
+    names["power delivery"] = [k.bus for k in power.markets if k.bus in power.delivery_points]
     out: dict[str, dict[str, float]] = {kind: {} for kind in POWER_KINDS}
     for kind, listed in names.items():
         for name in listed:

@@ -22,8 +22,8 @@ from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
 from caspian.inputs.series import Profiles
-from caspian.inputs.tables import in_force
-from caspian.naming import GAS_FIRED_CARRIER
+from caspian.inputs.tables import delivery_buses, in_force
+from caspian.naming import GAS_FIRED_CARRIER, expansion_name, reverse_name
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import HOURS_PER_YEAR
 
@@ -32,12 +32,6 @@ POWER_BUS_CARRIER = "AC"
 
 RENEWABLE_COST_ROW = {"solar": "solar-utility", "onwind": "onwind", "offwind": "offwind"}
 """Technology-data row whose investment, FOM and lifetime price new capacity of each technology."""
-
-EXPANSION = " expansion"
-"""Suffix of a renewable fleet's expandable part."""
-
-REVERSE = " reverse"
-"""Suffix of a bidirectional interconnector piece's reverse twin."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +116,7 @@ class PowerInputs:
     projects: tuple[Project, ...]
     profile_sources: dict[str, str] = field(default_factory=dict)
     commitment: tuple[CommittedFleet, ...] = ()
+    delivery_points: tuple[str, ...] = ()
 
 
 class _Series:
@@ -177,7 +172,7 @@ def _interconnectors(ctx: BuildContext, series: _Series, buses: set[str]) -> tup
             if bool(row["bidirectional"]):
                 links.append(
                     PowerLink(
-                        f"{p.name}{REVERSE}",
+                        reverse_name(p.name),
                         bus0=row["bus1"],
                         bus1=row["bus0"],
                         capacity_mw=p.capacity_mw,
@@ -214,7 +209,7 @@ def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: s
             cost = annual * spec.expansion.renewable_capex_scale * ctx.horizon_fraction
             generators.append(
                 PowerGenerator(
-                    f"{asset}{EXPANSION}", asset, row["bus"], pu, max_mw=headroom, cost_eur_per_mw=cost
+                    expansion_name(asset), asset, row["bus"], pu, max_mw=headroom, cost_eur_per_mw=cost
                 )
             )
     return generators
@@ -376,6 +371,7 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         projects=tuple(projects),
         profile_sources=dict(profiles.sources),
         commitment=_commitment(ctx, generators, links) if spec.unit_commitment else (),
+        delivery_points=tuple(bus for bus in delivery_buses(ctx.data.buses(), "AC") if bus in buses),
     )
     return inputs, names
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pypsa
 
 from caspian.errors import InputError
@@ -23,7 +24,21 @@ from caspian.inputs.fleets import CommittedFleet, committed_fleets
 from caspian.inputs.series import Profiles
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
-from caspian.naming import EXPANSION_SUFFIX, asset_of
+from caspian.naming import (
+    ASSET,
+    BASE_SEGMENT,
+    BUILD_MAX,
+    CAPACITY_FROM,
+    DIRECTION,
+    FIRST_SEGMENT,
+    FORWARD,
+    FROM_DATA,
+    FROM_LP,
+    LABEL_COLUMNS,
+    MILP_OPTION,
+    NO_OPTION,
+    SEGMENT,
+)
 from caspian.pypsa_model.aggregate import aggregate_time
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
 from caspian.pypsa_model.gas import GAS_CARRIERS, add_gas
@@ -51,21 +66,30 @@ class BuildResult:
 def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, ...]:
     """The MILP projects of the assets that got a free expansion link in this network."""
     found = []
-    for name in n.links.index:
-        asset = asset_of(name)
-        if name != f"{asset}{EXPANSION_SUFFIX} 1":
-            continue
-        existing = float(n.links.at[asset, "p_nom"]) if asset in n.links.index else 0.0
+    links = n.links[n.links[DIRECTION] == FORWARD]
+    for asset in links.loc[links[SEGMENT] == FIRST_SEGMENT, ASSET]:
+        base = links[(links[ASSET] == asset) & (links[SEGMENT] == BASE_SEGMENT)]
+        existing = float(base.p_nom.sum())
         project = lumpy_project(ctx, asset, existing)
         if project is not None:
             found.append(project)
     return tuple(found)
 
 
+BUS_COLUMNS = ("country", "role", "delivery")
+"""Columns of ``buses.csv`` kept as static columns of ``n.buses`` (what results and reports read)."""
+
+
 def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
-    buses = ctx.data.table("buses").set_index("bus").loc[sorted(ctx.buses)]
+    buses = ctx.data.buses().loc[sorted(ctx.buses)]
     n.add(
-        "Bus", buses.index, carrier=buses["carrier"], x=buses["lon"], y=buses["lat"], location=buses["site"]
+        "Bus",
+        buses.index,
+        carrier=buses["carrier"],
+        x=buses["lon"],
+        y=buses["lat"],
+        location=buses["site"],
+        **{column: buses[column] for column in BUS_COLUMNS},
     )
     for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, "slack": "Unserved energy"}.items():
         n.add("Carrier", name, nice_name=nice)
@@ -84,7 +108,7 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
         hit = False
         for component in ("Link", "Generator"):
             static = n.components[component].static
-            names = [name for name in static.index if asset_of(name) == outage.asset]
+            names = list(static.index[static[ASSET] == outage.asset])
             if not names:
                 continue
             hit = True
@@ -96,6 +120,26 @@ def _apply_outages(n: pypsa.Network, ctx: BuildContext) -> None:
                     dynamic[name] = values[name]
         if not hit:
             raise InputError(f"{where}: unknown asset {outage.asset!r} in this network")
+
+
+def _label_own_assets(n: pypsa.Network) -> None:
+    """Label the links and generators the builders did not label (plants, peakers, slack: each its own
+    asset, in force, forward; capacity from the data, or sized by the LP when extendable), so every
+    component has all its label columns."""
+    for component, columns in LABEL_COLUMNS.items():
+        static = n.components[component].static
+        defaults = {
+            ASSET: pd.Series(static.index, index=static.index),
+            SEGMENT: BASE_SEGMENT,
+            DIRECTION: FORWARD,
+            CAPACITY_FROM: static.p_nom_extendable.map({True: FROM_LP, False: FROM_DATA}),
+            MILP_OPTION: NO_OPTION,
+        }
+        for column in columns:
+            static[column] = static[column].fillna(defaults[column]) if column in static else defaults[column]
+        static[SEGMENT] = static[SEGMENT].astype(int)
+        bound = static.p_nom_max.where(static.p_nom_extendable, static.p_nom)
+        static[BUILD_MAX] = static[BUILD_MAX].fillna(bound) if BUILD_MAX in static else bound
 
 
 def _add_slack(n: pypsa.Network) -> None:
@@ -127,9 +171,10 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
         add_electricity(n, ctx, profiles)
     if n.loads.empty and n.generators.empty:
         raise InputError(f"network '{spec.name}': field 'year': no data rows in force in {spec.year}")
-    _apply_outages(n, ctx)
     if ctx.with_slack:
         _add_slack(n)
+    _label_own_assets(n)
+    _apply_outages(n, ctx)
     return BuildResult(
         network=aggregate_time(n, spec.time),
         profile_sources=dict(profiles.sources),

@@ -12,7 +12,16 @@ from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links, technology_annual_cost
 from caspian.inputs.series import Profiles
 from caspian.inputs.tables import in_force
-from caspian.naming import EXPANSION_SUFFIX, GAS_FIRED_CARRIER, REVERSE_SUFFIX
+from caspian.naming import (
+    DIRECTION,
+    FIRST_SEGMENT,
+    FORWARD,
+    GAS_FIRED_CARRIER,
+    REVERSE,
+    expansion_name,
+    labels,
+    reverse_name,
+)
 from caspian.units import HOURS_PER_YEAR
 
 POWER_CARRIERS = {
@@ -39,17 +48,18 @@ def links_in_force(ctx: BuildContext) -> pd.DataFrame:
     return rows[rows["bus0"].isin(ctx.buses) & rows["bus1"].isin(ctx.buses)]
 
 
-def _add_twin(n: pypsa.Network, name: str, row: pd.Series, **attrs: float | bool) -> None:
+def _add_twin(n: pypsa.Network, name: str, row: pd.Series, **attrs: float | bool | str | int) -> None:
     """A lossy connection as one-way links: bus0→bus1, and its reverse twin when bidirectional
     (a single PyPSA link with p_min_pu=-1 would gain energy when flowing backwards)."""
     common = dict(carrier="interconnector", efficiency=row["efficiency"], length=row["length_km"])
-    n.add("Link", name, bus0=row["bus0"], bus1=row["bus1"], **common, **attrs)
+    n.add("Link", name, bus0=row["bus0"], bus1=row["bus1"], **common, **attrs, **{DIRECTION: FORWARD})
     if not row["bidirectional"]:
         return
     reverse = dict(attrs)
     if "capital_cost" in reverse:
         reverse["capital_cost"] = 0.0
-    n.add("Link", f"{name}{REVERSE_SUFFIX}", bus0=row["bus1"], bus1=row["bus0"], **common, **reverse)
+    reverse[DIRECTION] = REVERSE
+    n.add("Link", reverse_name(name), bus0=row["bus1"], bus1=row["bus0"], **common, **reverse)
 
 
 def add_interconnectors(n: pypsa.Network, ctx: BuildContext) -> None:
@@ -91,7 +101,7 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
         profile = profiles.renewable(row)
         common = dict(bus=row["bus"], carrier=row["technology"], p_max_pu=profile)
         if row["existing_mw"] > 0:
-            n.add("Generator", name, p_nom=row["existing_mw"], **common)
+            n.add("Generator", name, p_nom=row["existing_mw"], **common, **labels(name))
         if extend and headroom > 0:
             annual = technology_annual_cost(
                 ctx.data, TECHNOLOGY_DATA_NAME[row["technology"]], ctx.discount_rate
@@ -99,8 +109,9 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
             annual *= ctx.spec.expansion.renewable_capex_scale
             n.add(
                 "Generator",
-                f"{name}{EXPANSION_SUFFIX}",
+                expansion_name(name),
                 p_nom_extendable=True,
+                **labels(name, FIRST_SEGMENT),
                 p_nom_max=headroom,
                 capital_cost=annual * ctx.horizon_fraction,
                 **common,

@@ -11,6 +11,7 @@ import pypsa
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links
 from caspian.inputs.tables import in_force
+from caspian.naming import DIRECTION, FORWARD, labels
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
 GAS_CARRIERS = {
@@ -40,6 +41,7 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             carrier="gas pipeline",
             efficiency=1.0 - row["fuel_share"],
             length=row["length_km"],
+            **{DIRECTION: FORWARD},
         )
         for link, attrs in capacity_links(ctx, name, bcm_per_year_to_mw(row["capacity_bcm_y"])):
             n.add("Link", link, **attrs, **common)
@@ -56,6 +58,7 @@ def add_supplies(n: pypsa.Network, ctx: BuildContext) -> None:
             row["name"],
             bus=row["bus"],
             carrier="gas supply",
+            **labels(row["name"]),
             p_nom=bcm_per_year_to_mw(row["plateau_bcm_y"]) * row["peak_factor"],
             e_sum_max=bcm_to_mwh(row["plateau_bcm_y"]) * ctx.horizon_fraction,
             marginal_cost=ctx.data.to_price_year(row["marginal_cost_eur_mwh"], row["currency_year"]),
@@ -96,6 +99,7 @@ def add_markets(n: pypsa.Network, ctx: BuildContext) -> None:
             f"{row['bus']} market",
             bus=row["bus"],
             carrier="gas market",
+            **labels(f"{row['bus']} market"),
             p_nom=bcm_per_year_to_mw(max(row["absorption_bcm_y"] - contracted.get(row["bus"], 0.0), 0.0)),
             p_min_pu=-1.0,
             p_max_pu=0.0,

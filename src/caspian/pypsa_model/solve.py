@@ -24,12 +24,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pypsa
+from linopy.constants import SolverStatus, TerminationCondition
 
 from caspian.errors import InfeasibleError, SolverError
 from caspian.inputs.costs import LumpyProject, ProjectOption
 from caspian.inputs.fleets import CommittedFleet
 from caspian.inputs.solver import DEFAULT_HIGHS_OPTIONS
-from caspian.naming import REVERSE_SUFFIX
+from caspian.naming import (
+    ASSET,
+    CAPACITY_FROM,
+    DIRECTION,
+    FIRST_SEGMENT,
+    FORWARD,
+    FROM_MILP,
+    MILP_OPTION,
+    NO_OPTION,
+    SEGMENT,
+    forward_twins,
+)
 from caspian.pypsa_model.commitment import (
     CommitmentSummary,
     add_commitment,
@@ -45,6 +57,14 @@ ZERO_CAPACITY_MW = 1e-3
 """Capacity of the LP relaxation below which a project counts as not built when rounding a MIP start."""
 HIGHS_START_ACCEPTED = "MIP start solution is feasible"
 """HiGHS log line (1.15) confirming that it read the MIP start and accepted it as an incumbent."""
+NO_SOLUTION = frozenset(
+    {
+        TerminationCondition.infeasible,
+        TerminationCondition.infeasible_or_unbounded,
+        TerminationCondition.unbounded,
+    }
+)
+"""Termination conditions that mean the model has no solution (raised as InfeasibleError)."""
 MIN_MILP_SECONDS = 1.0
 """Least time given to branch and bound after the MIP start used up the time limit: HiGHS still reads
 the start, so the run ends with that incumbent instead of none."""
@@ -108,13 +128,13 @@ class SolveOutcome:
 
 
 def _tie_reverse_twins(n: pypsa.Network) -> None:
-    links = n.links
-    extendable = links.index[links.p_nom_extendable]
-    twins = [name for name in extendable if name.endswith(REVERSE_SUFFIX)]
-    if not twins:
+    """Each extendable reverse twin's capacity equals its forward link's (PyPSA has no such constraint)."""
+    twins = forward_twins(n.links[n.links.p_nom_extendable])
+    if twins.empty:
         return
     p_nom = n.model["Link-p_nom"]
-    forward = [name.removesuffix(REVERSE_SUFFIX) for name in twins]
+    forward = list(twins)
+    twins = list(twins.index)
     lhs = p_nom.sel(name=twins) - p_nom.sel(name=forward).assign_coords(name=twins)
     n.model.add_constraints(lhs == 0, name="Link-reverse_twin_capacity")
 
@@ -171,20 +191,31 @@ def _chosen_options(
 
 
 def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: dict) -> None:
-    """Hold each project's link (and reverse twin) at the chosen option's capacity, charging its cost."""
+    """Hold each project's link (and reverse twin) at the chosen option's capacity, charging its cost;
+    record the choice in the links' ``capacity_from``/``milp_option`` columns and in
+    ``n.meta['milp_choices']`` (project → option, None: not built)."""
+    n.meta["milp_choices"] = {
+        p.project: (chosen[p.project].option if chosen[p.project] else None) for p in projects
+    }
     for project in projects:
         option = chosen[project.project]
         capacity = option.capacity_mw if option else 0.0
         unit_cost = option.annual_cost_eur / option.capacity_mw if option else 0.0
-        for name in (project.link, f"{project.link}{REVERSE_SUFFIX}"):
-            if name in n.links.index:
-                n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
-                n.links.loc[name, "capital_cost"] = unit_cost if name == project.link else 0.0
+        links = n.links
+        names = links.index[(links[ASSET] == project.asset) & (links[SEGMENT] == FIRST_SEGMENT)]
+        for name in names:
+            n.links.loc[name, ["p_nom_min", "p_nom_max"]] = capacity
+            n.links.loc[name, "capital_cost"] = unit_cost if links.at[name, DIRECTION] == FORWARD else 0.0
+            n.links.loc[name, [CAPACITY_FROM, MILP_OPTION]] = [
+                FROM_MILP,
+                option.option if option else NO_OPTION,
+            ]
 
 
 def _solve(
     n: pypsa.Network, options: SolveOptions, duals: bool, start: Path | None = None
-) -> tuple[str, str]:
+) -> tuple[SolverStatus, TerminationCondition]:
+    """Solve the formulated model; linopy's status and termination condition."""
     with _native_stdout_to(options.log_file):
         status, condition = n.optimize.solve_model(
             solver_name="highs",
@@ -194,7 +225,7 @@ def _solve(
             log_to_console=options.log_file is None,
             **({"warmstart_fn": start} if start is not None else {}),
         )
-    return str(status), str(condition)
+    return SolverStatus(str(status)), TerminationCondition(str(condition))
 
 
 def _remaining(options: SolveOptions, since: float, floor: float = 0.0) -> SolveOptions:
@@ -229,7 +260,7 @@ def _mip_start(
     _status, condition = _solve(n, options, duals=False)
     for choice in binaries:
         choice.unrelax()
-    if condition != "optimal":
+    if condition != TerminationCondition.optimal:
         return None, None
     fixed_options = _remaining(options, since)
     capacity = n.model["Link-p_nom"].solution
@@ -241,7 +272,7 @@ def _mip_start(
     _status, condition = _solve(n, fixed_options, duals=False)
     for choice in binaries:
         choice.unfix()
-    if condition != "optimal":
+    if condition != TerminationCondition.optimal:
         return None, None
     path = directory / "mip-start.sol"
     n.model.solver_model.writeSolution(str(path), 0)
@@ -268,20 +299,20 @@ def _solve_milp(
         _status, condition = _solve(n, milp_options, duals=False, start=path)
     seconds = time.perf_counter() - start
     accepted = _start_accepted(options.log_file, logged_before) if path is not None else None
-    if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
-        raise InfeasibleError(condition)
+    if condition in NO_SOLUTION:
+        raise InfeasibleError(condition.value)
     info = n.model.solver_model.getInfo()
     if info.primal_solution_status != FEASIBLE_SOLUTION:
-        raise SolverError(f"HiGHS stopped without a feasible MILP solution ({condition})")
+        raise SolverError(f"HiGHS stopped without a feasible MILP solution ({condition.value})")
     chosen = _chosen_options(projects, binaries)
     _fix_choices(n, projects, chosen)
     return MipResult(
-        condition=condition,
+        condition=condition.value,
         gap=float(info.mip_gap),
         bound=float(info.mip_dual_bound),
         nodes=int(info.mip_node_count),
         seconds=seconds,
-        proven_optimal=condition == "optimal",
+        proven_optimal=condition == TerminationCondition.optimal,
         choices={name: (option.option if option else None) for name, option in chosen.items()},
         start_objective=start_objective,
         start_accepted=accepted,
@@ -341,13 +372,15 @@ def solve_network(
     start = time.perf_counter()
     status, condition = _solve(n, options, duals=True)
     solve = time.perf_counter() - start + (mip.seconds if mip else 0.0)
-    if condition in {"infeasible", "infeasible_or_unbounded", "unbounded"}:
-        raise InfeasibleError(condition)
-    if status != "ok" or condition != "optimal":
-        raise SolverError(f"HiGHS stopped without an optimal LP solution ({status}: {condition})")
+    if condition in NO_SOLUTION:
+        raise InfeasibleError(condition.value)
+    if status != SolverStatus.ok or condition != TerminationCondition.optimal:
+        raise SolverError(f"HiGHS stopped without an optimal LP solution ({status.value}: {condition.value})")
     return SolveOutcome(
-        status=status,
-        condition=condition if mip is None or mip.proven_optimal else f"{mip.condition} (MILP incumbent)",
+        status=status.value,
+        condition=(
+            condition.value if mip is None or mip.proven_optimal else f"{mip.condition} (MILP incumbent)"
+        ),
         objective=float(n.objective),
         formulate_seconds=formulate,
         solve_seconds=solve,

@@ -9,15 +9,29 @@ from caspian.inputs.tables import Dataset
 
 TAP_EXITS = {"tap_share_italy": "TAP Italy", "tap_share_greece": "TAP Greece", "tap_share_bulgaria": "IGB"}
 """Observed TAP delivery shares → the link that carries them (IGB takes TAP gas at Komotini)."""
+DELIVERED_TO = {"gas_azerbaijan_to_turkiye": "TR"}
+"""Observed deliveries → the country (``buses.csv`` ``country``) whose delivery points receive them."""
+CONSUMED_IN = {"gas_azerbaijan_to_georgia": "GE"}
+"""Observed deliveries into a transit country → the country whose gas buses consume them."""
 
 
-def _modelled(metric: str, ds: xr.Dataset) -> float | None:
+def _country_sum(ds: xr.Dataset, var: str, buses: pd.DataFrame, country: str) -> float | None:
+    """Sum of the per-bus ``var`` over the buses of ``country`` (``buses`` indexed by bus, with their
+    ``country``); None when the summary has no such variable or no such bus."""
+    if var not in ds:
+        return None
+    values = ds[var].to_series()
+    mine = values[[buses.at[bus, "country"] == country for bus in values.index]]
+    return float(mine.sum()) if not mine.empty else None
+
+
+def _modelled(metric: str, ds: xr.Dataset, buses: pd.DataFrame) -> float | None:
     if metric == "gas_azerbaijan_to_europe":
         return float(ds["gas_to_europe_bcm"])
-    if metric == "gas_azerbaijan_to_turkiye" and "gas_delivery_bcm" in ds:
-        return float(ds["gas_delivery_bcm"].sel(gas_market="TR gas"))
-    if metric == "gas_azerbaijan_to_georgia" and "gas_consumption_bcm" in ds:
-        return float(ds["gas_consumption_bcm"].sel(gas_bus="GE gas"))
+    if metric in DELIVERED_TO:
+        return _country_sum(ds, "gas_delivery_bcm", buses, DELIVERED_TO[metric])
+    if metric in CONSUMED_IN:
+        return _country_sum(ds, "gas_consumption_bcm", buses, CONSUMED_IN[metric])
     if metric in TAP_EXITS and "pipeline_flow_bcm" in ds:
         flows = ds["pipeline_flow_bcm"].sel(pipeline=list(TAP_EXITS.values()))
         return float(flows.sel(pipeline=TAP_EXITS[metric]) / flows.sum())
@@ -29,7 +43,7 @@ def compare(ds: xr.Dataset, data: Dataset, year: int) -> pd.DataFrame:
     observed = data.table("observed_flows")
     rows = []
     for _, row in observed[observed["year"] == year].iterrows():
-        modelled = _modelled(row["metric"], ds)
+        modelled = _modelled(row["metric"], ds, data.buses())
         if modelled is None:
             continue
         rows.append(

@@ -15,10 +15,10 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
+from caspian.inputs.tables import delivery_buses
+from caspian.naming import BUILD_MAX, CAPACITY_FROM, FROM_LP, FROM_MILP, FROM_SPEC
 from caspian.results.flows import upstream
 from caspian.results.views import (
-    EUROPEAN_GAS_MARKETS,
-    EUROPEAN_POWER_MARKETS,
     annual_factor,
     asset_flows,
     asset_links,
@@ -51,7 +51,7 @@ MAX_NAMED_LIMITS = 3
 """Most limits named in one headline sentence (the table lists them all)."""
 
 AT_MAX_OPTION = 1e-3
-"""Relative tolerance for "built to the largest option" (p_nom_opt ≥ p_nom_max × (1 − tol))."""
+"""Relative tolerance for "built to the largest option" (p_nom_opt ≥ build_max_mw × (1 − tol))."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,9 @@ class Bottleneck:
 
 def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[str, float]:
     """How an asset's capacity was set, and the net value per MW of one more step (EUR/MW/y)."""
-    held = group[group.p_nom_extendable & (group.p_nom_max <= group.p_nom_min)]
+    held = group[group[CAPACITY_FROM].isin([FROM_SPEC, FROM_MILP])]
     pinned = held[held.p_nom_opt > 0]
-    free = group[group.p_nom_extendable & (group.p_nom_max > group.p_nom_min)]
+    free = group[group[CAPACITY_FROM] == FROM_LP]
     if not held.empty and pinned.empty:
         return "not expanded: its options cost more than they earn", 0.0
     if not pinned.empty:
@@ -101,9 +101,9 @@ def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[
         return "fixed by the spec or a MILP option (annuity charged)", max(shadow - cost, 0.0)
     if free.empty:
         return "fixed capacity", shadow
-    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free.p_nom_max.sum()):
+    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free[BUILD_MAX].sum()):
         return "not expanded: the first step costs more than it earns", 0.0
-    if (free.p_nom_opt >= free.p_nom_max * (1 - AT_MAX_OPTION)).all():
+    if (free.p_nom_opt >= free[BUILD_MAX] * (1 - AT_MAX_OPTION)).all():
         return "built to its largest option", max(shadow - float(free.capital_cost.iloc[-1]) * factor, 0.0)
     return "expansion sized by cost", 0.0
 
@@ -172,7 +172,8 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    names = [f"{bus} market" for bus in EUROPEAN_GAS_MARKETS if f"{bus} market" in n.generators.index]
+    europe = delivery_buses(n.buses, "gas", europe_only=True)
+    names = [f"{bus} market" for bus in europe if f"{bus} market" in n.generators.index]
     if not names:
         return []
     rent = bound_rent(n, "Generator", pd.Index(names))
@@ -184,7 +185,7 @@ def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
         sold = -n.generators_t.p[name]
         out.append(
             Bottleneck(
-                asset=f"{name.removesuffix(' market')} absorption",
+                asset=f"{n.generators.bus[name]} absorption",
                 kind="market",
                 capacity_mw=capacity,
                 hours_at_limit=float(w[sold >= AT_LIMIT * capacity].sum() * factor),
@@ -242,8 +243,8 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
 def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:
     """The binding limits on the paths into the European gas and power markets: pipelines, cables,
     market absorption and the supplies that feed those paths."""
-    gas_buses = [bus for bus in EUROPEAN_GAS_MARKETS if bus in n.buses.index]
-    power_buses = [bus for bus in EUROPEAN_POWER_MARKETS if bus in n.buses.index]
+    gas_buses = delivery_buses(n.buses, "gas", europe_only=True)
+    power_buses = delivery_buses(n.buses, "AC", europe_only=True)
     gas_assets, gas_reached = upstream(n, gas_buses, "gas pipeline")
     power_assets, _ = upstream(n, power_buses, "interconnector")
     supplies = n.generators[(n.generators.carrier == "gas supply") & n.generators.bus.isin(gas_reached)]

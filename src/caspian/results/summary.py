@@ -15,13 +15,11 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
-from caspian.inputs.tables import Dataset
-from caspian.naming import GAS_FIRED_CARRIER, asset_of
+from caspian.inputs.tables import Dataset, delivery_buses
+from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
 from caspian.results.prices import UNIQUE_SHARE, is_unique, price_set_share
 from caspian.results.views import (
-    EUROPEAN_GAS_MARKETS,
-    EUROPEAN_POWER_MARKETS,
     annual_energy,
     annual_factor,
     asset_links,
@@ -76,7 +74,7 @@ def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Se
     if not names:
         return pd.Series(dtype=float)
     sales = annual_energy(n, -n.generators_t.p[names])
-    sales.index = [name.removesuffix(" market") for name in sales.index]
+    sales.index = n.generators.bus[names].to_numpy()
     return sales
 
 
@@ -95,7 +93,9 @@ def _unserved(n: pypsa.Network) -> pd.Series:
     slack = n.generators.index[n.generators.carrier == "slack"]
     if not len(slack):
         return pd.Series(dtype=float)
-    return annual_energy(n, n.generators_t.p[slack]).rename(lambda name: name.removesuffix(" unserved"))
+    unserved = annual_energy(n, n.generators_t.p[slack])
+    unserved.index = n.generators.bus[slack].to_numpy()
+    return unserved
 
 
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
@@ -116,7 +116,7 @@ def _generation_built(n: pypsa.Network) -> pd.Series:
     gens = n.generators[n.generators.p_nom_extendable]
     plants = n.links[n.links.p_nom_extendable & (n.links.carrier == GAS_FIRED_CARRIER)]
     built = pd.concat([gens.p_nom_opt, plants.p_nom_opt * plants.efficiency])
-    return built.rename(index=asset_of).groupby(level=0).sum()
+    return built.groupby(pd.concat([gens[ASSET], plants[ASSET]])).sum()
 
 
 def _prices(n: pypsa.Network) -> pd.Series:
@@ -183,8 +183,9 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             cables.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
-    gas_sales = _market_sales(n, EUROPEAN_GAS_MARKETS)
-    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin([*EUROPEAN_GAS_MARKETS, "TR gas"])]
+    gas_points = delivery_buses(n.buses, "gas")
+    gas_sales = _market_sales(n, gas_points)
+    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin(gas_points)]
     if not loads.empty:
         contracted = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
         gas_sales = gas_sales.add(contracted, fill_value=0.0)
@@ -201,7 +202,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             consumption.map(mwh_to_bcm).rename_axis("gas_bus"),
             attrs={"units": "bcm/y", "description": "offtakes plus gas burnt by power plants"},
         )
-    power_sales = _market_sales(n, [*EUROPEAN_POWER_MARKETS, "TR AC"])
+    power_sales = _market_sales(n, delivery_buses(n.buses, "AC"))
     if not power_sales.empty:
         power_sales.index.name = "power_market"
         ds["power_sales_twh"] = xr.DataArray(power_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
@@ -250,11 +251,11 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     ds = ds.merge(limits_dataset(bottlenecks(n)))
     for key, value in _costs(n).items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
-    europe = [m for m in EUROPEAN_GAS_MARKETS if m in gas_sales.index]
+    europe = [m for m in delivery_buses(n.buses, "gas", europe_only=True) if m in gas_sales.index]
     ds["gas_to_europe_bcm"] = xr.DataArray(
         float(gas_sales[europe].map(mwh_to_bcm).sum()), attrs={"units": "bcm/y"}
     )
-    power_europe = [m for m in EUROPEAN_POWER_MARKETS if m in power_sales.index]
+    power_europe = [m for m in delivery_buses(n.buses, "AC", europe_only=True) if m in power_sales.index]
     ds["power_to_europe_twh"] = xr.DataArray(
         mwh_to_twh(float(power_sales[power_europe].sum())), attrs={"units": "TWh/y"}
     )

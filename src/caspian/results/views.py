@@ -12,14 +12,8 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from caspian.naming import REVERSE_SUFFIX, asset_of
+from caspian.naming import ASSET, DIRECTION, REVERSE
 from caspian.units import HOURS_PER_YEAR
-
-EUROPEAN_GAS_MARKETS = ("IT gas", "GR gas", "BG gas", "RO gas", "HU gas")
-"""Gas buses whose deliveries count as gas to Europe."""
-
-EUROPEAN_POWER_MARKETS = ("RO AC", "HU AC", "BG AC")
-"""Power buses whose corridor sales count as electricity to Europe."""
 
 CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
 """Link carrier of each kind of corridor asset."""
@@ -48,8 +42,7 @@ def annual_total(n: pypsa.Network, series: pd.Series) -> float:
 def asset_links(n: pypsa.Network, kind: str) -> pd.DataFrame:
     """Links of ``kind`` (pipeline|cable) with their asset and direction."""
     links = n.links[n.links.carrier == CARRIER_OF_KIND[kind]].copy()
-    links["asset"] = [asset_of(name) for name in links.index]
-    links["reverse"] = [name.endswith(REVERSE_SUFFIX) for name in links.index]
+    links["reverse"] = links[DIRECTION] == REVERSE
     return links
 
 
@@ -72,7 +65,7 @@ def asset_capacity(n: pypsa.Network, kind: str) -> pd.Series:
 
 
 def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
-    """Per link of ``carrier``: bus0, bus1, asset, annual MWh sent and delivered."""
+    """Per link of ``carrier``: bus0, bus1, asset, direction, annual MWh sent and delivered."""
     links = n.links[n.links.carrier == carrier]
     sent = annual_energy(n, n.links_t.p0.reindex(columns=links.index, fill_value=0.0))
     delivered = annual_energy(n, -n.links_t.p1.reindex(columns=links.index, fill_value=0.0))
@@ -80,7 +73,8 @@ def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
         {
             "bus0": links.bus0,
             "bus1": links.bus1,
-            "asset": [asset_of(name) for name in links.index],
+            "asset": links[ASSET],
+            "direction": links[DIRECTION],
             "sent_mwh": sent,
             "delivered_mwh": delivered,
         }

@@ -26,6 +26,7 @@ from caspian.inputs.solver import check_highs_options
 from caspian.inputs.spec import NetworkSpec, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
+from caspian.pypsa_model.export import pin_for_export
 from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
 from caspian.results.summary import summarize, write_summary
@@ -53,7 +54,8 @@ class RunRequest:
 
 @dataclass(frozen=True)
 class RunResult:
-    """A finished run: its directory, headline metrics and solver outcome."""
+    """A finished run: its directory, headline metrics, solver outcome, timings (s), backcast and the
+    network's buses (their ``buses.csv`` columns, for labels)."""
 
     directory: Path
     spec: NetworkSpec
@@ -61,6 +63,7 @@ class RunResult:
     outcome: SolveOutcome
     timings: dict[str, float] = field(default_factory=dict)
     backcast: pd.DataFrame = field(default_factory=pd.DataFrame)
+    buses: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
@@ -86,7 +89,7 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     peaks = network.generators_t.p[used.index].max()
     parts = []
     for name, mwh in used.sort_values(ascending=False).items():
-        bus = name.removesuffix(" unserved")
+        bus = network.generators.bus[name]
         if network.buses.carrier[bus] == "gas":
             amount = f"{mwh_to_bcm(mwh):.2f} bcm/y ({mwh / 1e6:.2f} TWh/y)"
         else:
@@ -161,6 +164,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         summary.attrs.update(
             {"network": spec.name, "scenario": request.scenario or "base", "mode": spec.mode}
         )
+        pin_for_export(network, spec.unit_commitment)
         network.export_to_netcdf(staging / "network.nc")
         write_summary(summary, staging)
         timings["write_s"] = time.perf_counter() - start
@@ -202,4 +206,5 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
         outcome=outcome,
         timings=timings,
         backcast=compare(summary, data, spec.year),
+        buses=network.buses,
     )

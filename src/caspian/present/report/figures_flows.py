@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from caspian.naming import GAS_FIRED_CARRIER, REVERSE_SUFFIX
+from caspian.naming import FORWARD, GAS_FIRED_CARRIER, REVERSE
 from caspian.present.report.style import (
     CARRIER_COLOURS,
     FLEET_COLOURS,
@@ -170,12 +170,9 @@ def electricity_bars(n: pypsa.Network) -> Figure | None:
     left.set_title("Generation by country and fleet")
     left.legend(fontsize=7.5, ncols=2)
     if not cables.empty:
-        cables["direction"] = [
-            "reverse" if str(i).endswith(REVERSE_SUFFIX) else "forward" for i in cables.index
-        ]
         flows = cables.groupby(["asset", "direction"]).sent_mwh.sum().unstack(fill_value=0.0) / MWH_PER_TWH
-        flows = flows.reindex(columns=["forward", "reverse"], fill_value=0.0)
-        ends = cables[cables.direction == "forward"].groupby("asset").first()
+        flows = flows.reindex(columns=[FORWARD, REVERSE], fill_value=0.0)
+        ends = cables[cables.direction == FORWARD].groupby("asset").first()
         names = [f"{asset}\n{ends.bus0[asset][:2]}→{ends.bus1[asset][:2]}" for asset in flows.index]
         ypos = np.arange(len(flows))
         right.barh(ypos, flows.forward, color=CARRIER_COLOURS["electricity"], label="forward (as named)")

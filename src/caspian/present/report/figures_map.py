@@ -12,7 +12,7 @@ from matplotlib import cm
 from matplotlib.lines import Line2D
 
 from caspian.inputs.geography import CountryOutline
-from caspian.naming import REVERSE_SUFFIX
+from caspian.naming import REVERSE
 from caspian.present.report.placement import Label, place_labels
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
 from caspian.results.views import annual_link_delivery, annual_total, asset_capacity, asset_flows
@@ -49,6 +49,7 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
         flows = asset_flows(n, kind)
         for asset, group in links.groupby("asset"):
             first = group.iloc[0]
+            flipped = first.direction == REVERSE
             cap = float(capacity.get(asset, 0.0))
             if cap <= 0:
                 continue
@@ -58,8 +59,8 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
                 {
                     "asset": asset,
                     "kind": kind,
-                    "bus0": first.bus1 if str(group.index[0]).endswith(REVERSE_SUFFIX) else first.bus0,
-                    "bus1": first.bus0 if str(group.index[0]).endswith(REVERSE_SUFFIX) else first.bus1,
+                    "bus0": first.bus1 if flipped else first.bus0,
+                    "bus1": first.bus0 if flipped else first.bus1,
                     "annual_mwh": annual,
                     "utilisation": annual / (cap * HOURS_PER_YEAR),
                 }

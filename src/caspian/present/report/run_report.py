@@ -14,15 +14,15 @@ import yaml
 from caspian.errors import InputError
 from caspian.inputs.context import SLACK_COST_EUR_PER_MWH
 from caspian.inputs.geography import load_country_outlines
-from caspian.inputs.tables import load_dataset
-from caspian.naming import asset_of
+from caspian.inputs.tables import delivery_buses, load_dataset
+from caspian.naming import ASSET, restore_empty_labels
+from caspian.present.labels import bus_labels
 from caspian.present.report.figures_flows import electricity_bars, gas_sankey
 from caspian.present.report.figures_map import network_map
 from caspian.present.report.figures_time import duration_curves, monthly_gas, power_balance_weeks
 from caspian.present.report.style import Figure
 from caspian.present.report.tables import (
     EUR_PER_BN,
-    MARKET_NAMES,
     Table,
     bottleneck_table,
     built_table,
@@ -39,7 +39,6 @@ from caspian.present.report.tables import (
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
 from caspian.results.flows import gas_flow_paths
 from caspian.results.prices import non_unique_buses
-from caspian.results.views import EUROPEAN_GAS_MARKETS, EUROPEAN_POWER_MARKETS
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 BLACK_SEA_CABLE = "Black Sea cable"
@@ -92,7 +91,7 @@ def _read_summary(path: Path) -> xr.Dataset:
 
 def _read_network(path: Path) -> pypsa.Network:
     try:
-        return pypsa.Network(path)
+        return restore_empty_labels(pypsa.Network(path))
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"{path}: unreadable network ({exc.__class__.__name__}: {exc})") from exc
 
@@ -115,7 +114,7 @@ def _price_range(ds: xr.Dataset, var: str, dim_values: list[str]) -> str:
     return quoted + caveat
 
 
-def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
+def _selling(ds: xr.Dataset, var: str, markets: list[str]) -> list[str]:
     """The markets among ``markets`` that receive something in ``var``."""
     if var not in ds:
         return []
@@ -124,7 +123,7 @@ def _selling(ds: xr.Dataset, var: str, markets: tuple[str, ...]) -> list[str]:
 
 
 def _black_sea_cable_absent(n: pypsa.Network) -> str:
-    links = n.links[[asset_of(str(name)) == BLACK_SEA_CABLE for name in n.links.index]]
+    links = n.links[n.links[ASSET] == BLACK_SEA_CABLE]
     if links.empty:
         return f"there is no {BLACK_SEA_CABLE} in this run (not in service and not a chosen project)"
     if float(links.p_nom_opt.max()) <= 0:
@@ -140,8 +139,7 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
     data = load_dataset(data_dir)
     spec = run["spec"]
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
-    consumers = {bus: name for bus, name in MARKET_NAMES.items() if bus.endswith("gas")}
-    paths = gas_flow_paths(n, routes, consumers) if (n.buses.carrier == "gas").any() else None
+    paths = gas_flow_paths(n, routes, bus_labels(n.buses)) if (n.buses.carrier == "gas").any() else None
     binding = bottlenecks(n)
     limits = headline_limits(n, binding)
     headlines = []
@@ -151,7 +149,11 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
             Headline(
                 "Gas to Europe",
                 f"{gas:.2f} bcm/y ({gas * MWH_PER_BCM / MWH_PER_TWH:.1f} TWh/y)"
-                + _price_range(ds, "price_eur_mwh", _selling(ds, "gas_delivery_bcm", EUROPEAN_GAS_MARKETS)),
+                + _price_range(
+                    ds,
+                    "price_eur_mwh",
+                    _selling(ds, "gas_delivery_bcm", delivery_buses(n.buses, "gas", europe_only=True)),
+                ),
                 limit_sentence(
                     gas, "bcm/y", "gas", limits["gas"], "no pipeline route delivers to a European market"
                 ),
@@ -165,7 +167,9 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
                 "Electricity to Europe",
                 f"{power:.2f} TWh/y"
                 + _price_range(
-                    ds, "power_market_price_eur_mwh", [b for b in EUROPEAN_POWER_MARKETS if power > 0]
+                    ds,
+                    "power_market_price_eur_mwh",
+                    delivery_buses(n.buses, "AC", europe_only=True) if power > 0 else [],
                 ),
                 limit_sentence(power, "TWh/y", "electricity", limits["power"], absent),
             )
@@ -202,9 +206,9 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         "monthly": monthly_gas(n),
     }
     tables = {
-        "gas_markets": gas_market_table(ds),
-        "gas_routes": gas_route_table(paths) if paths is not None else None,
-        "power_markets": power_market_table(ds),
+        "gas_markets": gas_market_table(ds, n.buses),
+        "gas_routes": gas_route_table(paths, n.buses) if paths is not None else None,
+        "power_markets": power_market_table(ds, n.buses),
         "cables": cable_table(ds),
     }
     report = RunReport(

@@ -11,38 +11,18 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.fleets import unit_size_row
-from caspian.inputs.tables import Dataset, in_force
-from caspian.naming import GAS_FIRED_CARRIER, asset_of
+from caspian.inputs.tables import Dataset, delivery_buses, in_force
+from caspian.naming import ASSET, GAS_FIRED_CARRIER
+from caspian.present.labels import bus_labels, europe_label
 from caspian.results.bottlenecks import EUR_PER_M, Bottleneck
 from caspian.results.flows import UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
-from caspian.results.views import EUROPEAN_GAS_MARKETS, annual_factor
+from caspian.results.views import annual_factor
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
-
-MARKET_NAMES = {
-    "IT gas": "Italy",
-    "GR gas": "Greece",
-    "BG gas": "Bulgaria",
-    "RO gas": "Romania",
-    "HU gas": "Hungary",
-    "TR gas": "Türkiye",
-    "AL gas": "Albania",
-    "GE gas": "Georgia",
-    "AZ gas": "Azerbaijan",
-    "TM gas": "Turkmenistan",
-    "KZ gas": "Kazakhstan",
-    "RO AC": "Romania",
-    "HU AC": "Hungary",
-    "BG AC": "Bulgaria",
-    "TR AC": "Türkiye",
-}
-"""Reader-facing names of market and consumer buses."""
 
 NOTE_CHARS, SOURCE_CHARS = 160, 90
 """Characters of a data row's note and source shown in the provenance table (the CSV has them whole)."""
 EUR_PER_BN = 1e9
-
-EUROPEAN_CONSUMERS = tuple(MARKET_NAMES[bus] for bus in EUROPEAN_GAS_MARKETS)
 
 TABLE_KEYS = {
     "buses": ("bus", "bus"),
@@ -85,8 +65,8 @@ def _values(ds: xr.Dataset, name: str) -> pd.Series:
     return ds[name].to_series()
 
 
-def gas_market_table(ds: xr.Dataset) -> Table | None:
-    """Gas delivered per market (bcm/y, TWh/y) with the market's mean price."""
+def gas_market_table(ds: xr.Dataset, buses: pd.DataFrame) -> Table | None:
+    """Gas delivered per market (bcm/y, TWh/y) with the market's mean price; ``buses`` the network's."""
     bcm, twh, price = (
         _values(ds, "gas_delivery_bcm"),
         _values(ds, "gas_delivery_twh"),
@@ -94,9 +74,10 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
     )
     if bcm.empty:
         return None
+    labels = bus_labels(buses)
     rows = [
         [
-            MARKET_NAMES.get(bus, bus),
+            labels.get(bus, bus),
             f"{bcm[bus]:.2f}",
             f"{twh[bus]:.1f}",
             price_cell(ds, bus, price.get(bus, float("nan")), 2),
@@ -105,7 +86,7 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
     ]
     rows.append(
         [
-            "Europe (excl. Türkiye)",
+            europe_label(buses, "gas"),
             f"{float(ds.gas_to_europe_bcm):.2f}",
             f"{float(ds.gas_to_europe_bcm) * MWH_PER_BCM / MWH_PER_TWH:.1f}",
             "",
@@ -115,9 +96,12 @@ def gas_market_table(ds: xr.Dataset) -> Table | None:
     return Table("Gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr", note)
 
 
-def gas_route_table(paths: pd.DataFrame) -> Table | None:
-    """Gas into European markets by route (bcm/y) and by supply."""
-    europe = paths[paths.consumer.isin(EUROPEAN_CONSUMERS) & (paths.route != UNSERVED)]
+def gas_route_table(paths: pd.DataFrame, buses: pd.DataFrame) -> Table | None:
+    """Gas into European markets by route (bcm/y) and by supply; ``paths`` from
+    :func:`caspian.results.flows.gas_flow_paths` labelled with :func:`bus_labels` of ``buses``."""
+    labels = bus_labels(buses)
+    consumers = {labels[bus] for bus in delivery_buses(buses, "gas", europe_only=True)}
+    europe = paths[paths.consumer.isin(consumers) & (paths.route != UNSERVED)]
     if europe.empty:
         return None
     pivot = europe.pivot_table(index="route", columns="consumer", values="bcm", aggfunc="sum").fillna(0.0)
@@ -128,16 +112,17 @@ def gas_route_table(paths: pd.DataFrame) -> Table | None:
     return Table("Gas into Europe by route (bcm/y)", header, rows, "l" + "r" * (len(header) - 1))
 
 
-def power_market_table(ds: xr.Dataset) -> Table | None:
-    """Electricity sold per market (TWh/y) with the market's mean price."""
+def power_market_table(ds: xr.Dataset, buses: pd.DataFrame) -> Table | None:
+    """Electricity sold per market (TWh/y) with the market's mean price; ``buses`` the network's."""
     sales, price = _values(ds, "power_sales_twh"), _values(ds, "power_market_price_eur_mwh")
     if sales.empty:
         return None
+    labels = bus_labels(buses)
     rows = [
-        [MARKET_NAMES.get(bus, bus), f"{sales[bus]:.2f}", f"{price.get(bus, float('nan')):.1f}"]
+        [labels.get(bus, bus), f"{sales[bus]:.2f}", f"{price.get(bus, float('nan')):.1f}"]
         for bus in sales.index
     ]
-    rows.append(["Europe (RO, HU, BG)", f"{float(ds.power_to_europe_twh):.2f}", ""])
+    rows.append([europe_label(buses, "AC"), f"{float(ds.power_to_europe_twh):.2f}", ""])
     return Table(
         "Electricity by market (corridor sales)", ["market", "TWh/y", "market price EUR/MWh"], rows, "lrr"
     )
@@ -252,7 +237,7 @@ def cost_table(ds: xr.Dataset) -> Table:
 
 
 def _used_keys(n: pypsa.Network, projects: list[str]) -> dict[str, set[str]]:
-    assets = {asset_of(str(name)) for name in n.links.index}
+    assets = set(n.links[ASSET])
     components = set(n.generators.index) | set(n.loads.index)
     return {"bus": set(n.buses.index), "asset": assets, "component": components, "project": set(projects)}
 

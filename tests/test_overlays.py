@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from caspian.cli import app
 from caspian.errors import InputError
 from caspian.inputs.tables import TABLES, load_dataset
+from caspian.sweep.executors import ExecutorChoice
+from caspian.sweep.orchestrate import prepare_sweep, run_sweep
 from conftest import PROV, mini_tables
 
 runner = CliRunner()
@@ -117,3 +119,28 @@ def test_bad_overlay_exits_2_with_one_line(mini, tmp_path, monkeypatch):
         assert result.exit_code == 2, result.output
         assert len(result.stderr.strip().splitlines()) == 1 and "unknown node 'XX gas'" in result.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_sweep_file_overlays_apply_to_every_case_and_change_the_ids(mini, tmp_path):
+    network, data = mini()
+    _overlay(tmp_path / "narrow", "gas_pipelines", [_pipeline(capacity_bcm_y=2.5)])
+    sweep = {
+        "name": "ov",
+        "network": network.name,
+        "parameters": [{"name": "scale", "path": "markets.gas_price_scale", "values": [1.0, 2.0]}],
+    }
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(sweep), encoding="utf-8")
+    with_overlay = tmp_path / "with-overlay.yaml"
+    with_overlay.write_text(yaml.safe_dump({**sweep, "data_overlays": ["narrow"]}), encoding="utf-8")
+    plan = prepare_sweep(with_overlay, data, tmp_path / "results")
+    assert plan.data_overlays == ((tmp_path / "narrow").resolve(),)
+    plain_ids = {c.case_id for c in prepare_sweep(plain, data, tmp_path / "results").cases}
+    assert plain_ids.isdisjoint(c.case_id for c in plan.cases)
+    outcome = run_sweep(plan, ExecutorChoice(workers=1))
+    assert not outcome.failures
+    for case in plan.cases:
+        record = plan.directory / "cases" / case.case_id / "run.yaml"
+        run = yaml.safe_load(record.read_text(encoding="utf-8"))
+        assert run["input_hash"] == case.case_id
+        assert [o["path"] for o in run["data_overlays"]] == [str((tmp_path / "narrow").resolve())]

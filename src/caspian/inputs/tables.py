@@ -153,7 +153,7 @@ def _read_table(path: Path, name: str) -> _Table:
         for raw in reader:
             line = reader.line_num
             if None in raw:
-                extra = len(raw[None])  # type: ignore[index]
+                extra = len(raw[None])
                 raise InputError(
                     f"{path}: line {line}: {len(header) + extra} cells but the header has {len(header)} "
                     "columns (a stray comma or an unquoted field)"

@@ -144,3 +144,14 @@ def test_sweep_file_overlays_apply_to_every_case_and_change_the_ids(mini, tmp_pa
         run = yaml.safe_load(record.read_text(encoding="utf-8"))
         assert run["input_hash"] == case.case_id
         assert [o["path"] for o in run["data_overlays"]] == [str((tmp_path / "narrow").resolve())]
+
+
+def test_crosscheck_takes_data_overlays(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    narrow = _overlay(tmp_path / "narrow", "gas_pipelines", [_pipeline(capacity_bcm_y=2.5)])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        app, ["crosscheck", str(network), "--data", str(data), "--data-overlay", str(narrow)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "the two formulations agree" in result.stdout

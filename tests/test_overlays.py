@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.errors import InputError
-from caspian.inputs.tables import TABLES, load_dataset
+from caspian.inputs.tables import TABLE_KEYS, TABLES, in_force, load_dataset
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
-from conftest import PROV, mini_tables
+from conftest import PROV, REPO, mini_tables
 
 runner = CliRunner()
 
@@ -155,3 +155,19 @@ def test_crosscheck_takes_data_overlays(mini, tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert "the two formulations agree" in result.stdout
+
+
+def test_2023_overlay_only_adds_2023_rows_for_assets_of_the_base():
+    """Each row of the shipped 2023 overlay starts in 2023 and belongs to a key (asset, bus, country) the
+    base data has in force in 2024; base rows are replaced only where they already start in 2023."""
+    overlay = REPO / "data" / "overlays" / "2023"
+    base = load_dataset(REPO / "data")
+    merged = load_dataset(REPO / "data", (overlay,))
+    for path in overlay.glob("*.csv"):
+        table = path.stem
+        key = [c for c in TABLE_KEYS[table] if c != "from_year"]
+        added = merged.table(table).query("from_year == 2023")
+        kept = base.table(table).query("from_year != 2023")
+        assert len(merged.table(table)) == len(kept) + len(added), table
+        in_2024 = in_force(base.table(table), key, 2024)
+        assert set(added[key].itertuples(index=False)) <= set(in_2024[key].itertuples(index=False)), table

@@ -134,7 +134,7 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
         "parameters": [
             {"parameter": "discount_rate", "value": 0.07, "unit": "per unit"},
             {"parameter": "price_year", "value": 2024, "unit": "year"},
-            {"parameter": "hicp_2024", "value": 100, "unit": "index"},
+            {"parameter": "hicp_2024", "value": 100, "unit": "index 2015=100"},
         ],
     }
 

@@ -15,7 +15,7 @@ PROV = {"source": "test", "year": 2024, "confidence": "estimate"}
 
 def _data(tmp_path, projects=None, technology=None):
     tables = mini_tables()
-    tables["parameters"] += [{"parameter": "hicp_2020", "value": 105.06, "unit": "index"}]
+    tables["parameters"] += [{"parameter": "hicp_2020", "value": 105.06, "unit": "index 2015=100"}]
     if projects is not None:
         tables["projects"] = projects
     tables["technology_costs"] = technology or []

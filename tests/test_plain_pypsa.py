@@ -12,8 +12,8 @@ import yaml
 
 from caspian.inputs.tables import load_dataset
 from caspian.naming import ASSET, CAPACITY_FROM, DIRECTION, FORWARD, FROM_MILP, MILP_OPTION
-from caspian.results.views import annual_energy, asset_capacity
 from caspian.results.summary import summarize
+from caspian.results.views import annual_energy, asset_capacity
 from caspian.runs.single import RunRequest, execute
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH, bcm_per_year_to_mw
 from conftest import REPO

@@ -117,6 +117,13 @@ SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
 ]
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
+OverlayOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data-overlay",
+        help="directory of table CSVs whose rows replace (same key) or add to the data's (repeatable)",
+    ),
+]
 MilpOpt = Annotated[
     bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
 ]
@@ -164,6 +171,7 @@ def validate(
     scenario: ScenarioOpt = None,
     sets: SetOpt = None,
     data: DataOpt = DATA_DIR,
+    data_overlay: OverlayOpt = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Check a network's inputs and build it; print a summary. No solving."""
@@ -173,7 +181,14 @@ def validate(
     from caspian.runs.single import RunRequest, prepare
 
     try:
-        request = RunRequest(network, data, RESULTS_DIR, scenario, _overrides(sets, None, None, None))
+        request = RunRequest(
+            network,
+            data,
+            RESULTS_DIR,
+            scenario,
+            _overrides(sets, None, None, None),
+            data_overlays=tuple(data_overlay or ()),
+        )
         spec, dataset = prepare(request)
         built = build_network(spec, dataset)
     except Exception as exc:
@@ -197,6 +212,7 @@ def solve(
     ] = None,
     unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
+    data_overlay: OverlayOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
 ) -> None:
@@ -216,6 +232,7 @@ def solve(
             ),
             output_dir=output,
             time_limit=time_limit,
+            data_overlays=tuple(data_overlay or ()),
         )
         if quiet:
             result = execute(request)
@@ -309,6 +326,7 @@ def crosscheck(
     milp: MilpOpt = False,
     unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
+    data_overlay: OverlayOpt = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
@@ -319,7 +337,9 @@ def crosscheck(
     try:
         overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)
         with err_console.status("solving both formulations"):
-            result = run_crosscheck(network, data, scenario, overrides)
+            result = run_crosscheck(
+                network, data, scenario, overrides, data_overlays=tuple(data_overlay or ())
+            )
     except Exception as exc:
         _fail(exc)
     table = Table(title=f"Cross-check: {result.network} ({result.mode}, {result.problem})")

@@ -197,6 +197,10 @@ class NetworkSpec(_Strict):
         description="commit gas-fired plants in whole units (minimum stable load, start-up cost, minimum "
         "up/down time; a MILP)",
     )
+    data_overlays: list[str] = Field(
+        default_factory=list,
+        description="data overlay directories (relative to the network file), applied in order over data/",
+    )
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("unit_commitment")
@@ -292,6 +296,11 @@ def resolve_spec(
         return NetworkSpec.model_validate(tree)
     except ValidationError as err:
         raise InputError(_format_validation_error(path, err)) from None
+
+
+def overlay_paths(spec_file: Path, overlays: list[str]) -> tuple[Path, ...]:
+    """The data overlay directories a spec or sweep file names, resolved relative to that file."""
+    return tuple((spec_file.parent / overlay).resolve() for overlay in overlays)
 
 
 def spec_hash(spec: NetworkSpec, data_digest: str) -> str:

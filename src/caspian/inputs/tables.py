@@ -1,217 +1,35 @@
-"""Load and check the sourced data tables in ``data/`` (see data/README.md).
+"""Load and check the sourced data tables in ``data/`` (see data/README.md), with optional overlays.
 
-Every table is a tidy CSV whose rows carry ``source``, ``year`` and ``confidence``. Each row is validated
-with a pydantic model; any problem is an :class:`InputError` naming the file, the row, the field and the
-reason. Rows that change over time carry ``from_year``: :func:`in_force` picks, per key, the newest row
-not later than the model year.
+Every table is a tidy UTF-8 CSV whose rows carry ``source``, ``year`` and ``confidence``. Each row is
+validated with its pydantic model (:mod:`caspian.inputs.rows`); any problem — a cell count that differs
+from the header, a file that is not UTF-8 text, a duplicate key, a non-finite or implausible number, an
+unknown unit, a reference to a bus that does not exist — is an :class:`InputError` naming the file, the
+line, the field and the reason. Rows that change over time carry ``from_year``: :func:`in_force` picks,
+per key, the newest row not later than the model year.
+
+A data overlay is a directory holding any subset of the tables with the same columns: its rows replace
+the base rows with the same key (:data:`TABLE_KEYS`) or add new ones. Overlays are read like the base,
+applied in the order given, and the reference checks run on the merged result.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from caspian.errors import InputError
+from caspian.inputs.rows import TABLE_KEYS, TABLES, TableRow
 
-Confidence = Literal["official", "press", "estimate"]
+__all__ = ["TABLES", "TABLE_KEYS", "Dataset", "OverlayRecord", "in_force", "load_dataset"]
 
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    source: str = Field(min_length=1)
-    year: int = Field(ge=1990, le=2100)
-    confidence: Confidence
-    note: str | None = None
-
-
-class BusRow(_Row):
-    bus: str = Field(min_length=1)
-    carrier: Literal["gas", "AC"]
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    site: str
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    role: Literal["supply", "transit", "domestic", "market"]
-    delivery: Literal["europe", "other", "none"]
-
-
-class GasPipelineRow(_Row):
-    name: str = Field(min_length=1)
-    bus0: str
-    bus1: str
-    status: Literal["existing", "candidate"]
-    capacity_bcm_y: float = Field(ge=0)
-    from_year: int
-    length_km: float = Field(ge=0)
-    fuel_share: float = Field(ge=0, lt=0.2)
-    route: str = Field(min_length=1)
-
-
-class PowerLinkRow(_Row):
-    name: str = Field(min_length=1)
-    bus0: str
-    bus1: str
-    status: Literal["existing", "candidate"]
-    capacity_mw: float = Field(ge=0)
-    from_year: int
-    length_km: float = Field(gt=0)
-    technology: Literal["HVAC", "HVDC-B2B", "HVDC-submarine"]
-    efficiency: float = Field(gt=0, le=1)
-    bidirectional: bool
-
-
-class ProjectRow(_Row):
-    project: str = Field(min_length=1)
-    asset: str = Field(min_length=1)
-    option: str = Field(min_length=1)
-    capacity_added: float = Field(gt=0)
-    unit: Literal["bcm/y", "MW"]
-    capex_meur: float = Field(ge=0)
-    currency_year: int
-    fom_pct: float = Field(ge=0, le=20)
-    lifetime_years: float = Field(gt=0, le=100)
-    earliest_year: int
-
-
-class GasSupplyRow(_Row):
-    name: str = Field(min_length=1)
-    bus: str
-    plateau_bcm_y: float = Field(ge=0)
-    peak_factor: float = Field(ge=1, le=3)
-    marginal_cost_eur_mwh: float = Field(ge=0)
-    currency_year: int
-    from_year: int
-
-
-class GasOfftakeRow(_Row):
-    name: str = Field(min_length=1)
-    bus: str
-    annual_bcm: float = Field(ge=0)
-    kind: Literal["domestic", "contract", "power_sector"]
-    from_year: int
-
-
-class GasMarketRow(_Row):
-    bus: str
-    hub: str
-    price_eur_mwh: float = Field(ge=0)
-    currency_year: int
-    absorption_bcm_y: float = Field(gt=0)
-    from_year: int
-
-
-class ElectricityDemandRow(_Row):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    bus: str
-    annual_twh: float = Field(gt=0)
-    peak_mw: float | None = Field(None, gt=0)
-    from_year: int
-
-
-class PowerMarketRow(_Row):
-    bus: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    annual_mean_eur_mwh: float
-    trade_capacity_mw: float = Field(gt=0)
-    trade: Literal["both", "sell"]
-    from_year: int
-
-
-class PowerPriceMonthlyRow(_Row):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    month: int = Field(ge=1, le=12)
-    price_eur_mwh: float
-    from_year: int
-
-
-class RenewableRow(_Row):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    bus: str
-    technology: Literal["solar", "onwind", "offwind"]
-    existing_mw: float = Field(ge=0)
-    potential_mw: float = Field(ge=0)
-    capacity_factor: float = Field(gt=0, lt=1)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    from_year: int
-
-
-class ThermalRow(_Row):
-    name: str = Field(min_length=1)
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    bus: str
-    fuel: Literal["gas", "coal", "hydro", "oil"]
-    capacity_mw: float = Field(ge=0)
-    efficiency: float = Field(gt=0, le=1)
-    fuel_cost_eur_mwh: float | None = Field(None, ge=0)
-    vom_eur_mwh: float | None = Field(None, ge=0)
-    max_annual_cf: float | None = Field(None, gt=0, le=1)
-    gas_bus: str | None = None
-    from_year: int
-
-
-class UnitCommitmentRow(_Row):
-    technology: str = Field(min_length=1)
-    p_min_pu: float = Field(ge=0, le=1)
-    start_up_cost_eur_per_mw: float = Field(ge=0)
-    currency_year: int
-    min_up_time_h: int = Field(ge=0)
-    min_down_time_h: int = Field(ge=0)
-
-
-class UnitSizeRow(_Row):
-    asset: str = Field(min_length=1)
-    commitment: str = Field(min_length=1)
-    unit_size_mw: float = Field(gt=0)
-
-
-class TechnologyCostRow(_Row):
-    technology: str = Field(min_length=1)
-    parameter: Literal["investment", "FOM", "lifetime", "efficiency", "VOM", "electricity-input"]
-    value: float
-    unit: str = Field(min_length=1)
-    currency_year: int | None = None
-
-
-class ParameterRow(_Row):
-    parameter: str = Field(min_length=1)
-    value: float
-    unit: str = Field(min_length=1)
-
-
-class ObservedFlowRow(_Row):
-    metric: str = Field(min_length=1)
-    value: float
-    unit: str = Field(min_length=1)
-
-
-TABLES: dict[str, type[_Row]] = {
-    "buses": BusRow,
-    "gas_pipelines": GasPipelineRow,
-    "power_links": PowerLinkRow,
-    "projects": ProjectRow,
-    "gas_supply": GasSupplyRow,
-    "gas_offtakes": GasOfftakeRow,
-    "gas_markets": GasMarketRow,
-    "electricity_demand": ElectricityDemandRow,
-    "power_markets": PowerMarketRow,
-    "power_prices_monthly": PowerPriceMonthlyRow,
-    "renewables": RenewableRow,
-    "thermal": ThermalRow,
-    "unit_commitment": UnitCommitmentRow,
-    "unit_sizes": UnitSizeRow,
-    "technology_costs": TechnologyCostRow,
-    "parameters": ParameterRow,
-    "observed_flows": ObservedFlowRow,
-}
-"""Table name (file ``data/<name>.csv``) → row model."""
+OVERLAY_DOCUMENTATION = "README.md"
+"""The one file besides table CSVs an overlay directory may hold (its notes)."""
 
 BUS_COLUMNS: dict[str, tuple[str, ...]] = {
     "gas_pipelines": ("bus0", "bus1"),
@@ -226,11 +44,16 @@ BUS_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns that must name a bus of ``buses.csv``."""
 
-EXPECTED_UNITS: dict[str, str] = {
-    "discount_rate": "per unit",
-    "price_year": "year",
-}
-"""Units that ``parameters.csv`` must state for the parameters the model reads."""
+DIGEST_LENGTH = 16
+"""Hex characters kept of a SHA-256 digest (64 bits: collisions are not a concern here)."""
+
+
+@dataclass(frozen=True)
+class OverlayRecord:
+    """A data overlay applied to the base tables: its directory and the digest of its files."""
+
+    path: Path
+    digest: str
 
 
 EUROPE = "europe"
@@ -250,12 +73,14 @@ def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False)
 
 @dataclass(frozen=True)
 class Dataset:
-    """All data tables, validated; ``tables[name]`` is a DataFrame with one row per CSV row."""
+    """All data tables, validated and merged with any overlays; ``tables[name]`` is a DataFrame with one
+    row per row in force; ``digest`` covers the base files and every overlay."""
 
     root: Path
     tables: dict[str, pd.DataFrame]
     digest: str
     rows_by_file: dict[str, int] = field(default_factory=dict)
+    overlays: tuple[OverlayRecord, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table (a copy is not made: treat it as read-only)."""
@@ -280,74 +105,191 @@ class Dataset:
         return value * self.parameter(f"hicp_{target}") / self.parameter(f"hicp_{int(currency_year)}")
 
 
-def _read_rows(path: Path, model: type[_Row]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Table:
+    """A validated table and, per row, where it came from (``<file>: line <n>``) for error messages."""
+
+    frame: pd.DataFrame
+    origins: list[str]
+
+
+def _decode(path: Path) -> str:
+    """The file's text; InputError (file, line, reason) for a binary or non-UTF-8 file."""
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: NUL byte: a binary file, not a UTF-8 CSV table")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: line {line}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+            "save the table as UTF-8"
+        ) from None
+
+
+def _check_header(path: Path, header: list[str], model: type[TableRow]) -> None:
+    if not header:
+        raise InputError(f"{path}: line 1: empty file, expected a header row")
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise InputError(f"{path}: line 1 field '{column}': column listed twice")
+        if column not in model.model_fields:
+            raise InputError(f"{path}: line 1 field '{column}': unknown column")
+        seen.add(column)
+    fields = model.model_fields
+    missing = [c for c in fields if fields[c].is_required() and c not in header]
+    if missing:
+        raise InputError(f"{path}: field '{missing[0]}': required column missing")
+
+
+def _validate(path: Path, line: int, model: type[TableRow], raw: dict[str | None, object]) -> dict:
+    cells = {k: v.strip() for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+    cleaned = {k: v for k, v in cells.items() if v}
+    try:
+        return model.model_validate(cleaned).model_dump()
+    except ValidationError as err:
+        first = err.errors()[0]
+        col = ".".join(str(p) for p in first["loc"]) or "(row)"
+        reason = first["msg"].removeprefix("Value error, ")
+        value = cleaned.get(col)
+        shown = f" (value {value!r})" if value is not None else ""
+        raise InputError(f"{path}: line {line} field '{col}': {reason}{shown}") from None
+
+
+def _read_table(path: Path, name: str) -> _Table:
+    """Read and validate one table file; rows must have as many cells as the header, keys be unique."""
     if not path.is_file():
         raise InputError(f"{path}: data file missing")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in model.model_fields if model.model_fields[c].is_required() and c not in header]
-        if missing:
-            raise InputError(f"{path}: field '{missing[0]}': required column missing")
-        records = []
-        for line, raw in enumerate(reader, start=2):
-            cleaned = {k: (v.strip() if isinstance(v, str) and v.strip() else None) for k, v in raw.items()}
-            cleaned = {k: v for k, v in cleaned.items() if v is not None}
-            try:
-                records.append(model.model_validate(cleaned).model_dump())
-            except ValidationError as err:
-                first = err.errors()[0]
-                col = ".".join(str(p) for p in first["loc"]) or "(row)"
-                reason = "unknown column" if first["type"] == "extra_forbidden" else first["msg"]
-                value = cleaned.get(col)
-                shown = f" (value {value!r})" if value is not None else ""
-                raise InputError(f"{path}: line {line} field '{col}': {reason}{shown}") from None
-    return pd.DataFrame.from_records(records, columns=list(model.model_fields))
+    model = TABLES[name]
+    reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
+    records, origins = [], []
+    try:
+        header = list(reader.fieldnames or [])
+        _check_header(path, header, model)
+        for raw in reader:
+            line = reader.line_num
+            if None in raw:
+                extra = len(raw[None])
+                raise InputError(
+                    f"{path}: line {line}: {len(header) + extra} cells but the header has {len(header)} "
+                    "columns (a stray comma or an unquoted field)"
+                )
+            short = [column for column, value in raw.items() if value is None]
+            if short:
+                raise InputError(
+                    f"{path}: line {line} field '{short[0]}': {len(header) - len(short)} cells but the "
+                    f"header has {len(header)} columns (row too short)"
+                )
+            records.append(_validate(path, line, model, raw))
+            origins.append(f"{path}: line {line}")
+    except csv.Error as err:
+        raise InputError(f"{path}: line {reader.line_num}: malformed CSV: {err}") from None
+    frame = pd.DataFrame.from_records(records, columns=list(model.model_fields))
+    _check_unique(name, frame, origins)
+    return _Table(frame, origins)
 
 
-def _check_references(root: Path, tables: dict[str, pd.DataFrame]) -> None:
-    buses = set(tables["buses"]["bus"])
+def _keys(name: str, frame: pd.DataFrame) -> list[tuple]:
+    return list(frame[list(TABLE_KEYS[name])].itertuples(index=False, name=None))
+
+
+def _check_unique(name: str, frame: pd.DataFrame, origins: list[str]) -> None:
+    first: dict[tuple, int] = {}
+    for position, key in enumerate(_keys(name, frame)):
+        if key in first:
+            columns = ", ".join(TABLE_KEYS[name])
+            raise InputError(
+                f"{origins[position]} field '{TABLE_KEYS[name][0]}': duplicate key ({columns}) = "
+                f"{key!r}, first at {origins[first[key]].rsplit(': ', 1)[-1]}"
+            )
+        first[key] = position
+
+
+def _check_references(tables: dict[str, _Table]) -> None:
+    buses = set(tables["buses"].frame["bus"])
     for name, columns in BUS_COLUMNS.items():
-        frame = tables[name]
+        table = tables[name]
         for column in columns:
-            for line, bus in enumerate(frame[column], start=2):
+            for origin, bus in zip(table.origins, table.frame[column], strict=True):
                 if bus is not None and not pd.isna(bus) and bus not in buses:
-                    raise InputError(
-                        f"{root / (name + '.csv')}: line {line} field '{column}': unknown node {bus!r}"
-                    )
-    technologies = set(tables["unit_commitment"]["technology"])
-    for line, technology in enumerate(tables["unit_sizes"]["commitment"], start=2):
+                    raise InputError(f"{origin} field '{column}': unknown node {bus!r}")
+    technologies = set(tables["unit_commitment"].frame["technology"])
+    sizes = tables["unit_sizes"]
+    for origin, technology in zip(sizes.origins, sizes.frame["commitment"], strict=True):
         if technology not in technologies:
             raise InputError(
-                f"{root / 'unit_sizes.csv'}: line {line} field 'commitment': {technology!r} is not a "
-                "technology of unit_commitment.csv"
+                f"{origin} field 'commitment': {technology!r} is not a technology of unit_commitment.csv"
             )
-    params = tables["parameters"].set_index("parameter")["unit"]
-    for parameter, unit in EXPECTED_UNITS.items():
-        if parameter in params.index and params[parameter] != unit:
+
+
+def _overlay_files(directory: Path) -> dict[str, Path]:
+    """The table files of an overlay directory; InputError for anything that is not a known table."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: data overlay directory not found")
+    files = {}
+    for path in sorted(directory.iterdir()):
+        if path.name == OVERLAY_DOCUMENTATION:
+            continue
+        if path.suffix != ".csv" or path.stem not in TABLES or not path.is_file():
             raise InputError(
-                f"{root / 'parameters.csv'}: field 'unit': {parameter} is in {params[parameter]!r}, "
-                f"expected {unit!r} (inconsistent units)"
+                f"{path}: not a data table (an overlay holds <table>.csv files of: {', '.join(TABLES)})"
             )
+        files[path.stem] = path
+    if not files:
+        raise InputError(f"{directory}: data overlay holds no table")
+    return files
 
 
-def load_dataset(root: Path) -> Dataset:
-    """Read and validate every table under ``root``; raise InputError on the first problem."""
+def _merge(name: str, base: _Table, overlay: _Table) -> _Table:
+    """Base rows with the overlay's rows replacing those of the same key, then the overlay's new rows."""
+    position = {key: i for i, key in enumerate(_keys(name, base.frame))}
+    rows = base.frame.to_dict("records")
+    origins = list(base.origins)
+    for key, row, origin in zip(
+        _keys(name, overlay.frame), overlay.frame.to_dict("records"), overlay.origins, strict=True
+    ):
+        if key in position:
+            rows[position[key]], origins[position[key]] = row, origin
+        else:
+            rows.append(row)
+            origins.append(origin)
+    return _Table(pd.DataFrame.from_records(rows, columns=list(base.frame.columns)), origins)
+
+
+def _file_digest(name: str, path: Path, digest: hashlib._Hash) -> None:
+    digest.update(name.encode())
+    digest.update(path.read_bytes())
+
+
+def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Dataset:
+    """Read and validate every table under ``root``, apply each overlay directory in turn, check the
+    references of the merged tables; raise InputError on the first problem."""
     if not root.is_dir():
         raise InputError(f"{root}: data directory not found")
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, _Table] = {}
     digest = hashlib.sha256()
-    for name, model in TABLES.items():
+    for name in TABLES:
         path = root / f"{name}.csv"
-        tables[name] = _read_rows(path, model)
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
-    _check_references(root, tables)
+        tables[name] = _read_table(path, name)
+        _file_digest(name, path, digest)
+    records = []
+    for directory in overlays:
+        own = hashlib.sha256()
+        for name, path in _overlay_files(directory).items():
+            tables[name] = _merge(name, tables[name], _read_table(path, name))
+            _file_digest(name, path, own)
+        records.append(OverlayRecord(directory, own.hexdigest()[:DIGEST_LENGTH]))
+        digest.update(own.digest())
+    _check_references(tables)
     return Dataset(
         root=root,
-        tables=tables,
-        digest=digest.hexdigest()[:16],
-        rows_by_file={name: len(frame) for name, frame in tables.items()},
+        tables={name: table.frame for name, table in tables.items()},
+        digest=digest.hexdigest()[:DIGEST_LENGTH],
+        rows_by_file={name: len(table.frame) for name, table in tables.items()},
+        overlays=tuple(records),
     )
 
 

@@ -35,6 +35,8 @@ def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pyps
         f"data: {sum(data.rows_by_file.values())} rows in {len(data.rows_by_file)} tables "
         f"(digest {data.digest})"
     )
+    for overlay in data.overlays:
+        console.print(f"data overlay: {overlay.path} (digest {overlay.digest})", highlight=False)
     console.print("[green]inputs are valid[/]")
 
 

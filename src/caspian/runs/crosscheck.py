@@ -335,15 +335,24 @@ def crosscheck(
     scenario: str | None = None,
     overrides: Sequence[tuple[str, Any]] = (),
     pyomo_inputs_hook: Callable[[PyomoInputs], PyomoInputs] | None = None,
+    data_overlays: tuple[Path, ...] = (),
 ) -> CrosscheckResult:
     """Solve ``network_file`` (scenario and ``--set`` overrides resolved as ``caspian solve`` does)
     with both formulations and compare them. ``pyomo_inputs_hook`` may alter the Pyomo side's inputs
     before it is built — a test hook to show that the comparison detects a difference.
+    ``data_overlays`` are applied over ``data_dir`` as ``caspian solve --data-overlay`` does.
 
     Raises InputError for a network the Pyomo formulation does not cover (time segments),
     InfeasibleError or SolverError as ``caspian solve`` would."""
     spec, data = prepare(
-        RunRequest(network_file, data_dir, results_dir=Path(), scenario=scenario, overrides=tuple(overrides))
+        RunRequest(
+            network_file,
+            data_dir,
+            results_dir=Path(),
+            scenario=scenario,
+            overrides=tuple(overrides),
+            data_overlays=data_overlays,
+        )
     )
     check_supported(spec)
     options = spec_solve_options(spec, network_file)

@@ -23,7 +23,7 @@ import yaml
 
 from caspian.errors import InfeasibleError
 from caspian.inputs.solver import check_highs_options
-from caspian.inputs.spec import NetworkSpec, resolve_spec, spec_hash
+from caspian.inputs.spec import NetworkSpec, overlay_paths, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.export import pin_for_export
@@ -50,6 +50,8 @@ class RunRequest:
     overrides: tuple[tuple[str, Any], ...] = ()
     output_dir: Path | None = None
     time_limit: float | None = None
+    data_overlays: tuple[Path, ...] = ()
+    """Overlay directories (``--data-overlay``), applied after those the network file names."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,11 @@ class RunResult:
 
 
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
-    """Resolve the spec (scenario + overrides) and load the data; raise InputError on bad input."""
+    """Resolve the spec (scenario + overrides) and load the data with the network file's overlays, then
+    the request's; raise InputError on bad input."""
     spec = resolve_spec(request.network_file, request.scenario, list(request.overrides))
-    return spec, load_dataset(request.data_dir)
+    overlays = overlay_paths(request.network_file, spec.data_overlays) + request.data_overlays
+    return spec, load_dataset(request.data_dir, overlays)
 
 
 def run_directory_name(spec: NetworkSpec, scenario: str | None, digest: str) -> str:
@@ -174,6 +178,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
             "overrides": {k: v for k, v in request.overrides},
             "input_hash": spec_hash(spec, data.digest),
             "data_digest": data.digest,
+            "data_overlays": [{"path": str(o.path), "digest": o.digest} for o in data.overlays],
             "spec": spec.model_dump(mode="json", exclude={"scenarios"}),
             "time_resolution": _resolution_record(spec, network),
             "solver": {

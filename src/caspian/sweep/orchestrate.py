@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from caspian.errors import EXIT_CODES, CaspianError, InputError
+from caspian.inputs.spec import overlay_paths, resolve_spec
 from caspian.inputs.tables import load_dataset
 from caspian.runs.rundir import remove_stale_staging
 from caspian.sweep.collect import manifest, write_outputs
@@ -61,6 +62,8 @@ class SweepPlan:
     data_dir: Path
     cases: list[Case]
     directory: Path
+    data_overlays: tuple[Path, ...] = ()
+    """The sweep file's overlays (absolute), applied to every case after the network file's own."""
 
 
 def prepare_sweep(sweep_file: Path, data_dir: Path, results_dir: Path, resume: bool = False) -> SweepPlan:
@@ -68,13 +71,15 @@ def prepare_sweep(sweep_file: Path, data_dir: Path, results_dir: Path, resume: b
     sweep directory without ``resume``. Nothing is written. Every path in the plan is absolute, so
     workers started in another directory (a Dask cluster on a shared filesystem) write to the same place."""
     sweep = load_sweep(sweep_file)
-    cases = plan_cases(sweep_file, sweep, load_dataset(data_dir))
+    network = network_path(sweep_file, sweep)
+    overlays = overlay_paths(sweep_file, sweep.data_overlays)
+    base = resolve_spec(network, sweep.scenario, list(sweep.set.items()))
+    data = load_dataset(data_dir, overlay_paths(network, base.data_overlays) + overlays)
+    cases = plan_cases(sweep_file, sweep, data)
     directory = sweep_directory(results_dir.resolve(), sweep.name)
     if directory.exists() and not resume:
         raise InputError(f"{directory}: sweep directory exists; use --resume to continue it, or remove it")
-    return SweepPlan(
-        sweep_file, network_path(sweep_file, sweep), sweep.scenario, data_dir.resolve(), cases, directory
-    )
+    return SweepPlan(sweep_file, network, sweep.scenario, data_dir.resolve(), cases, directory, overlays)
 
 
 def run_sweep(
@@ -97,7 +102,9 @@ def run_sweep(
     reused = len(results)
     on_plan(len(plan.cases), reused)
     tasks = [
-        CaseTask(case, cases_dir, plan.network_file, plan.scenario, plan.data_dir, time_limit)
+        CaseTask(
+            case, cases_dir, plan.network_file, plan.scenario, plan.data_dir, time_limit, plan.data_overlays
+        )
         for case in plan.cases
         if case.case_id not in results
     ]

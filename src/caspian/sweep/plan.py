@@ -53,6 +53,11 @@ class SweepSpec(_Strict):
     combine: Literal["grid", "zip"] = "grid"
     parameters: list[Parameter] = Field(default_factory=list)
     cases: list[ExplicitCase] = Field(default_factory=list)
+    data_overlays: list[str] = Field(
+        default_factory=list,
+        description="data overlay directories (relative to the sweep file) applied to every case, after "
+        "the network file's own",
+    )
 
     @model_validator(mode="after")
     def _one_source_of_cases(self) -> SweepSpec:

@@ -30,6 +30,7 @@ class CaseTask:
     scenario: str | None
     data_dir: Path
     time_limit: float | None = None
+    data_overlays: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def run_case(task: CaseTask) -> CaseResult:
         overrides=case.overrides,
         output_dir=task.cases_dir / case.case_id,
         time_limit=task.time_limit,
+        data_overlays=task.data_overlays,
     )
     try:
         run = execute(request)

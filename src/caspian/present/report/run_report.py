@@ -132,11 +132,12 @@ def _black_sea_cable_absent(n: pypsa.Network) -> str:
 
 
 def build_run_report(directory: Path, data_dir: Path) -> RunReport:
-    """Assemble the report of the run in ``directory`` (data tables from ``data_dir``)."""
+    """Assemble the report of the run in ``directory`` (data tables from ``data_dir`` with the data
+    overlays the run recorded)."""
     run = _read_run_yaml(directory / "run.yaml")
     ds = _read_summary(directory / "summary.nc")
     n = _read_network(directory / "network.nc")
-    data = load_dataset(data_dir)
+    data = load_dataset(data_dir, tuple(Path(o["path"]) for o in run.get("data_overlays") or ()))
     spec = run["spec"]
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
     paths = gas_flow_paths(n, routes, bus_labels(n.buses)) if (n.buses.carrier == "gas").any() else None

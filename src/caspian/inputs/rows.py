@@ -1,0 +1,376 @@
+"""Row models of the data tables (``data/<table>.csv``, see data/README.md), their keys and bounds.
+
+Every numeric cell is finite (``allow_inf_nan=False``) and inside a plausible range: the bounds below
+are named, with units, and set well outside any real figure so that they catch typos (a missing decimal
+point, a value in the wrong unit, ``1e30``) rather than judge data. Unit strings are checked against the
+units each parameter may be stated in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from caspian.units import HOURS_PER_YEAR
+
+Confidence = Literal["official", "press", "estimate"]
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+"""Years (figure years, ``from_year``, currency years) outside 1990–2100 are typos."""
+
+MAX_GAS_CAPACITY_BCM_Y = 100.0
+"""bcm/y: no pipeline or field approaches it (Nord Stream 1 was 55 bcm/y; Shah Deniz ~27)."""
+
+MAX_GAS_VOLUME_BCM_Y = 1000.0
+"""bcm/y: above any country's annual gas consumption (the United States ≈ 900 bcm, IEA 2023)."""
+
+MAX_POWER_MW = 200_000.0
+"""MW: above any capacity, peak or potential in the modelled region (Türkiye's record load ≈ 56 GW,
+Italy's 60.5 GW); the largest figure in data/ is an 11 GW renewable potential."""
+
+MAX_ENERGY_TWH = 10_000.0
+"""TWh/y: above any country's annual electricity demand (China ≈ 9,400 TWh in 2023, Ember)."""
+
+MAX_LENGTH_KM = 5_000.0
+"""km: longer than any pipeline or cable of the corridor (TANAP 1,850 km, Black Sea cable 1,195 km)."""
+
+MIN_POWER_PRICE_EUR_MWH = -500.0
+MAX_POWER_PRICE_EUR_MWH = 4_000.0
+"""EUR/MWh: the harmonised minimum and maximum clearing prices of the EU single day-ahead coupling
+(SDAC, ACER decision 01/2023: −500 and +4,000 EUR/MWh); no day-ahead price lies outside them."""
+
+MAX_GAS_PRICE_EUR_MWH = 1_000.0
+"""EUR/MWh (GCV): about three times the highest TTF day-ahead close (≈340 EUR/MWh, August 2022)."""
+
+MAX_CAPEX_MEUR = 100_000.0
+"""Million EUR: above the largest corridor project estimate (full TAP expansion and TANAP loops are a
+few EUR bn; the whole Southern Gas Corridor cost about USD 40 bn)."""
+
+MAX_START_COST_EUR_PER_MW = 1_000.0
+"""EUR per MW per start: an order of magnitude above PyPSA-Eur's CCGT value (60 EUR/MW)."""
+
+MAX_MAGNITUDE = 1e9
+"""Bound on the magnitude of a generic ``value`` cell (technology costs, parameters, observed flows):
+the largest figure in any of their units is an investment in EUR/MW (~1e6–1e7)."""
+
+PLAUSIBLE_LIFETIME_YEARS = (10.0, 100.0)
+"""Years: the range of economic lifetimes the model accepts (technology-data: 25 for gas turbines …
+80 for hydro; PV inverters' 10 y is the shortest asset lifetime of interest)."""
+
+TECHNOLOGY_COST_UNITS: dict[str, frozenset[str]] = {
+    "investment": frozenset({"EUR/kW", "EUR/MW", "EUR/MW/km", "EUR/kW_e"}),
+    "FOM": frozenset({"%/year", "%"}),
+    "lifetime": frozenset({"years"}),
+    "efficiency": frozenset({"per unit"}),
+    "VOM": frozenset({"EUR/MWh", "EUR/MWhel"}),
+    "electricity-input": frozenset({"MW_e/1000km/MW_CH4", "MWh_el/MWh_H2"}),
+}
+"""Units ``technology_costs.csv`` may state for each parameter (as PyPSA/technology-data writes them)."""
+
+PARAMETER_UNITS: dict[str, frozenset[str]] = {
+    "discount_rate": frozenset({"per unit"}),
+    "usd_per_eur": frozenset({"USD/EUR"}),
+    "price_year": frozenset({"year"}),
+    "hvdc_loss_per_1000km": frozenset({"per unit per 1000 km"}),
+    "hvdc_converter_loss": frozenset({"per unit (converter pair)"}),
+    "hvac_loss_per_1000km": frozenset({"per unit per 1000 km"}),
+    "gas_ncv_per_gcv": frozenset({"per unit"}),
+    "pipeline_fuel_per_1000km": frozenset({"per unit per 1000 km"}),
+    "gas_fuel_price": frozenset({"EUR/MWh"}),
+    "ttf_reference": frozenset({"EUR/MWh"}),
+}
+"""Units each row of ``parameters.csv`` must be stated in."""
+
+HICP_PREFIX = "hicp_"
+HICP_UNIT = "index 2015=100"
+"""``hicp_<year>`` rows: euro-area HICP annual averages, Eurostat's 2015 = 100 index."""
+
+OBSERVED_FLOW_UNITS = frozenset({"bcm", "share"})
+"""Units of ``observed_flows.csv``: annual volumes (bcm) and delivery shares (per unit)."""
+
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+GasCapacity = Annotated[float, Field(ge=0, le=MAX_GAS_CAPACITY_BCM_Y)]
+GasVolume = Annotated[float, Field(ge=0, le=MAX_GAS_VOLUME_BCM_Y)]
+PowerMW = Annotated[float, Field(ge=0, le=MAX_POWER_MW)]
+LengthKm = Annotated[float, Field(gt=0, le=MAX_LENGTH_KM)]
+PowerPrice = Annotated[float, Field(ge=MIN_POWER_PRICE_EUR_MWH, le=MAX_POWER_PRICE_EUR_MWH)]
+GasPrice = Annotated[float, Field(ge=0, le=MAX_GAS_PRICE_EUR_MWH)]
+Magnitude = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+PerUnit = Annotated[float, Field(gt=0, le=1)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Name = Annotated[str, Field(min_length=1)]
+
+
+def _check_lifetime(years: float) -> float:
+    low, high = PLAUSIBLE_LIFETIME_YEARS
+    if not low <= years <= high:
+        raise ValueError(f"implausible lifetime {years:g} years (plausible {low:g}–{high:g})")
+    return years
+
+
+def _check_unit(unit: str, known: frozenset[str], what: str) -> str:
+    if unit not in known:
+        raise ValueError(
+            f"unknown unit {unit!r} for {what}, expected {' or '.join(sorted(known))} (inconsistent units)"
+        )
+    return unit
+
+
+class TableRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    source: str = Field(min_length=1)
+    year: Year
+    confidence: Confidence
+    note: str | None = None
+
+
+class BusRow(TableRow):
+    bus: Name
+    carrier: Literal["gas", "AC"]
+    country: Country
+    site: str
+    lat: Latitude
+    lon: Longitude
+    role: Literal["supply", "transit", "domestic", "market"]
+    delivery: Literal["europe", "other", "none"]
+
+
+class GasPipelineRow(TableRow):
+    name: Name
+    bus0: str
+    bus1: str
+    status: Literal["existing", "candidate"]
+    capacity_bcm_y: GasCapacity
+    from_year: Year
+    length_km: float = Field(ge=0, le=MAX_LENGTH_KM)
+    fuel_share: float = Field(ge=0, lt=0.2)
+    route: Name
+
+
+class PowerLinkRow(TableRow):
+    name: Name
+    bus0: str
+    bus1: str
+    status: Literal["existing", "candidate"]
+    capacity_mw: PowerMW
+    from_year: Year
+    length_km: LengthKm
+    technology: Literal["HVAC", "HVDC-B2B", "HVDC-submarine"]
+    efficiency: PerUnit
+    bidirectional: bool
+
+
+class ProjectRow(TableRow):
+    project: Name
+    asset: Name
+    option: Name
+    capacity_added: float = Field(gt=0, le=MAX_POWER_MW)
+    unit: Literal["bcm/y", "MW"]
+    capex_meur: float = Field(ge=0, le=MAX_CAPEX_MEUR)
+    currency_year: Year
+    fom_pct: float = Field(ge=0, le=20)
+    lifetime_years: float
+    earliest_year: Year
+
+    @field_validator("lifetime_years")
+    @classmethod
+    def _plausible_lifetime(cls, value: float) -> float:
+        return _check_lifetime(value)
+
+
+class GasSupplyRow(TableRow):
+    name: Name
+    bus: str
+    plateau_bcm_y: GasCapacity
+    peak_factor: float = Field(ge=1, le=3)
+    marginal_cost_eur_mwh: GasPrice
+    currency_year: Year
+    from_year: Year
+
+
+class GasOfftakeRow(TableRow):
+    name: Name
+    bus: str
+    annual_bcm: GasVolume
+    kind: Literal["domestic", "contract", "power_sector"]
+    from_year: Year
+
+
+class GasMarketRow(TableRow):
+    bus: str
+    hub: str
+    price_eur_mwh: GasPrice
+    currency_year: Year
+    absorption_bcm_y: float = Field(gt=0, le=MAX_GAS_VOLUME_BCM_Y)
+    from_year: Year
+
+
+class ElectricityDemandRow(TableRow):
+    country: Country
+    bus: str
+    annual_twh: float = Field(gt=0, le=MAX_ENERGY_TWH)
+    peak_mw: float | None = Field(None, gt=0, le=MAX_POWER_MW)
+    from_year: Year
+
+
+class PowerMarketRow(TableRow):
+    bus: str
+    country: Country
+    annual_mean_eur_mwh: PowerPrice
+    trade_capacity_mw: float = Field(gt=0, le=MAX_POWER_MW)
+    trade: Literal["both", "sell"]
+    from_year: Year
+
+
+class PowerPriceMonthlyRow(TableRow):
+    country: Country
+    month: int = Field(ge=1, le=12)
+    price_eur_mwh: PowerPrice
+    from_year: Year
+
+
+class RenewableRow(TableRow):
+    country: Country
+    bus: str
+    technology: Literal["solar", "onwind", "offwind"]
+    existing_mw: PowerMW
+    potential_mw: PowerMW
+    capacity_factor: float = Field(gt=0, lt=1)
+    lat: Latitude
+    lon: Longitude
+    from_year: Year
+
+
+class ThermalRow(TableRow):
+    name: Name
+    country: Country
+    bus: str
+    fuel: Literal["gas", "coal", "hydro", "oil"]
+    capacity_mw: PowerMW
+    efficiency: PerUnit
+    fuel_cost_eur_mwh: float | None = Field(None, ge=0, le=MAX_GAS_PRICE_EUR_MWH)
+    vom_eur_mwh: float | None = Field(None, ge=0, le=MAX_POWER_PRICE_EUR_MWH)
+    max_annual_cf: float | None = Field(None, gt=0, le=1)
+    gas_bus: str | None = None
+    from_year: Year
+
+
+class UnitCommitmentRow(TableRow):
+    technology: Name
+    p_min_pu: float = Field(ge=0, le=1)
+    start_up_cost_eur_per_mw: float = Field(ge=0, le=MAX_START_COST_EUR_PER_MW)
+    currency_year: Year
+    min_up_time_h: int = Field(ge=0, le=HOURS_PER_YEAR)
+    min_down_time_h: int = Field(ge=0, le=HOURS_PER_YEAR)
+
+
+class UnitSizeRow(TableRow):
+    asset: Name
+    commitment: Name
+    unit_size_mw: float = Field(gt=0, le=MAX_POWER_MW)
+
+
+class TechnologyCostRow(TableRow):
+    technology: Name
+    parameter: Literal["investment", "FOM", "lifetime", "efficiency", "VOM", "electricity-input"]
+    value: Magnitude
+    unit: Name
+    currency_year: Year | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _plausible_lifetime(cls, value: float, info: ValidationInfo) -> float:
+        return _check_lifetime(value) if info.data.get("parameter") == "lifetime" else value
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str, info: ValidationInfo) -> str:
+        parameter = info.data.get("parameter")
+        if parameter is None:
+            return unit
+        return _check_unit(unit, TECHNOLOGY_COST_UNITS[parameter], f"parameter {parameter}")
+
+
+class ParameterRow(TableRow):
+    parameter: Name
+    value: Magnitude
+    unit: Name
+
+    @field_validator("parameter")
+    @classmethod
+    def _known_parameter(cls, parameter: str) -> str:
+        if parameter not in PARAMETER_UNITS and not parameter.startswith(HICP_PREFIX):
+            raise ValueError(
+                f"unknown parameter {parameter!r} (known: {', '.join(PARAMETER_UNITS)}, {HICP_PREFIX}<year>)"
+            )
+        return parameter
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str, info: ValidationInfo) -> str:
+        parameter = info.data.get("parameter")
+        if parameter is None:
+            return unit
+        if parameter.startswith(HICP_PREFIX):
+            return _check_unit(unit, frozenset({HICP_UNIT}), parameter)
+        return _check_unit(unit, PARAMETER_UNITS[parameter], parameter)
+
+
+class ObservedFlowRow(TableRow):
+    metric: Name
+    value: Magnitude
+    unit: Name
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        return _check_unit(unit, OBSERVED_FLOW_UNITS, "an observed flow")
+
+
+TABLES: dict[str, type[TableRow]] = {
+    "buses": BusRow,
+    "gas_pipelines": GasPipelineRow,
+    "power_links": PowerLinkRow,
+    "projects": ProjectRow,
+    "gas_supply": GasSupplyRow,
+    "gas_offtakes": GasOfftakeRow,
+    "gas_markets": GasMarketRow,
+    "electricity_demand": ElectricityDemandRow,
+    "power_markets": PowerMarketRow,
+    "power_prices_monthly": PowerPriceMonthlyRow,
+    "renewables": RenewableRow,
+    "thermal": ThermalRow,
+    "unit_commitment": UnitCommitmentRow,
+    "unit_sizes": UnitSizeRow,
+    "technology_costs": TechnologyCostRow,
+    "parameters": ParameterRow,
+    "observed_flows": ObservedFlowRow,
+}
+"""Table name (file ``data/<name>.csv``) → row model."""
+
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "buses": ("bus",),
+    "gas_pipelines": ("name", "from_year"),
+    "power_links": ("name", "from_year"),
+    "projects": ("project", "option"),
+    "gas_supply": ("name", "from_year"),
+    "gas_offtakes": ("name", "from_year"),
+    "gas_markets": ("bus", "from_year"),
+    "electricity_demand": ("country", "from_year"),
+    "power_markets": ("bus", "from_year"),
+    "power_prices_monthly": ("country", "month", "from_year"),
+    "renewables": ("country", "technology", "from_year"),
+    "thermal": ("name", "from_year"),
+    "unit_commitment": ("technology",),
+    "unit_sizes": ("asset",),
+    "technology_costs": ("technology", "parameter"),
+    "parameters": ("parameter",),
+    "observed_flows": ("metric", "year"),
+}
+"""Columns that identify a row of each table: no two rows share them, and an overlay row with the same
+key replaces the base row."""

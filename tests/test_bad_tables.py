@@ -1,0 +1,192 @@
+"""Bad data tables never slip through (issue 10): each class of corruption, applied to a copy of data/,
+is refused with one line naming the file, the line, the field and the reason — and through the CLI
+as exit 2 with nothing written."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import typing
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from caspian.cli import app
+from caspian.errors import InputError
+from caspian.inputs.rows import PLAUSIBLE_LIFETIME_YEARS, TABLE_KEYS, TABLES
+from caspian.inputs.tables import load_dataset
+from conftest import REPO
+
+runner = CliRunner()
+
+HUGE = "1e300"
+"""A finite number far above every plausible bound."""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the project's data/ (without its overlays) to corrupt."""
+    return Path(shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns("overlays")))
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _set_cell(path: Path, column: str, value: str, where: typing.Callable[[dict], bool] = lambda _r: True):
+    header, rows = _rows(path)
+    row = next(r for r in rows if where(r))
+    row[column] = value
+    _write(path, header, rows)
+
+
+def _numeric_fields() -> list[tuple[str, str]]:
+    pairs = []
+    for table, model in TABLES.items():
+        for name, info in model.model_fields.items():
+            kinds = typing.get_args(info.annotation) or (info.annotation,)
+            if any(kind in (int, float) for kind in kinds):
+                pairs.append((table, name))
+    return pairs
+
+
+def _refused(data: Path, *expected: str) -> str:
+    with pytest.raises(InputError) as caught:
+        load_dataset(data)
+    message = str(caught.value)
+    assert "\n" not in message
+    for part in expected:
+        assert part in message, message
+    return message
+
+
+@pytest.mark.parametrize("table", list(TABLE_KEYS))
+def test_duplicate_key_is_refused(data, table):
+    path = data / f"{table}.csv"
+    header, rows = _rows(path)
+    _write(path, header, [*rows, rows[0]])
+    _refused(data, f"{table}.csv: line {len(rows) + 2}", "duplicate key", "first at line 2")
+
+
+def test_every_table_declares_a_key_of_its_columns():
+    assert set(TABLE_KEYS) == set(TABLES)
+    for table, key in TABLE_KEYS.items():
+        assert set(key) <= set(TABLES[table].model_fields), table
+
+
+@pytest.mark.parametrize("table", ["buses", "gas_pipelines", "technology_costs"])
+def test_row_with_extra_cells_is_refused(data, table):
+    path = data / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] += ",surplus"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _refused(data, f"{table}.csv: line 2", "cells but the header has")
+
+
+@pytest.mark.parametrize("table", ["buses", "gas_supply", "parameters"])
+def test_row_with_missing_cells_is_refused(data, table):
+    path = data / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = ",".join(next(csv.reader([lines[1]]))[:3])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _refused(data, f"{table}.csv: line 2", "row too short")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("latin-1", "not UTF-8 text"),
+        ("nul", "NUL byte"),
+        ("binary", "NUL byte"),
+        ("empty", "empty file"),
+    ],
+)
+def test_unreadable_file_is_one_clear_line(data, content, reason):
+    path = data / "gas_markets.csv"
+    text = path.read_text(encoding="utf-8")
+    payload = {
+        "latin-1": text.encode("utf-8") + "Müller\n".encode("latin-1"),
+        "nul": text.encode("utf-8").replace(b"PSV", b"P\x00V", 1),
+        "binary": bytes(range(256)),
+        "empty": b"",
+    }[content]
+    path.write_bytes(payload)
+    _refused(data, "gas_markets.csv: line", reason)
+
+
+@pytest.mark.parametrize(("table", "column"), _numeric_fields())
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", HUGE])
+def test_non_finite_or_huge_number_is_refused(data, table, column, value):
+    path = data / f"{table}.csv"
+    header, rows = _rows(path)
+    if not rows or column not in header:
+        pytest.skip(f"{table}.csv has no rows or no {column} column")
+    _set_cell(path, column, value)
+    _refused(data, f"{table}.csv: line 2 field '{column}'")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "row", "reason"),
+    [
+        ("technology_costs", "unit", "EUR/kWh", {"parameter": "investment"}, "unknown unit 'EUR/kWh'"),
+        ("technology_costs", "unit", "months", {"parameter": "lifetime"}, "unknown unit 'months'"),
+        ("parameters", "unit", "percent", {"parameter": "discount_rate"}, "unknown unit 'percent'"),
+        ("parameters", "unit", "index", {"parameter": "hicp_2024"}, "unknown unit 'index'"),
+        ("parameters", "parameter", "discount", {"parameter": "discount_rate"}, "unknown parameter"),
+        ("observed_flows", "unit", "bcm/d", {}, "unknown unit 'bcm/d'"),
+        ("projects", "unit", "GWh", {}, "field 'unit'"),
+        ("technology_costs", "value", "500", {"parameter": "lifetime"}, "implausible lifetime 500 years"),
+        ("technology_costs", "value", "2", {"parameter": "lifetime"}, "implausible lifetime 2 years"),
+        ("projects", "lifetime_years", "300", {}, "implausible lifetime 300 years"),
+    ],
+)
+def test_unknown_unit_or_implausible_lifetime_is_refused(data, table, column, value, row, reason):
+    path = data / f"{table}.csv"
+    _header, rows = _rows(path)
+    line = 2 + next(i for i, r in enumerate(rows) if all(r[k] == v for k, v in row.items()))
+    _set_cell(path, column, value, lambda r: all(r[k] == v for k, v in row.items()))
+    message = _refused(data, f"{table}.csv: line {line} field '{column}'", reason)
+    if "lifetime" in reason:
+        low, high = PLAUSIBLE_LIFETIME_YEARS
+        assert f"plausible {low:g}–{high:g}" in message
+
+
+def test_unknown_column_in_header_is_refused(data):
+    path = data / "buses.csv"
+    header, rows = _rows(path)
+    _write(path, [*header, "colour"], [{**r, "colour": ""} for r in rows])
+    _refused(data, "buses.csv: line 1 field 'colour'", "unknown column")
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda d: (d / "buses.csv").write_bytes(b"\xff\xfe\x00b\x00u"),
+        lambda d: _set_cell(d / "gas_pipelines.csv", "capacity_bcm_y", HUGE),
+        lambda d: (d / "buses.csv").write_text(
+            (d / "buses.csv").read_text(encoding="utf-8").replace("\n", ",x\n", 2), encoding="utf-8"
+        ),
+    ],
+    ids=["binary", "huge", "extra-cells"],
+)
+def test_cli_exits_2_with_one_line_and_writes_nothing(data, tmp_path, monkeypatch, corrupt):
+    corrupt(data)
+    monkeypatch.chdir(tmp_path)
+    network = REPO / "networks" / "backcast-2024.yaml"
+    for command in (["validate"], ["solve", "-q"]):
+        result = runner.invoke(app, [*command, str(network), "--data", str(data)])
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(data) in lines[0], result.stderr
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "results").exists()

@@ -92,7 +92,7 @@ def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
     """MWh over the horizon delivered to a market bus: sink sales plus contracted offtakes, less
     unserved demand there (the definition of ``gas_delivery_bcm`` in
     ``caspian.results.summary.summarize``)."""
-    gas, w = inputs.gas, inputs.weights_h
+    gas, w = inputs.gas_side, inputs.weights_h
     expr = 0.0
     if bus in gas.delivery_points:
         expr += pyo.quicksum(w[t] * m.sale[k.name, t] for k in gas.markets if k.bus == bus for t in m.T)
@@ -120,7 +120,7 @@ def gas_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str
 
 def gas_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str, float]]:
     """The solved gas quantities by kind (:data:`GAS_KINDS`) and name."""
-    gas = inputs.gas
+    gas = inputs.gas_side
     out: dict[str, dict[str, float]] = {kind: {} for kind in GAS_KINDS}
     for asset in dict.fromkeys(s.asset for s in gas.segments):
         expr, factor = gas_quantity(m, inputs, "flow", asset)

@@ -144,7 +144,7 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
 
 def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str, float]]:
     """The solved electricity quantities by kind (:data:`POWER_KINDS`) and name."""
-    power = inputs.power
+    power = inputs.power_side
     names: dict[str, list[str]] = {kind: [] for kind in POWER_KINDS}
     for asset in dict.fromkeys(k.asset for k in power.links if k.carrier == "interconnector"):
         names["cable flow"] += [asset, reverse_name(asset)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from caspian.errors import InputError
 
@@ -31,6 +31,16 @@ class _Row(BaseModel):
     note: str | None = None
 
 
+EUROPE = "europe"
+"""``buses.csv`` ``delivery``: a delivery point counted in the 'to Europe' totals."""
+NOT_DELIVERY = "none"
+"""``buses.csv`` ``delivery``: not a delivery point."""
+
+
+DELIVERY_ROLES = ("market", "domestic")
+"""Roles of the buses that may be delivery points (where gas or power is sold or consumed)."""
+
+
 class BusRow(_Row):
     bus: str = Field(min_length=1)
     carrier: Literal["gas", "AC"]
@@ -40,6 +50,15 @@ class BusRow(_Row):
     lon: float = Field(ge=-180, le=180)
     role: Literal["supply", "transit", "domestic", "market"]
     delivery: Literal["europe", "other", "none"]
+
+    @model_validator(mode="after")
+    def _delivers_only_where_sold_or_consumed(self) -> BusRow:
+        if self.delivery != NOT_DELIVERY and self.role not in DELIVERY_ROLES:
+            raise ValueError(
+                f"delivery '{self.delivery}' at a {self.role} bus: only {' or '.join(DELIVERY_ROLES)} "
+                "buses are delivery points"
+            )
+        return self
 
 
 class GasPipelineRow(_Row):
@@ -231,12 +250,6 @@ EXPECTED_UNITS: dict[str, str] = {
     "price_year": "year",
 }
 """Units that ``parameters.csv`` must state for the parameters the model reads."""
-
-
-EUROPE = "europe"
-"""``buses.csv`` ``delivery``: a delivery point counted in the 'to Europe' totals."""
-NOT_DELIVERY = "none"
-"""``buses.csv`` ``delivery``: not a delivery point."""
 
 
 def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False) -> list[str]:

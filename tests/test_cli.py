@@ -83,6 +83,11 @@ def _unknown_bus_in_data(network: Path, data: Path) -> tuple[list[str], str]:
     ], "gas_pipelines.csv: line 2 field 'bus1': unknown node"
 
 
+def _delivery_at_a_supply_bus(network: Path, data: Path) -> tuple[list[str], str]:
+    _rewrite(data / "buses.csv", "delivery", "europe")  # row 0: AZ gas, a supply bus
+    return ["solve", str(network), "--data", str(data)], "only market or domestic buses are delivery points"
+
+
 def _negative_capacity(network: Path, data: Path) -> tuple[list[str], str]:
     _rewrite(data / "gas_pipelines.csv", "capacity_bcm_y", "-3")
     return ["solve", str(network), "--data", str(data)], "field 'capacity_bcm_y'"
@@ -151,6 +156,7 @@ def _missing_network(network: Path, data: Path) -> tuple[list[str], str]:
         _unknown_field,
         _unknown_country,
         _unknown_bus_in_data,
+        _delivery_at_a_supply_bus,
         _negative_capacity,
         _nan_capacity,
         _missing_file,

@@ -8,7 +8,7 @@ Also the carrier names shared by the builders, both formulations and the reports
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -64,7 +64,7 @@ def expansion_name(asset: str, segment: int | None = None) -> str:
     return f"{asset}{_EXPANSION_SUFFIX}" if segment is None else f"{asset}{_EXPANSION_SUFFIX} {segment}"
 
 
-def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, str | int]:
+def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, Any]:
     """The ``asset`` and ``segment`` label columns of one component, as attributes for ``n.add``."""
     return {ASSET: asset, SEGMENT: segment}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -242,16 +243,14 @@ def pinned_capacity(
     }
 
 
-def capacity_links(
-    ctx: BuildContext, asset: str, existing_mw: float
-) -> list[tuple[str, dict[str, float | bool | str | int]]]:
+def capacity_links(ctx: BuildContext, asset: str, existing_mw: float) -> list[tuple[str, dict[str, Any]]]:
     """The model links of a pipeline or interconnector as (name, attributes incl. the ``asset`` and
     ``segment`` label columns): the asset at its capacity in force or as fixed by the spec (pinned, with
     its investment charged, when fixed above what exists), then one extendable link per expansion
     segment the LP may build."""
     fixed = ctx.fixed_capacity_mw(asset)
     p_nom = existing_mw if fixed is None else fixed
-    links: list[tuple[str, dict[str, float | bool | str | int]]] = []
+    links: list[tuple[str, dict[str, Any]]] = []
     base = {ASSET: asset, SEGMENT: BASE_SEGMENT}
     if fixed is not None and fixed > existing_mw:
         pinned = pinned_capacity(ctx, asset, existing_mw, fixed)
@@ -259,7 +258,7 @@ def capacity_links(
     elif p_nom > 0:
         links.append((asset, {"p_nom": p_nom, **base, CAPACITY_FROM: FROM_DATA, BUILD_MAX: p_nom}))
     for seg in expansion_segments(ctx, asset, p_nom):
-        attrs: dict[str, float | bool | str | int] = {
+        attrs: dict[str, Any] = {
             "p_nom": 0.0,
             "p_nom_extendable": True,
             "p_nom_max": seg.width_mw,

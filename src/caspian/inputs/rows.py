@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from caspian.units import HOURS_PER_YEAR
 
@@ -129,6 +129,16 @@ class TableRow(BaseModel):
     note: str | None = None
 
 
+EUROPE = "europe"
+"""``buses.csv`` ``delivery``: a delivery point counted in the 'to Europe' totals."""
+
+NOT_DELIVERY = "none"
+"""``buses.csv`` ``delivery``: not a delivery point."""
+
+DELIVERY_ROLES = ("market", "domestic")
+"""Roles of the buses that may be delivery points (where gas or power is sold or consumed)."""
+
+
 class BusRow(TableRow):
     bus: Name
     carrier: Literal["gas", "AC"]
@@ -138,6 +148,15 @@ class BusRow(TableRow):
     lon: Longitude
     role: Literal["supply", "transit", "domestic", "market"]
     delivery: Literal["europe", "other", "none"]
+
+    @model_validator(mode="after")
+    def _delivers_only_where_sold_or_consumed(self) -> BusRow:
+        if self.delivery != NOT_DELIVERY and self.role not in DELIVERY_ROLES:
+            raise ValueError(
+                f"delivery '{self.delivery}' at a {self.role} bus: only {' or '.join(DELIVERY_ROLES)} "
+                "buses are delivery points"
+            )
+        return self
 
 
 class GasPipelineRow(TableRow):

@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from caspian.errors import InputError
-from caspian.inputs.rows import TABLE_KEYS, TABLES, TableRow
+from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, TableRow
 
 __all__ = ["TABLES", "TABLE_KEYS", "Dataset", "OverlayRecord", "in_force", "load_dataset"]
 
@@ -54,12 +54,6 @@ class OverlayRecord:
 
     path: Path
     digest: str
-
-
-EUROPE = "europe"
-"""``buses.csv`` ``delivery``: a delivery point counted in the 'to Europe' totals."""
-NOT_DELIVERY = "none"
-"""``buses.csv`` ``delivery``: not a delivery point."""
 
 
 def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False) -> list[str]:

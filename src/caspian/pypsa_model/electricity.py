@@ -5,6 +5,8 @@ Units: MW, MWh, EUR/MWh of the price year. Hourly profiles come from :mod:`caspi
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pypsa
 
@@ -48,14 +50,17 @@ def links_in_force(ctx: BuildContext) -> pd.DataFrame:
     return rows[rows["bus0"].isin(ctx.buses) & rows["bus1"].isin(ctx.buses)]
 
 
-def _add_twin(n: pypsa.Network, name: str, row: pd.Series, **attrs: float | bool | str | int) -> None:
+def _add_twin(n: pypsa.Network, name: str, row: pd.Series, **attrs: Any) -> None:
     """A lossy connection as one-way links: bus0→bus1, and its reverse twin when bidirectional
     (a single PyPSA link with p_min_pu=-1 would gain energy when flowing backwards)."""
-    common = dict(carrier="interconnector", efficiency=row["efficiency"], length=row["length_km"])
-    n.add("Link", name, bus0=row["bus0"], bus1=row["bus1"], **common, **attrs, **{DIRECTION: FORWARD})
+    common: dict[str, Any] = dict(
+        carrier="interconnector", efficiency=row["efficiency"], length=row["length_km"]
+    )
+    forward: dict[str, Any] = {**attrs, DIRECTION: FORWARD}
+    n.add("Link", name, bus0=row["bus0"], bus1=row["bus1"], **common, **forward)
     if not row["bidirectional"]:
         return
-    reverse = dict(attrs)
+    reverse: dict[str, Any] = dict(attrs)
     if "capital_cost" in reverse:
         reverse["capital_cost"] = 0.0
     reverse[DIRECTION] = REVERSE
@@ -99,7 +104,7 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
         if name in ctx.spec.exclude or (row["existing_mw"] <= 0 and not (extend and headroom > 0)):
             continue
         profile = profiles.renewable(row)
-        common = dict(bus=row["bus"], carrier=row["technology"], p_max_pu=profile)
+        common: dict[str, Any] = dict(bus=row["bus"], carrier=row["technology"], p_max_pu=profile)
         if row["existing_mw"] > 0:
             n.add("Generator", name, p_nom=row["existing_mw"], **common, **labels(name))
         if extend and headroom > 0:
@@ -149,7 +154,7 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
         fuel_cost = row["fuel_cost_eur_mwh"]
         if pd.isna(fuel_cost):
             fuel_cost = ctx.data.parameter("gas_fuel_price") if row["fuel"] == "gas" else 0.0
-        attrs = {"p_max_pu": availability}
+        attrs: dict[str, Any] = {"p_max_pu": availability}
         if row["fuel"] == "hydro" and not pd.isna(row["max_annual_cf"]):
             attrs = {"e_sum_max": row["max_annual_cf"] * row["capacity_mw"] * len(ctx.snapshots)}
         n.add(

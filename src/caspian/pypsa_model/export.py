@@ -47,6 +47,13 @@ def objective_constant(n: pypsa.Network) -> float:
     return total
 
 
+def _solved_objective(n: pypsa.Network) -> float:
+    """The objective of the solved network, EUR over the horizon (ValueError when not solved)."""
+    if n.objective is None:
+        raise ValueError(f"network '{n.name}' is not solved")
+    return float(n.objective)
+
+
 def pin_for_export(n: pypsa.Network, unit_commitment: bool) -> None:
     """Pin ``n``'s solved capacities and record the objective convention and the recipe in ``n.meta``
     (in place; call after the summary is taken, before ``export_to_netcdf``)."""
@@ -57,7 +64,7 @@ def pin_for_export(n: pypsa.Network, unit_commitment: bool) -> None:
         static.loc[extendable, "p_nom_max"] = static.loc[extendable, "p_nom_opt"]
     n.meta.update(
         {
-            "objective_eur": float(n.objective),
+            "objective_eur": _solved_objective(n),
             "include_objective_constant": False,
             "objective_constant_eur": objective_constant(n),
             "plain_pypsa": RECIPE,

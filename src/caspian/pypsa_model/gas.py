@@ -5,6 +5,8 @@ Units: capacities in MW thermal (GCV), energy in MWh, prices in EUR/MWh of the p
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pypsa
 
@@ -35,7 +37,7 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
         name = row["name"]
         if name in ctx.spec.exclude:
             continue
-        common = dict(
+        common: dict[str, Any] = dict(
             bus0=row["bus0"],
             bus1=row["bus1"],
             carrier="gas pipeline",

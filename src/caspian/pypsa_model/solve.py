@@ -212,6 +212,13 @@ def _fix_choices(n: pypsa.Network, projects: tuple[LumpyProject, ...], chosen: d
             ]
 
 
+def _objective(n: pypsa.Network) -> float:
+    """The solved objective, EUR over the horizon (a solved network always has one)."""
+    if n.objective is None:
+        raise ValueError("the solver reported a solution but the network holds no objective")
+    return float(n.objective)
+
+
 def _solve(
     n: pypsa.Network, options: SolveOptions, duals: bool, start: Path | None = None
 ) -> tuple[SolverStatus, TerminationCondition]:
@@ -223,7 +230,7 @@ def _solve(
             assign_all_duals=duals,
             io_api="direct",
             log_to_console=options.log_file is None,
-            **({"warmstart_fn": start} if start is not None else {}),
+            warmstart_fn=start,
         )
     return SolverStatus(str(status)), TerminationCondition(str(condition))
 
@@ -276,7 +283,8 @@ def _mip_start(
         return None, None
     path = directory / "mip-start.sol"
     n.model.solver_model.writeSolution(str(path), 0)
-    return path, float(n.model.objective.value)
+    value = n.model.objective.value
+    return (path, float(value)) if value is not None else (None, None)
 
 
 def _solve_milp(
@@ -381,7 +389,7 @@ def solve_network(
         condition=(
             condition.value if mip is None or mip.proven_optimal else f"{mip.condition} (MILP incumbent)"
         ),
-        objective=float(n.objective),
+        objective=_objective(n),
         formulate_seconds=formulate,
         solve_seconds=solve,
         model_size=size,

@@ -93,7 +93,7 @@ def _unserved(n: pypsa.Network) -> pd.Series:
     slack = n.generators.index[n.generators.carrier == "slack"]
     if not len(slack):
         return pd.Series(dtype=float)
-    unserved = annual_energy(n, n.generators_t.p[slack])
+    unserved = pd.Series(annual_energy(n, n.generators_t.p[slack]))
     unserved.index = n.generators.bus[slack].to_numpy()
     return unserved
 

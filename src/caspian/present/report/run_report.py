@@ -91,9 +91,12 @@ def _read_summary(path: Path) -> xr.Dataset:
 
 def _read_network(path: Path) -> pypsa.Network:
     try:
-        return restore_empty_labels(pypsa.Network(path))
+        n = restore_empty_labels(pypsa.Network(path))
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"{path}: unreadable network ({exc.__class__.__name__}: {exc})") from exc
+    if ASSET not in n.links or ASSET not in n.generators:
+        raise InputError(f"{path}: field '{ASSET}': no label columns (older caspian: solve again)")
+    return n
 
 
 def _price_range(ds: xr.Dataset, var: str, dim_values: list[str]) -> str:

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from caspian.errors import InputError
+from caspian.inputs.yamlio import parse_value, read_yaml_mapping
 from caspian.units import parse_power
 
 Carrier = Literal["gas", "electricity"]
@@ -228,22 +228,6 @@ def _format_validation_error(path: Path | str, err: ValidationError) -> str:
     return f"{path}: field '{field}': {reason}"
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping safely (no code execution), raising InputError on any problem."""
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"{path}:{where}: malformed YAML: {problem}") from None
-    if not isinstance(content, dict):
-        raise InputError(f"{path}: expected a mapping of fields at the top level")
-    return content
-
-
 def set_dotted(tree: dict[str, Any], dotted: str, value: Any, where: str) -> None:
     """Set ``tree[a][b][c] = value`` for ``dotted = 'a.b.c'``, creating mappings as needed."""
     keys = dotted.split(".")
@@ -263,10 +247,7 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     if "=" not in option:
         raise InputError(f"--set {option}: expected key.path=value")
     key, raw = option.split("=", 1)
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+    value = parse_value(raw, f"--set {key.strip()}") if raw.strip() else ""
     return key.strip(), value
 
 
@@ -274,7 +255,7 @@ def resolve_spec(
     path: Path, scenario: str | None = None, overrides: list[tuple[str, Any]] | None = None
 ) -> NetworkSpec:
     """Load a network file, apply a named scenario then ad-hoc overrides, and validate the result."""
-    raw = read_yaml(path)
+    raw = read_yaml_mapping(path)
     tree = copy.deepcopy(raw)
     scenarios = raw.get("scenarios") or {}
     if scenario is not None:

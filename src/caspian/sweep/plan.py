@@ -18,8 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from caspian.errors import InputError
-from caspian.inputs.spec import read_yaml, resolve_spec, spec_hash
+from caspian.inputs.spec import resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset
+from caspian.inputs.yamlio import read_yaml_mapping
 
 
 class _Strict(BaseModel):
@@ -80,7 +81,7 @@ class Case:
 
 def load_sweep(path: Path) -> SweepSpec:
     """Read and validate a sweep file."""
-    raw = read_yaml(path)
+    raw = read_yaml_mapping(path)
     try:
         return SweepSpec.model_validate(raw)
     except ValidationError as err:

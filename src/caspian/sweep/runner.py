@@ -30,7 +30,6 @@ class CaseTask:
     network_file: Path
     scenario: str | None
     data_dir: Path
-    time_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,6 @@ def run_case(task: CaseTask) -> CaseResult:
         scenario=task.scenario,
         overrides=case.overrides,
         output_dir=task.cases_dir / case.case_id,
-        time_limit=task.time_limit,
     )
     try:
         run = execute(request)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from caspian.errors import InputError, InputShapeError
+from caspian.inputs.coverage import check_year_coverage
 from caspian.inputs.spec import SafeName, check_path, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset
 from caspian.inputs.yamlio import read_yaml_mapping
@@ -144,6 +145,7 @@ def plan_cases(
         overrides = tuple({**sweep.set, **sets}.items()) + limit
         try:
             spec = resolve_spec(network, sweep.scenario, list(overrides))
+            check_year_coverage(spec, data)
         except InputError as err:
             if isinstance(err, InputShapeError):
                 raise InputShapeError(f"{sweep_file}: case {label}: {err}") from None

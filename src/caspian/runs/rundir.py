@@ -99,7 +99,8 @@ def read_run_record(path: Path) -> dict[str, Any]:
 
 def run_record(path: Path) -> dict[str, Any] | None:
     """The parsed ``run.yaml`` of ``path`` when it is a finished caspian run directory (the required
-    files, a ``run.yaml`` with caspian's keys, nothing but run and report outputs); None otherwise."""
+    files, a ``run.yaml`` that :func:`read_run_record` accepts, nothing but run and report outputs);
+    None otherwise."""
     if not path.is_dir() or not all((path / name).is_file() for name in REQUIRED_FILES):
         return None
     allowed = {*RUN_FILES, *REPORT_FILES, REPORT_FIGURES}

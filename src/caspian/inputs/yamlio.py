@@ -35,7 +35,7 @@ class InputLoader(yaml.SafeLoader):
 
     allow_non_finite = False
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
         """Refuse an alias before it is expanded."""
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()

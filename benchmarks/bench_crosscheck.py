@@ -69,9 +69,9 @@ def main() -> None:
     parser.add_argument("--resolution", default=None, help="e.g. 3h; default hourly")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="key.path=value (YAML value)")
     args = parser.parse_args()
-    import yaml
+    from caspian.inputs.spec import parse_set_option
 
-    extra = [(key, yaml.safe_load(value)) for key, value in (item.split("=", 1) for item in args.sets)]
+    extra = [parse_set_option(item) for item in args.sets]
     header = (
         "network          hours  case       problem  lin build  lin solve  pyo build  pyo solve   wall  agree"
     )

@@ -8,18 +8,57 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
 
 from caspian.errors import CaspianError, InputError
 from caspian.inputs.spec import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
 
+
+class _OneLineErrors(TyperGroup):
+    """The command group, with click's option and argument errors (a non-numeric ``--time-limit``, an
+    unknown option) printed as one ``error:`` line with click's exit code 2, like every other bad input
+    (DESIGN §6), instead of a usage panel; help is unchanged. Typer vendors click as ``typer._click``:
+    its exceptions, not the ``click`` package's, are the ones raised."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command; in standalone mode, report a usage error in one line and exit."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            where = f"{exc.ctx.command_path}: " if isinstance(exc, UsageError) and exc.ctx else ""
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {where}{message}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="Caspian gas and green-electricity corridors to Europe.",
@@ -73,6 +112,13 @@ def _fail(exc: BaseException) -> None:
     raise typer.Exit(1)
 
 
+def _positive_time_limit(seconds: float | None) -> float | None:
+    """``--time-limit`` when given: a positive number of seconds (InputError otherwise)."""
+    if seconds is not None and not seconds > 0:
+        raise InputError(f"--time-limit: must be a positive number of seconds, got {seconds}")
+    return seconds
+
+
 def _overrides(
     sets: list[str] | None,
     mode: str | None,
@@ -98,8 +144,8 @@ def _overrides(
         ]
     if segments is not None:
         pairs += [("time.segments", segments), ("time.resolution", None)]
-    if time_limit is not None and time_limit <= 0:
-        raise InputError(f"--time-limit: must be a positive number of seconds, got {time_limit}")
+    if time_limit is not None:
+        pairs.append(("solver.time_limit", _positive_time_limit(time_limit)))
     if milp:
         pairs.append(("expansion.milp", True))
     if mip_gap is not None:
@@ -231,7 +277,6 @@ def solve(
                 sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
             ),
             output_dir=output,
-            time_limit=time_limit,
             data_overlays=tuple(data_overlay or ()),
         )
         if quiet:
@@ -270,11 +315,9 @@ def sweep(
 
     choice = ExecutorChoice(workers=workers, scheduler=scheduler)
     try:
-        if time_limit is not None and time_limit <= 0:
-            raise InputError(f"--time-limit: must be a positive number of seconds, got {time_limit}")
-        plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume)
+        plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume, _positive_time_limit(time_limit))
         with sweep_progress(err_console, choice) as progress:
-            outcome = run_sweep(plan, choice, time_limit, on_plan=progress.plan, on_done=progress.done)
+            outcome = run_sweep(plan, choice, on_plan=progress.plan, on_done=progress.done)
     except Exception as exc:
         _fail(exc)
     print_sweep(console, outcome)

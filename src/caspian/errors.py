@@ -17,6 +17,12 @@ class InputError(CaspianError):
     kind = "input"
 
 
+class InputShapeError(InputError):
+    """Bad input in the shape of the inputs rather than in one value: a file that cannot be read, an
+    unknown field or scenario, a dotted path through a value. A sweep refuses it before writing anything,
+    where a bad value only fails its case."""
+
+
 class InfeasibleError(CaspianError):
     """The model is infeasible or unbounded; the message carries the diagnosis (exit 3)."""
 

@@ -6,6 +6,7 @@ Conventions (DESIGN §3): energy in MWh, power in MW; gas in MW/MWh thermal on a
 
 from __future__ import annotations
 
+import math
 import re
 
 from caspian.errors import InputError
@@ -65,6 +66,10 @@ def capital_recovery_factor(discount_rate: float, lifetime_years: float) -> floa
     return r / (1.0 - (1.0 + r) ** -lifetime_years)
 
 
+MAX_POWER_MW = 1e6
+"""Largest capacity accepted, MW (1,000 GW ≈ 820 bcm/y): above the whole EU's installed power capacity
+and five times its annual gas use; a larger figure is a typo or a unit mistake."""
+
 _QUANTITY = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([A-Za-z/³]+)\s*$")
 
 _TO_MW = {
@@ -86,7 +91,7 @@ def parse_power(value: float | int | str, where: str) -> float:
     if isinstance(value, bool):
         raise InputError(f"{where}: expected a capacity, got a boolean")
     if isinstance(value, int | float):
-        return float(value)
+        return _plausible(float(value), value, where)
     match = _QUANTITY.match(value)
     if not match:
         raise InputError(f"{where}: cannot read {value!r} as a capacity (e.g. '1500 MW', '10 bcm/y')")
@@ -95,4 +100,14 @@ def parse_power(value: float | int | str, where: str) -> float:
         raise InputError(
             f"{where}: unit {unit!r} is inconsistent with a capacity; use one of {', '.join(_TO_MW)}"
         )
-    return number * _TO_MW[unit]
+    return _plausible(number * _TO_MW[unit], value, where)
+
+
+def _plausible(mw: float, given: float | int | str, where: str) -> float:
+    if not math.isfinite(mw):
+        raise InputError(f"{where}: {given!r} is not a finite capacity")
+    if abs(mw) > MAX_POWER_MW:
+        raise InputError(
+            f"{where}: {given!r} exceeds the largest plausible capacity ({MAX_POWER_MW:,.0f} MW)"
+        )
+    return mw

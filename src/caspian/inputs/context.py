@@ -8,6 +8,7 @@ import pandas as pd
 
 from caspian.errors import InputError
 from caspian.inputs import weather
+from caspian.inputs.coverage import check_year_coverage
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.units import HOURS_PER_YEAR, parse_power
@@ -127,7 +128,8 @@ def _select_buses(spec: NetworkSpec, data: Dataset) -> frozenset[str]:
 
 def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> BuildContext:
     """Resolve snapshots, discount rate and buses, and check every name the spec uses; ``with_slack``
-    adds priced unserved energy at every bus with fixed demand."""
+    adds priced unserved energy at every bus with fixed demand. The data must cover the model year."""
+    check_year_coverage(spec, data)
     full = weather.hourly_index(spec.year)
     snapshots = full[spec.time.start_hour : spec.time.start_hour + spec.time.hours]
     ctx = BuildContext(

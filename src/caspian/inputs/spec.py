@@ -11,11 +11,11 @@ import copy
 import hashlib
 import json
 import re
+import typing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,13 +29,48 @@ from pydantic import (
     model_validator,
 )
 
-from caspian.errors import InputError
+from caspian.errors import InputError, InputShapeError
+from caspian.inputs.yamlio import parse_value, read_yaml_mapping
 from caspian.units import parse_power
 
 Carrier = Literal["gas", "electricity"]
 Mode = Literal["dispatch", "expansion"]
 
 _RESOLUTION = re.compile(r"^([1-9]\d*)h$")
+
+MAX_SCALE = 100.0
+"""Largest multiplier on prices or costs (dimensionless): a scale beyond ×100 is a typo, not a case."""
+MAX_PRICE_EUR_MWH = 10_000.0
+"""Largest gas or power price accepted, EUR/MWh: above the EU power market's harmonised maximum
+clearing price (4,000 EUR/MWh) and thirty times TTF's 2022 record (~340 EUR/MWh)."""
+MAX_TIME_LIMIT_S = 30 * 24 * 3600.0
+"""Longest solver time limit accepted, s (30 days)."""
+MAX_SEED = 2**32 - 1
+"""Largest weather seed (numpy's seed range)."""
+MAX_NAME_CHARS = 80
+"""Longest name that becomes a path component (network, scenario, sweep, case label), characters."""
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def check_name(value: str) -> str:
+    """A name that becomes one path component of a run or sweep directory: letters, digits, '.', '_'
+    and '-', starting with a letter or digit, no '..', at most :data:`MAX_NAME_CHARS` characters
+    (ValueError otherwise). The one validator of every such name."""
+    if len(value) > MAX_NAME_CHARS or not _SAFE_NAME.match(value) or ".." in value:
+        raise ValueError(
+            f"{value[:MAX_NAME_CHARS]!r} is not a safe name (letters, digits, '.', '_', '-', starting with "
+            f"a letter or digit, no '..', at most {MAX_NAME_CHARS} characters)"
+        )
+    return value
+
+
+SafeName = Annotated[str, AfterValidator(check_name)]
+"""A name used as a path component (see :func:`check_name`)."""
+Scale = Annotated[float, Field(gt=0, le=MAX_SCALE)]
+"""A positive multiplier, at most :data:`MAX_SCALE`."""
+Price = Annotated[float, Field(ge=-MAX_PRICE_EUR_MWH, le=MAX_PRICE_EUR_MWH)]
+"""A price in EUR/MWh within ±:data:`MAX_PRICE_EUR_MWH`."""
 
 
 def _check_capacity(value: float | int | str) -> float | int | str:
@@ -53,7 +88,7 @@ Capacity = Annotated[StrictFloat | StrictInt | str, AfterValidator(_check_capaci
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TimeSpec(_Strict):
@@ -62,7 +97,7 @@ class TimeSpec(_Strict):
     start_hour: int = Field(0, ge=0, le=8759, description="first hour of the horizon (0 = 1 Jan 00:00)")
     hours: int = Field(8760, ge=1, le=8760, description="length of the horizon in hours")
     resolution: str | None = Field(None, description="resampling step, e.g. '3h'; None = hourly")
-    segments: int | None = Field(None, ge=2, description="number of time segments (tsam)")
+    segments: int | None = Field(None, ge=2, le=8760, description="number of time segments (tsam)")
 
     @field_validator("resolution")
     @classmethod
@@ -87,7 +122,12 @@ class TimeSpec(_Strict):
     @property
     def resolution_hours(self) -> int:
         """Resampling step in hours (1 when hourly or segmented)."""
-        return int(_RESOLUTION.match(self.resolution).group(1)) if self.resolution else 1
+        if not self.resolution:
+            return 1
+        matched = _RESOLUTION.match(self.resolution)
+        if matched is None:  # the field validator accepts only matching strings
+            raise ValueError(f"resolution {self.resolution!r} is not '<N>h'")
+        return int(matched.group(1))
 
 
 class ExpansionSpec(_Strict):
@@ -96,9 +136,7 @@ class ExpansionSpec(_Strict):
     projects: list[str] = Field(default_factory=list, description="project names from projects.csv")
     renewables: bool = Field(True, description="build wind/solar up to the potentials in renewables.csv")
     peakers: bool = Field(True, description="build open-cycle gas turbines where a gas fleet exists")
-    renewable_capex_scale: float = Field(
-        1.0, gt=0, description="multiplier on wind and solar investment costs"
-    )
+    renewable_capex_scale: Scale = Field(1.0, description="multiplier on wind and solar investment costs")
     max_capacity: dict[str, Capacity] = Field(
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
@@ -132,21 +170,26 @@ class Outage(_Strict):
 class MarketSpec(_Strict):
     """Market assumptions: hub prices and price scaling."""
 
-    gas_price_eur_mwh: dict[str, float] = Field(
+    gas_price_eur_mwh: dict[str, Price] = Field(
         default_factory=dict, description="override of a gas market bus's hub price, EUR/MWh (GCV)"
     )
-    gas_price_scale: float = Field(1.0, gt=0, description="multiplier on all gas hub prices")
+    gas_price_scale: Scale = Field(1.0, description="multiplier on all gas hub prices")
     ttf_eur_mwh: float | None = Field(
-        None, gt=0, description="TTF level, EUR/MWh: shifts every hub price by (level − data's TTF reference)"
+        None,
+        gt=0,
+        le=MAX_PRICE_EUR_MWH,
+        description="TTF level, EUR/MWh: shifts every hub price by (level − data's TTF reference)",
     )
-    power_price_scale: float = Field(1.0, gt=0, description="multiplier on all power market prices")
-    power_price_year: int = Field(2024, description="year of the Ember monthly prices used for the shape")
+    power_price_scale: Scale = Field(1.0, description="multiplier on all power market prices")
+    power_price_year: int = Field(
+        2024, ge=2000, le=2100, description="year of the Ember monthly prices used for the shape"
+    )
 
 
 class ProfileSpec(_Strict):
     """Where hourly renewable and demand profiles come from."""
 
-    seed: int = Field(2030, description="seed of the synthetic weather")
+    seed: int = Field(2030, ge=0, le=MAX_SEED, description="seed of the synthetic weather")
     files: dict[str, str] = Field(
         default_factory=dict,
         description="user CSVs replacing synthetic profiles, keyed '<ISO2> <technology>' (e.g. 'AZ onwind')",
@@ -157,7 +200,7 @@ class SolverSpec(_Strict):
     """HiGHS options passed through linopy."""
 
     options: dict[str, float | int | str | bool] = Field(default_factory=dict)
-    time_limit: float | None = Field(None, gt=0, description="seconds")
+    time_limit: float | None = Field(None, gt=0, le=MAX_TIME_LIMIT_S, description="seconds")
     mip_gap: float | None = Field(None, ge=0, lt=1, description="relative MIP gap at which HiGHS stops")
     mip_start: bool = Field(
         True,
@@ -169,7 +212,7 @@ class SolverSpec(_Strict):
 class NetworkSpec(_Strict):
     """A complete model definition (one YAML file, after a scenario and overrides are applied)."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName
     description: str = ""
     year: int = Field(ge=2015, le=2060, description="model year: picks data rows and assets in service")
     carriers: list[Carrier] = Field(min_length=1)
@@ -201,7 +244,7 @@ class NetworkSpec(_Strict):
         default_factory=list,
         description="data overlay directories (relative to the network file), applied in order over data/",
     )
-    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    scenarios: dict[SafeName, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("unit_commitment")
     @classmethod
@@ -223,41 +266,54 @@ class NetworkSpec(_Strict):
         return value
 
 
-def _format_validation_error(path: Path | str, err: ValidationError) -> str:
+def _validation_error(path: Path | str, err: ValidationError) -> InputError:
     first = err.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    reason = first["msg"]
     if first["type"] == "extra_forbidden":
-        reason = "unknown field"
-    return f"{path}: field '{field}': {reason}"
+        return InputShapeError(f"{path}: field '{field}': unknown field")
+    return InputError(f"{path}: field '{field}': {first['msg']}")
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping safely (no code execution), raising InputError on any problem."""
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(f"{path}:{where}: malformed YAML: {problem}") from None
-    if not isinstance(content, dict):
-        raise InputError(f"{path}: expected a mapping of fields at the top level")
-    return content
+def check_path(dotted: str, where: str) -> None:
+    """Check a dotted override path against the schema of :class:`NetworkSpec`: every key a field, a
+    nested model's fields below it, one key into a mapping field, nothing below a value
+    (InputShapeError naming ``where`` and the field otherwise)."""
+    keys = dotted.split(".")
+    if not all(keys):
+        raise InputShapeError(f"{where}: '{dotted}' is not a dotted path")
+    model: type[BaseModel] = NetworkSpec
+    for depth, key in enumerate(keys):
+        field = ".".join(keys[: depth + 1])
+        info = model.model_fields.get(key)
+        if info is None:
+            raise InputShapeError(f"{where}: field '{field}': unknown field")
+        annotation = info.annotation
+        rest = len(keys) - depth - 1
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+            continue
+        if typing.get_origin(annotation) is dict and rest >= 1:
+            value_type = typing.get_args(annotation)[1]
+            if rest == 1 or typing.get_origin(value_type) is dict or value_type is Any:
+                return
+            field = ".".join(keys[: depth + 2])
+        elif rest == 0:
+            return
+        raise InputShapeError(
+            f"{where}: field '{field}': is a value, not a mapping; '{dotted}' goes through it"
+        )
 
 
 def set_dotted(tree: dict[str, Any], dotted: str, value: Any, where: str) -> None:
     """Set ``tree[a][b][c] = value`` for ``dotted = 'a.b.c'``, creating mappings as needed."""
     keys = dotted.split(".")
     if not all(keys):
-        raise InputError(f"{where}: '{dotted}' is not a dotted path")
+        raise InputShapeError(f"{where}: '{dotted}' is not a dotted path")
     node = tree
     for key in keys[:-1]:
         child = node.setdefault(key, {})
         if not isinstance(child, dict):
-            raise InputError(f"{where}: '{dotted}' goes through '{key}', which is not a mapping")
+            raise InputShapeError(f"{where}: '{dotted}' goes through '{key}', which is not a mapping")
         node = child
     node[keys[-1]] = value
 
@@ -267,10 +323,7 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     if "=" not in option:
         raise InputError(f"--set {option}: expected key.path=value")
     key, raw = option.split("=", 1)
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+    value = parse_value(raw, f"--set {key.strip()}") if raw.strip() else ""
     return key.strip(), value
 
 
@@ -278,24 +331,33 @@ def resolve_spec(
     path: Path, scenario: str | None = None, overrides: list[tuple[str, Any]] | None = None
 ) -> NetworkSpec:
     """Load a network file, apply a named scenario then ad-hoc overrides, and validate the result."""
-    raw = read_yaml(path)
+    raw = read_yaml_mapping(path)
     tree = copy.deepcopy(raw)
     scenarios = raw.get("scenarios") or {}
     if scenario is not None:
+        try:
+            check_name(scenario)
+        except ValueError as exc:
+            raise InputShapeError(f"{path}: field 'scenarios': scenario {exc}") from None
         if not isinstance(scenarios, dict) or scenario not in scenarios:
-            known = ", ".join(scenarios) if isinstance(scenarios, dict) and scenarios else "none"
-            raise InputError(f"{path}: field 'scenarios': no scenario '{scenario}' (known: {known})")
+            known = ", ".join(map(str, scenarios)) if isinstance(scenarios, dict) and scenarios else "none"
+            raise InputShapeError(f"{path}: field 'scenarios': no scenario '{scenario}' (known: {known})")
         body = scenarios[scenario] or {}
         if not isinstance(body, dict):
-            raise InputError(f"{path}: field 'scenarios.{scenario}': expected a mapping of key.path: value")
+            raise InputShapeError(
+                f"{path}: field 'scenarios.{scenario}': expected a mapping of key.path: value"
+            )
         for dotted, value in body.items():
-            set_dotted(tree, dotted, value, f"{path}: scenario '{scenario}'")
+            where = f"{path}: scenario '{scenario}'"
+            check_path(str(dotted), where)
+            set_dotted(tree, str(dotted), value, where)
     for dotted, value in overrides or []:
+        check_path(dotted, f"--set {dotted}")
         set_dotted(tree, dotted, value, f"--set {dotted}")
     try:
         return NetworkSpec.model_validate(tree)
     except ValidationError as err:
-        raise InputError(_format_validation_error(path, err)) from None
+        raise _validation_error(path, err) from None
 
 
 def overlay_paths(spec_file: Path, overlays: list[str]) -> tuple[Path, ...]:

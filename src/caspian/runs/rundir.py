@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from caspian.errors import InputError
+from caspian.inputs.yamlio import RecordLoader, read_yaml_file
 
 RUN_RECORD = "run.yaml"
 """The run's record: resolved inputs, input hash, data digest, versions, solver, status, timings."""
@@ -31,8 +32,6 @@ REPORT_FILES = ("report.html", "report.md")
 """What ``caspian report`` adds to a run or sweep directory."""
 REPORT_FIGURES = "report_files"
 """Folder of the report's figures (PNG) beside ``report.md``."""
-RECORD_KEYS = ("input_hash", "data_digest")
-"""Keys that mark a ``run.yaml`` as written by caspian."""
 STAGING_MARK = ".tmp-"
 """Part of the name of a hidden staging sibling (``.<name>.tmp-<pid>``), left only by a killed process."""
 
@@ -42,19 +41,75 @@ def staging_path(final: Path) -> Path:
     return final.with_name(f".{final.name}{STAGING_MARK}{os.getpid()}")
 
 
+Number = StrictFloat | StrictInt
+
+
+class RecordedSpec(BaseModel):
+    """The part of a recorded spec that readers of ``run.yaml`` rely on (the rest is kept as is)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: StrictStr
+    year: StrictInt
+    mode: StrictStr
+    description: StrictStr = ""
+    expansion: dict[StrictStr, Any] = Field(default_factory=dict)
+
+
+class RunRecordModel(BaseModel):
+    """The types of a ``run.yaml``: what caspian writes, checked before a report or a resume trusts it.
+
+    Only the identity (input hash, data digest) is required: everything else a reader uses is typed
+    when present, and further keys are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    input_hash: StrictStr = Field(pattern=r"^[0-9a-f]+$")
+    data_digest: StrictStr = Field(min_length=1)
+    network_file: StrictStr | None = None
+    scenario: StrictStr | None = None
+    overrides: dict[StrictStr, Any] | None = None
+    spec: RecordedSpec | None = None
+    time_resolution: dict[StrictStr, Any] = Field(default_factory=dict)
+    solver: dict[StrictStr, Any] = Field(default_factory=dict)
+    status: StrictStr | None = None
+    termination_condition: StrictStr | None = None
+    objective_eur: Number | None = None
+    model_size: dict[StrictStr, Any] = Field(default_factory=dict)
+    timings_s: dict[StrictStr, Number] = Field(default_factory=dict)
+    profiles: dict[StrictStr, Any] | None = None
+    versions: dict[StrictStr, Any] = Field(default_factory=dict)
+    commitment: dict[StrictStr, Any] | None = None
+
+
+def read_run_record(path: Path) -> dict[str, Any]:
+    """The ``run.yaml`` at ``path``, parsed with the refusing loader and checked against
+    :class:`RunRecordModel`; InputError naming the file, the field and the reason otherwise."""
+    record = read_yaml_file(path, RecordLoader)
+    if not isinstance(record, dict):
+        raise InputError(f"{path}: expected a mapping of fields at the top level; not a caspian run.yaml")
+    try:
+        RunRecordModel.model_validate(record)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InputError(f"{path}: field '{field}': {first['msg']}") from None
+    return record
+
+
 def run_record(path: Path) -> dict[str, Any] | None:
     """The parsed ``run.yaml`` of ``path`` when it is a finished caspian run directory (the required
-    files, a ``run.yaml`` with caspian's keys, nothing but run and report outputs); None otherwise."""
+    files, a ``run.yaml`` that :func:`read_run_record` accepts, nothing but run and report outputs);
+    None otherwise."""
     if not path.is_dir() or not all((path / name).is_file() for name in REQUIRED_FILES):
         return None
     allowed = {*RUN_FILES, *REPORT_FILES, REPORT_FIGURES}
     if any(entry.name not in allowed for entry in path.iterdir()):
         return None
     try:
-        record = yaml.safe_load((path / RUN_RECORD).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return read_run_record(path / RUN_RECORD)
+    except InputError:
         return None
-    return record if isinstance(record, dict) and all(key in record for key in RECORD_KEYS) else None
 
 
 def is_run_directory(path: Path) -> bool:

@@ -49,7 +49,6 @@ class RunRequest:
     scenario: str | None = None
     overrides: tuple[tuple[str, Any], ...] = ()
     output_dir: Path | None = None
-    time_limit: float | None = None
     data_overlays: tuple[Path, ...] = ()
     """Overlay directories (``--data-overlay``), applied after those the network file names."""
 
@@ -122,14 +121,13 @@ def _resolution_record(spec: NetworkSpec, network: pypsa.Network) -> dict[str, A
     }
 
 
-def spec_solve_options(
-    spec: NetworkSpec, network_file: Path, time_limit: float | None = None
-) -> SolveOptions:
-    """The spec's solver settings (``time_limit``, s, overrides the spec's), checked against HiGHS
-    (InputError naming ``network_file`` and the option)."""
+def spec_solve_options(spec: NetworkSpec, network_file: Path) -> SolveOptions:
+    """The spec's solver settings, checked against HiGHS (InputError naming ``network_file`` and the
+    option). A time limit is part of the spec (``solver.time_limit``, also set by ``--time-limit``), so
+    it is part of the input hash: a time-limited result is never taken for another run's."""
     options = SolveOptions(
         highs_options=dict(spec.solver.options),
-        time_limit=time_limit if time_limit is not None else spec.solver.time_limit,
+        time_limit=spec.solver.time_limit,
         mip_gap=spec.solver.mip_gap,
         mip_start=spec.solver.mip_start,
     )
@@ -145,7 +143,7 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     timings["load_s"] = time.perf_counter() - start
     name = run_directory_name(spec, request.scenario, data.digest)
     final = check_target(request.output_dir or request.results_dir / name)
-    options = spec_solve_options(spec, request.network_file, request.time_limit)
+    options = spec_solve_options(spec, request.network_file)
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)

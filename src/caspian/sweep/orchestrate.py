@@ -18,10 +18,11 @@ import xarray as xr
 from caspian.errors import EXIT_CODES, CaspianError, InputError
 from caspian.inputs.spec import overlay_paths, resolve_spec
 from caspian.inputs.tables import load_dataset
-from caspian.runs.rundir import remove_stale_staging
+from caspian.inputs.yamlio import read_yaml_mapping
+from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, remove_stale_staging
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
-from caspian.sweep.plan import Case, load_sweep, network_path, plan_cases
+from caspian.sweep.plan import Case, SweepSpec, load_sweep, network_path, plan_cases
 from caspian.sweep.runner import CaseResult, CaseTask, finished
 
 
@@ -66,26 +67,62 @@ class SweepPlan:
     """The sweep file's overlays (absolute), applied to every case after the network file's own."""
 
 
-def prepare_sweep(sweep_file: Path, data_dir: Path, results_dir: Path, resume: bool = False) -> SweepPlan:
-    """Validate the sweep file and plan its cases; raise InputError for a bad sweep or an existing
-    sweep directory without ``resume``. Nothing is written. Every path in the plan is absolute, so
-    workers started in another directory (a Dask cluster on a shared filesystem) write to the same place."""
+SWEEP_RECORD = "sweep.yaml"
+"""The sweep file as run, copied into the sweep directory: the sweep's identity on ``--resume``."""
+SWEEP_ENTRIES = frozenset({SWEEP_RECORD, "cases", "manifest.csv", "sweep.nc", *REPORT_FILES, REPORT_FIGURES})
+"""What a sweep directory holds (its outputs and report); anything else makes it someone else's."""
+IDENTITY_FIELDS = ("name", "network", "scenario")
+"""Fields of the recorded sweep file that must match for ``--resume`` to continue a directory."""
+
+
+def check_resumable(directory: Path, sweep: SweepSpec) -> None:
+    """Refuse (InputError) to resume into ``directory`` unless it is this sweep's: only sweep outputs,
+    and a recorded sweep file with the same name, network and scenario. Reads only."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: --resume: not a directory")
+    foreign = sorted(entry.name for entry in directory.iterdir() if entry.name not in SWEEP_ENTRIES)
+    if foreign:
+        raise InputError(f"{directory}: --resume: not a caspian sweep directory (holds {foreign[0]!r})")
+    record = directory / SWEEP_RECORD
+    if not record.is_file():
+        raise InputError(f"{record}: --resume: missing; not a caspian sweep directory")
+    recorded = read_yaml_mapping(record)
+    for name in IDENTITY_FIELDS:
+        if recorded.get(name) != getattr(sweep, name):
+            raise InputError(
+                f"{record}: field '{name}': --resume: this directory is the sweep of "
+                f"{recorded.get(name)!r}, not {getattr(sweep, name)!r}"
+            )
+
+
+def prepare_sweep(
+    sweep_file: Path,
+    data_dir: Path,
+    results_dir: Path,
+    resume: bool = False,
+    time_limit: float | None = None,
+) -> SweepPlan:
+    """Validate the sweep file and plan every case (``time_limit``, s, per case); raise InputError for a
+    bad sweep, an existing sweep directory without ``resume``, or one that is not this sweep's. Nothing
+    is written. Every path in the plan is absolute, so workers started in another directory (a Dask
+    cluster on a shared filesystem) write to the same place."""
     sweep = load_sweep(sweep_file)
     network = network_path(sweep_file, sweep)
     overlays = overlay_paths(sweep_file, sweep.data_overlays)
     base = resolve_spec(network, sweep.scenario, list(sweep.set.items()))
     data = load_dataset(data_dir, overlay_paths(network, base.data_overlays) + overlays)
-    cases = plan_cases(sweep_file, sweep, data)
+    cases = plan_cases(sweep_file, sweep, data, time_limit)
     directory = sweep_directory(results_dir.resolve(), sweep.name)
     if directory.exists() and not resume:
         raise InputError(f"{directory}: sweep directory exists; use --resume to continue it, or remove it")
+    if directory.exists():
+        check_resumable(directory, sweep)
     return SweepPlan(sweep_file, network, sweep.scenario, data_dir.resolve(), cases, directory, overlays)
 
 
 def run_sweep(
     plan: SweepPlan,
     choice: ExecutorChoice,
-    time_limit: float | None = None,
     on_plan: Callable[[int, int], None] = lambda _total, _reused: None,
     on_done: Callable[[CaseResult], None] = lambda _result: None,
 ) -> SweepOutcome:
@@ -93,7 +130,7 @@ def run_sweep(
     cases_dir = plan.directory / "cases"
     cases_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(cases_dir)
-    shutil.copyfile(plan.sweep_file, plan.directory / "sweep.yaml")
+    shutil.copyfile(plan.sweep_file, plan.directory / SWEEP_RECORD)
     results: dict[str, CaseResult] = {}
     for case in plan.cases:
         done = finished(cases_dir, case.case_id)
@@ -102,9 +139,7 @@ def run_sweep(
     reused = len(results)
     on_plan(len(plan.cases), reused)
     tasks = [
-        CaseTask(
-            case, cases_dir, plan.network_file, plan.scenario, plan.data_dir, time_limit, plan.data_overlays
-        )
+        CaseTask(case, cases_dir, plan.network_file, plan.scenario, plan.data_dir, plan.data_overlays)
         for case in plan.cases
         if case.case_id not in results
     ]

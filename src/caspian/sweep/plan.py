@@ -17,13 +17,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from caspian.errors import InputError
-from caspian.inputs.spec import read_yaml, resolve_spec, spec_hash
+from caspian.errors import InputError, InputShapeError
+from caspian.inputs.coverage import check_year_coverage
+from caspian.inputs.spec import SafeName, check_path, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset
+from caspian.inputs.yamlio import read_yaml_mapping
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Parameter(_Strict):
@@ -38,17 +40,17 @@ class Parameter(_Strict):
 class ExplicitCase(_Strict):
     """A hand-written case: a label and its overrides."""
 
-    label: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: SafeName
     set: dict[str, Any] = Field(default_factory=dict)
 
 
 class SweepSpec(_Strict):
     """A sweep file."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: SafeName
     description: str = ""
     network: str = Field(min_length=1, description="network file, relative to the sweep file")
-    scenario: str | None = None
+    scenario: SafeName | None = None
     set: dict[str, Any] = Field(default_factory=dict, description="overrides common to every case")
     combine: Literal["grid", "zip"] = "grid"
     parameters: list[Parameter] = Field(default_factory=list)
@@ -84,15 +86,21 @@ class Case:
 
 
 def load_sweep(path: Path) -> SweepSpec:
-    """Read and validate a sweep file."""
-    raw = read_yaml(path)
+    """Read and validate a sweep file, including every override path against the network schema."""
+    raw = read_yaml_mapping(path)
     try:
-        return SweepSpec.model_validate(raw)
+        sweep = SweepSpec.model_validate(raw)
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(top level)"
         reason = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
         raise InputError(f"{path}: field '{field}': {reason}") from None
+    paths = [(f"set.{key}", key) for key in sweep.set]
+    paths += [(f"parameters.{i}.path", p.path) for i, p in enumerate(sweep.parameters)]
+    paths += [(f"cases.{i}.set.{key}", key) for i, c in enumerate(sweep.cases) for key in c.set]
+    for field, dotted in paths:
+        check_path(dotted, f"{path}: field '{field}'")
+    return sweep
 
 
 def network_path(sweep_file: Path, sweep: SweepSpec) -> Path:
@@ -127,17 +135,25 @@ def _raw_id(network: Path, scenario: str | None, overrides: tuple[tuple[str, Any
     return "invalid-" + hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-def plan_cases(sweep_file: Path, sweep: SweepSpec, data: Dataset) -> list[Case]:
-    """Expand a sweep into cases with content-hash ids; an unknown override path fails the sweep."""
+def plan_cases(
+    sweep_file: Path, sweep: SweepSpec, data: Dataset, time_limit: float | None = None
+) -> list[Case]:
+    """Expand a sweep into cases with content-hash ids (``time_limit``, s, is part of each case's spec
+    and so of its id). Every case is resolved and validated here, before anything is written: a
+    problem in the shape of the inputs (an unreadable network file, an unknown field or scenario, a
+    path through a value) fails the sweep; a bad value fails only its case."""
     network = network_path(sweep_file, sweep)
+    read_yaml_mapping(network)
+    limit = () if time_limit is None else (("solver.time_limit", time_limit),)
     cases = []
     for label, parameters, sets in _combinations(sweep):
-        overrides = tuple({**sweep.set, **sets}.items())
+        overrides = tuple({**sweep.set, **sets}.items()) + limit
         try:
             spec = resolve_spec(network, sweep.scenario, list(overrides))
+            check_year_coverage(spec, data)
         except InputError as err:
-            if "unknown field" in str(err) or "file not found" in str(err) or "no scenario" in str(err):
-                raise InputError(f"{sweep_file}: case {label}: {err}") from None
+            if isinstance(err, InputShapeError):
+                raise InputShapeError(f"{sweep_file}: case {label}: {err}") from None
             cases.append(
                 Case(_raw_id(network, sweep.scenario, overrides), label, parameters, overrides, str(err))
             )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from caspian.errors import CaspianError
+from caspian.errors import CaspianError, InputError
+from caspian.inputs.yamlio import RecordLoader, read_yaml_file
 from caspian.runs.rundir import run_record, write_atomic
 from caspian.runs.single import RunRequest, execute
 from caspian.settings import configure_libraries
@@ -29,7 +30,6 @@ class CaseTask:
     network_file: Path
     scenario: str | None
     data_dir: Path
-    time_limit: float | None = None
     data_overlays: tuple[Path, ...] = ()
 
 
@@ -60,9 +60,11 @@ def finished(cases_dir: Path, case_id: str) -> CaseResult | None:
         )
     failure = failure_path(cases_dir, case_id)
     if failure.is_file():
-        record = yaml.safe_load(failure.read_text())
+        record = read_yaml_file(failure, RecordLoader)
+        if not isinstance(record, dict) or not {"exit_class", "message"} <= record.keys():
+            raise InputError(f"{failure}: field 'exit_class': missing; not a caspian failure record")
         return CaseResult(
-            case_id, "failed", record["exit_class"], record["message"], record.get("seconds", 0.0)
+            case_id, "failed", str(record["exit_class"]), str(record["message"]), record.get("seconds", 0.0)
         )
     return None
 
@@ -91,7 +93,6 @@ def run_case(task: CaseTask) -> CaseResult:
         scenario=task.scenario,
         overrides=case.overrides,
         output_dir=task.cases_dir / case.case_id,
-        time_limit=task.time_limit,
         data_overlays=task.data_overlays,
     )
     try:

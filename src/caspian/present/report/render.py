@@ -18,7 +18,15 @@ from caspian.errors import InputError
 from caspian.present.report.run_report import RunReport, build_run_report
 from caspian.present.report.style import Figure
 from caspian.present.report.sweep_report import build_sweep_report, is_sweep_directory
-from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, REQUIRED_FILES, is_run_directory, staging_path
+from caspian.runs.rundir import (
+    REPORT_FIGURES,
+    REPORT_FILES,
+    REQUIRED_FILES,
+    RUN_RECORD,
+    is_run_directory,
+    read_run_record,
+    staging_path,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ def write_report(directory: Path, data_dir: Path) -> WrittenReport:
     elif is_sweep_directory(directory):
         report = build_sweep_report(directory)
     else:
+        if all((directory / name).is_file() for name in REQUIRED_FILES):
+            read_run_record(directory / RUN_RECORD)  # says which field of run.yaml is wrong
         raise InputError(
             f"{directory}: neither a run directory ({', '.join(REQUIRED_FILES)}) nor a sweep "
             "directory (sweep.yaml, manifest.csv, sweep.nc)"

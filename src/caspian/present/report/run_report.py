@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pypsa
 import xarray as xr
-import yaml
 
 from caspian.errors import InputError
 from caspian.inputs.context import SLACK_COST_EUR_PER_MWH
@@ -39,6 +38,7 @@ from caspian.present.report.tables import (
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
 from caspian.results.flows import gas_flow_paths
 from caspian.results.prices import non_unique_buses
+from caspian.runs.rundir import read_run_record
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
 BLACK_SEA_CABLE = "Black Sea cable"
@@ -65,19 +65,10 @@ class RunReport:
     sections: list[tuple[str, Sequence[Table | Figure]]] = field(default_factory=list)
 
 
-REQUIRED_SPEC_FIELDS = ("name", "year", "mode")
-
-
 def _read_run_yaml(path: Path) -> dict:
-    try:
-        run = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc.__class__.__name__})") from exc
-    if not isinstance(run, dict) or not isinstance(run.get("spec"), dict):
+    run = read_run_record(path)
+    if run.get("spec") is None:
         raise InputError(f"{path}: field 'spec': missing; not a caspian run.yaml")
-    for name in REQUIRED_SPEC_FIELDS:
-        if name not in run["spec"]:
-            raise InputError(f"{path}: field 'spec.{name}': missing")
     return run
 
 

@@ -30,27 +30,16 @@ UNIQUE_SHARE = 0.999
 a unique price (one hour in a thousand of solver degeneracy is tolerated)."""
 
 
-def _interior(p: pd.DataFrame, lower: pd.DataFrame, upper: pd.DataFrame) -> pd.DataFrame:
-    """Whether each value lies strictly inside [lower, upper] by more than the stated tolerance."""
+def _interior(n: pypsa.Network, component: str) -> pd.DataFrame:
+    """Snapshot × component (``Generator`` or ``Link``): whether its power (p, or p0 of a link) lies
+    strictly inside [p_min_pu, p_max_pu] × capacity by more than the stated tolerance."""
+    static = n.components[component].static
+    p = n.components[component].dynamic["p" if component == "Generator" else "p0"]
+    p = p.reindex(columns=static.index, fill_value=0.0)
+    capacity = static.p_nom_opt.where(static.p_nom_extendable, static.p_nom)
+    lower = n.get_switchable_as_dense(component, "p_min_pu")[static.index].mul(capacity)
+    upper = n.get_switchable_as_dense(component, "p_max_pu")[static.index].mul(capacity)
     return (p > lower + INTERIOR_TOLERANCE_MW) & (p < upper - INTERIOR_TOLERANCE_MW)
-
-
-def _generator_interior(n: pypsa.Network) -> pd.DataFrame:
-    gens = n.generators
-    p = n.generators_t.p.reindex(columns=gens.index, fill_value=0.0)
-    capacity = gens.p_nom_opt.where(gens.p_nom_extendable, gens.p_nom)
-    lower = n.get_switchable_as_dense("Generator", "p_min_pu").mul(capacity)
-    upper = n.get_switchable_as_dense("Generator", "p_max_pu").mul(capacity)
-    return _interior(p, lower[gens.index], upper[gens.index])
-
-
-def _link_interior(n: pypsa.Network) -> pd.DataFrame:
-    links = n.links
-    p = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
-    capacity = links.p_nom_opt.where(links.p_nom_extendable, links.p_nom)
-    lower = n.get_switchable_as_dense("Link", "p_min_pu").mul(capacity)
-    upper = n.get_switchable_as_dense("Link", "p_max_pu").mul(capacity)
-    return _interior(p, lower[links.index], upper[links.index])
 
 
 def price_set(n: pypsa.Network) -> pd.DataFrame:
@@ -58,12 +47,12 @@ def price_set(n: pypsa.Network) -> pd.DataFrame:
     through a chain of links with interior flow."""
     buses = n.buses.index
     position = pd.Series(np.arange(len(buses)), index=buses)
-    gens = _generator_interior(n)
+    gens = _interior(n, "Generator")
     setting = np.zeros((len(n.snapshots), len(buses)), dtype=bool)
     if not gens.empty:
         at_bus = position[n.generators.bus.reindex(gens.columns)].to_numpy()
         np.logical_or.at(setting, (slice(None), at_bus), gens.to_numpy())  # type: ignore[arg-type]
-    links = _link_interior(n)
+    links = _interior(n, "Link")
     if not links.empty:
         flowing = links.to_numpy()
         ends0 = position[n.links.bus0.reindex(links.columns)].to_numpy()

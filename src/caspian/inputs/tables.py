@@ -68,13 +68,16 @@ def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False)
 @dataclass(frozen=True)
 class Dataset:
     """All data tables, validated and merged with any overlays; ``tables[name]`` is a DataFrame with one
-    row per row in force; ``digest`` covers the base files and every overlay."""
+    row per row in force; ``digest`` covers the base files and every overlay; ``base_from_years`` is,
+    per table with ``from_year`` rows, the earliest ``from_year`` of the base files before any overlay
+    (the model-year coverage rule, :mod:`caspian.inputs.coverage`, starts from it)."""
 
     root: Path
     tables: dict[str, pd.DataFrame]
     digest: str
     rows_by_file: dict[str, int] = field(default_factory=dict)
     overlays: tuple[OverlayRecord, ...] = ()
+    base_from_years: dict[str, int] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table (a copy is not made: treat it as read-only)."""
@@ -269,6 +272,11 @@ def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Da
         path = root / f"{name}.csv"
         tables[name] = _read_table(path, name)
         _file_digest(name, path, digest)
+    base_from_years = {
+        name: int(table.frame["from_year"].min())
+        for name, table in tables.items()
+        if "from_year" in table.frame.columns and not table.frame.empty
+    }
     records = []
     for directory in overlays:
         own = hashlib.sha256()
@@ -284,6 +292,7 @@ def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Da
         digest=digest.hexdigest()[:DIGEST_LENGTH],
         rows_by_file={name: len(table.frame) for name, table in tables.items()},
         overlays=tuple(records),
+        base_from_years=base_from_years,
     )
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from caspian.cli import app
 from caspian.errors import InputError
 from caspian.inputs.rows import PLAUSIBLE_LIFETIME_YEARS, TABLE_KEYS, TABLES
-from caspian.inputs.tables import load_dataset
+from caspian.inputs.tables import BUS_CARRIERS, DISTINCT_ENDS, load_dataset
 from conftest import REPO
 
 runner = CliRunner()
@@ -159,6 +159,35 @@ def test_unknown_unit_or_implausible_lifetime_is_refused(data, table, column, va
     if "lifetime" in reason:
         low, high = PLAUSIBLE_LIFETIME_YEARS
         assert f"plausible {low:g}–{high:g}" in message
+
+
+def _bus_columns() -> list[tuple[str, str, str]]:
+    return [
+        (t, column, carrier) for t, columns in BUS_CARRIERS.items() for column, carrier in columns.items()
+    ]
+
+
+@pytest.mark.parametrize(("table", "column", "carrier"), _bus_columns())
+def test_bus_of_the_wrong_carrier_is_refused(data, table, column, carrier):
+    """Every bus column names a bus of its carrier: a gas bus where an AC bus belongs and vice versa."""
+    _header, buses = _rows(data / "buses.csv")
+    wrong = next(b["bus"] for b in buses if b["carrier"] != carrier)
+    _header, rows = _rows(data / f"{table}.csv")
+    line = 2 + next(i for i, r in enumerate(rows) if r[column])
+    _set_cell(data / f"{table}.csv", column, wrong, lambda r: bool(r[column]))
+    _refused(
+        data, f"{table}.csv: line {line} field '{column}'", f"{wrong!r} is a", f"must name a {carrier} bus"
+    )
+
+
+@pytest.mark.parametrize("table", list(DISTINCT_ENDS))
+def test_connection_from_a_bus_to_itself_is_refused(data, table):
+    end0, end1 = DISTINCT_ENDS[table]
+    path = data / f"{table}.csv"
+    header, rows = _rows(path)
+    rows[0][end1] = rows[0][end0]
+    _write(path, header, rows)
+    _refused(data, f"{table}.csv: line 2 field '{end1}'", "the two ends must differ")
 
 
 def test_unknown_column_in_header_is_refused(data):

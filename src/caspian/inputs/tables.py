@@ -25,7 +25,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from caspian.errors import InputError
-from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, TableRow
+from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, RowFieldError, TableRow
 
 __all__ = ["TABLES", "TABLE_KEYS", "Dataset", "OverlayRecord", "in_force", "load_dataset"]
 
@@ -162,7 +162,9 @@ def _validate(path: Path, line: int, model: type[TableRow], raw: dict[str | None
         return model.model_validate(cleaned).model_dump()
     except ValidationError as err:
         first = err.errors()[0]
-        col = ".".join(str(p) for p in first["loc"]) or "(row)"
+        blamed = first.get("ctx", {}).get("error")
+        col = blamed.field if isinstance(blamed, RowFieldError) else ".".join(str(p) for p in first["loc"])
+        col = col or "(row)"
         reason = first["msg"].removeprefix("Value error, ")
         value = cleaned.get(col)
         shown = f" (value {value!r})" if value is not None else ""

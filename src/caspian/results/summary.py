@@ -16,7 +16,7 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset, delivery_buses
-from caspian.naming import ASSET, GAS_FIRED_CARRIER
+from caspian.naming import ASSET, GAS_FIRED_CARRIER, UNITS_STARTED
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
 from caspian.results.prices import UNIQUE_SHARE, is_unique, price_set_share
 from caspian.results.views import (
@@ -130,9 +130,30 @@ MARKET_CARRIERS = ("gas market", "power market")
 revenue."""
 
 
+def _start_up_cost(n: pypsa.Network) -> float:
+    """Start-up cost of the solved unit commitment, EUR over the horizon: the objective's terms on the
+    units-started variables (:data:`caspian.naming.UNITS_STARTED`) at their solution; 0 without unit
+    commitment or without a model (a network loaded from a file)."""
+    model = n.model
+    if model is None:
+        return 0.0
+    names = [UNITS_STARTED.format(component=c) for c in ("Generator", "Link")]
+    started = [model.variables[name] for name in names if name in model.variables]
+    if not started:
+        return 0.0
+    solution = pd.concat(
+        [pd.Series(v.solution.values.ravel(), index=v.labels.values.ravel()) for v in started]
+    )
+    terms = model.objective.expression.flat
+    terms = terms[terms["vars"].isin(solution.index)]
+    return float((terms["coeffs"] * solution.reindex(terms["vars"]).to_numpy()).sum())
+
+
 def _costs(n: pypsa.Network) -> dict[str, float]:
-    """Objective, capex, opex (without the markets) and net market revenue, EUR/y, from PyPSA's own
-    ``n.statistics`` (objective snapshot weightings), annualised."""
+    """Objective, capex, opex (without the markets), start-up cost of committed plants and net market
+    revenue, EUR/y, annualised: capex and opex from PyPSA's own ``n.statistics`` (objective snapshot
+    weightings), start-ups from the solved model (PyPSA does not see caspian's commitment). The
+    objective is the sum of the ``*_eur_y`` cost entries minus the market net revenue."""
     if n.objective is None:
         raise ValueError("summary of a network that has not been solved")
     factor = annual_factor(n)
@@ -143,6 +164,7 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
         "objective_eur_y": float(n.objective) * factor,
         "capex_eur_y": float(n.statistics.capex().sum()) * factor,
         "opex_eur_y": float(opex[~market].sum()) * factor,
+        "startup_cost_eur_y": _start_up_cost(n) * factor,
         "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
 

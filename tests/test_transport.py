@@ -40,6 +40,8 @@ def test_dispatch_optimum_matches_paper(mini, tmp_path):
     assert float(ds.objective_eur_y) == pytest.approx((4 * 5 - 3 * 30) * MWH_PER_BCM, rel=1e-9)
     assert float(ds.startup_cost_eur_y) == 0.0
     assert_costs_add_up(ds)
+    assert ds.price_mean_shift_eur_mwh.values == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert ds.price_eur_mwh.attrs["non_unique_buses"] == ""  # field and market interior in every hour
 
 
 def _with_capex(capex_meur: float) -> dict:

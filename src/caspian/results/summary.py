@@ -18,7 +18,7 @@ import xarray as xr
 from caspian.inputs.tables import Dataset, delivery_buses
 from caspian.naming import ASSET, GAS_FIRED_CARRIER, UNITS_STARTED
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
-from caspian.results.prices import UNIQUE_SHARE, is_unique, price_set_share
+from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.views import (
     annual_energy,
     annual_factor,
@@ -251,23 +251,31 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             built.rename_axis("generator"), attrs={"units": "MW", "description": "electric capacity built"}
         )
     prices = _prices(n).rename_axis("bus")
-    share = price_set_share(n).reindex(prices.index).rename_axis("bus")
-    non_unique = [str(bus) for bus, value in share.items() if not is_unique(float(value))]
+    uniqueness = price_uniqueness(n).reindex(prices.index).rename_axis("bus")
+    non_unique = [str(bus) for bus in uniqueness.index[~uniqueness["unique"].eq(True)]]
     ds["price_eur_mwh"] = xr.DataArray(
         prices,
         attrs={
             "units": "EUR/MWh",
             "description": "time-weighted mean of the bus dual; not a unique price at the buses named "
-            "in non_unique_buses (see price_set_share)",
+            "in non_unique_buses (see price_set_share and price_mean_shift_eur_mwh)",
             "non_unique_buses": "; ".join(non_unique),
         },
     )
     ds["price_set_share"] = xr.DataArray(
-        share,
+        uniqueness["share"],
         attrs={
             "units": "1",
             "description": "share of the hours in which an interior generator or link pins the bus's "
             f"price down; below {UNIQUE_SHARE} the mean price is not unique (caspian.results.prices)",
+        },
+    )
+    ds["price_mean_shift_eur_mwh"] = xr.DataArray(
+        uniqueness["shift"],
+        attrs={
+            "units": "EUR/MWh",
+            "description": "|mean price over all hours − over the hours whose price is set|; above "
+            f"{MEAN_SHIFT_TOLERANCE_EUR_MWH} the mean price is not unique (caspian.results.prices)",
         },
     )
     ds = ds.merge(limits_dataset(bottlenecks(n)))

@@ -9,6 +9,9 @@ Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 import yaml
 
@@ -179,8 +182,16 @@ def test_cable_is_built_exactly_when_its_rent_covers_its_annuity(mini, tmp_path,
         "expansion": {"projects": ["Cable"], "peakers": False},
     }
     network, data = mini(_cable_tables(capex_meur), time={"hours": 8760, "resolution": "24h"}, **extra)
-    ds = _run(network, data, tmp_path).summary
+    result = _run(network, data, tmp_path)
+    ds = result.summary
     assert float(ds.cable_built_mw.sel(cable="Cable")) == pytest.approx(built_mw, abs=1e-6)
+    # an unbuilt cable's capacity dual (p ≤ p_nom = 0) is not unique: no shadow price, not a limit
+    shadow = float(ds.cable_shadow_eur_per_mw_y.sel(cable="Cable"))
+    assert math.isnan(shadow) if built_mw == 0 else shadow > 0
+    limits = list(ds.limit.values) if "limit" in ds.coords else []
+    assert ("Cable" in limits) is (built_mw > 0)
+    summary_json = json.loads((result.directory / "summary.json").read_text(encoding="utf-8"))
+    assert (summary_json["cable_shadow_eur_per_mw_y"]["values"]["Cable"] is None) is (built_mw == 0)
     assert float(ds.power_market_price_eur_mwh.sel(power_market="RO AC")) == pytest.approx(100.0, rel=1e-6)
     expected_twh = 0.95 * built_mw * HOURS / 1e6
     assert float(ds.power_to_europe_twh) == pytest.approx(expected_twh, rel=1e-6, abs=1e-9)

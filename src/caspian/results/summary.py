@@ -292,16 +292,25 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     return ds
 
 
+def _json_number(value: object) -> float | None:
+    """A finite number, or None (JSON null) for NaN — e.g. the shadow price of an unbuilt asset."""
+    number = float(value)  # type: ignore[arg-type]
+    return number if np.isfinite(number) else None
+
+
 def dataset_to_json(ds: xr.Dataset) -> dict:
-    """The summary as plain JSON-ready nested dicts: variable → {units, value | values by label}."""
+    """The summary as plain JSON-ready nested dicts: variable → {units, value | values by label}; a
+    value that is not a number (NaN: not defined, e.g. the shadow price of an unbuilt asset) is null."""
     out: dict[str, dict] = {}
     for name, var in ds.data_vars.items():
         entry: dict = {"units": var.attrs.get("units", "")}
         if var.ndim == 0:
-            entry["value"] = float(var.values)
+            entry["value"] = _json_number(var.values)
         else:
             dim = var.dims[0]
-            entry["values"] = {str(k): float(v) for k, v in zip(var[dim].values, var.values, strict=True)}
+            entry["values"] = {
+                str(k): _json_number(v) for k, v in zip(var[dim].values, var.values, strict=True)
+            }
         out[str(name)] = entry
     return out
 

@@ -167,6 +167,24 @@ def mini_spec(**changes: Any) -> dict[str, Any]:
     return spec
 
 
+OBJECTIVE_KEY = "objective_eur_y"
+REVENUE_KEY = "market_net_revenue_eur_y"
+
+
+def assert_costs_add_up(summary: Any) -> None:
+    """The summary's objective equals the sum of every scalar ``*_eur_y`` cost entry (capex, opex,
+    start-ups, …) minus the market net revenue, within 1e-6 relative."""
+    costs = [
+        name
+        for name, var in summary.data_vars.items()
+        if str(name).endswith("_eur_y") and var.ndim == 0 and name not in (OBJECTIVE_KEY, REVENUE_KEY)
+    ]
+    total = sum(float(summary[name]) for name in costs) - float(summary[REVENUE_KEY])
+    assert float(summary[OBJECTIVE_KEY]) == pytest.approx(total, rel=1e-6), {
+        name: float(summary[name]) for name in [*costs, OBJECTIVE_KEY, REVENUE_KEY]
+    }
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
     """Factory: write the mini data (optionally altered) and network file; return (network, data dir)."""

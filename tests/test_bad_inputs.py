@@ -135,6 +135,14 @@ def _huge_price_set(d: Path):
     )
 
 
+def _negative_gas_price_set(d: Path):
+    return _solve(d, "--set", "markets.gas_price_eur_mwh={IT gas: -5}"), (
+        "mini.yaml",
+        "field 'markets.gas_price_eur_mwh.IT gas'",
+        "greater than or equal to 0",
+    )
+
+
 def _infinite_sweep_value(d: Path):
     path = _sweep_file(d)
     path.write_text(path.read_text().replace("- 2.0", "- .inf"))
@@ -284,6 +292,7 @@ CORPUS: list[Case] = [
     _huge_capacity_set,
     _overflowing_capacity_set,
     _huge_price_set,
+    _negative_gas_price_set,
     _infinite_sweep_value,
     _nul_bytes,
     _binary_file,

@@ -10,12 +10,13 @@ import typing
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.errors import InputError
 from caspian.inputs.rows import PLAUSIBLE_LIFETIME_YEARS, TABLE_KEYS, TABLES
-from caspian.inputs.tables import load_dataset
+from caspian.inputs.tables import BUS_CARRIERS, DISTINCT_ENDS, load_dataset
 from conftest import REPO
 
 runner = CliRunner()
@@ -159,6 +160,95 @@ def test_unknown_unit_or_implausible_lifetime_is_refused(data, table, column, va
     if "lifetime" in reason:
         low, high = PLAUSIBLE_LIFETIME_YEARS
         assert f"plausible {low:g}–{high:g}" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "row", "reason"),
+    [
+        ("parameters", "value", "7", {"parameter": "discount_rate"}, "implausible discount_rate 7"),
+        ("parameters", "value", "0", {"parameter": "discount_rate"}, "(plausible (0, 0.3] per unit)"),
+        ("parameters", "value", "12607", {"parameter": "hicp_2024"}, "implausible hicp_2024 12607"),
+        ("parameters", "value", "0.1", {"parameter": "usd_per_eur"}, "(plausible [0.5, 2] USD/EUR)"),
+        ("parameters", "value", "1.11", {"parameter": "gas_ncv_per_gcv"}, "implausible gas_ncv_per_gcv"),
+        ("parameters", "value", "6", {"parameter": "hvac_loss_per_1000km"}, "[0, 0.2] per unit"),
+        ("parameters", "value", "0.3", {"parameter": "hvdc_loss_per_1000km"}, "hvdc_loss_per_1000km"),
+        ("parameters", "value", "2", {"parameter": "hvdc_converter_loss"}, "hvdc_converter_loss 2"),
+        ("parameters", "value", "-0.01", {"parameter": "pipeline_fuel_per_1000km"}, "pipeline_fuel"),
+        ("parameters", "value", "1900", {"parameter": "price_year"}, "implausible price_year 1900"),
+        ("parameters", "value", "2024.5", {"parameter": "price_year"}, "not a whole year"),
+        ("parameters", "value", "0", {"parameter": "gas_fuel_price"}, "(plausible (0, 1000] EUR/MWh)"),
+        ("parameters", "value", "5000", {"parameter": "ttf_reference"}, "implausible ttf_reference 5000"),
+        ("technology_costs", "value", "-1", {"parameter": "investment"}, "implausible investment -1"),
+        ("technology_costs", "value", "25", {"parameter": "FOM"}, "(plausible [0, 20] %/year)"),
+        ("technology_costs", "value", "0", {"parameter": "efficiency"}, "implausible efficiency 0"),
+        ("technology_costs", "value", "45", {"parameter": "efficiency"}, "(plausible (0, 1.2] per unit)"),
+        ("technology_costs", "value", "-0.5", {"parameter": "VOM"}, "implausible VOM -0.5"),
+        ("projects", "capacity_added", "150", {"unit": "bcm/y"}, "150 bcm/y is above 100 bcm/y"),
+    ],
+)
+def test_implausible_value_is_refused(data, table, column, value, row, reason):
+    """Parameters and technology costs are bounded by meaning (a rate in percent, an index of another
+    base, a capacity in the wrong unit), named with the file, line and field."""
+    path = data / f"{table}.csv"
+    _header, rows = _rows(path)
+    line = 2 + next(i for i, r in enumerate(rows) if all(r[k] == v for k, v in row.items()))
+    _set_cell(path, column, value, lambda r: all(r[k] == v for k, v in row.items()))
+    _refused(data, f"{table}.csv: line {line} field '{column}'", reason)
+
+
+@pytest.mark.parametrize(
+    ("row", "accepted"),
+    [
+        ({"parameter": "electricity-input", "value": -0.01, "unit": "MW_e/1000km/MW_CH4"}, False),
+        ({"parameter": "electricity-input", "value": 0.01, "unit": "MW_e/1000km/MW_CH4"}, True),
+        ({"parameter": "efficiency", "value": 1.2, "unit": "per unit"}, True),
+        ({"parameter": "FOM", "value": 20, "unit": "%/year"}, True),
+    ],
+)
+def test_technology_cost_bounds_at_their_edges(row, accepted):
+    provenance = {"source": "test", "year": 2024, "confidence": "estimate", "technology": "t"}
+    model = TABLES["technology_costs"]
+    if accepted:
+        model.model_validate({**provenance, **row})
+    else:
+        with pytest.raises(ValidationError, match="implausible electricity-input"):
+            model.model_validate({**provenance, **row})
+
+
+def test_project_capacity_in_mw_may_exceed_the_gas_bound(data):
+    """The bcm/y bound (100) applies to gas projects only: a 150 MW cable step is plausible."""
+    path = data / "projects.csv"
+    _set_cell(path, "capacity_added", "150", lambda r: r["unit"] == "MW")
+    load_dataset(data)
+
+
+def _bus_columns() -> list[tuple[str, str, str]]:
+    return [
+        (t, column, carrier) for t, columns in BUS_CARRIERS.items() for column, carrier in columns.items()
+    ]
+
+
+@pytest.mark.parametrize(("table", "column", "carrier"), _bus_columns())
+def test_bus_of_the_wrong_carrier_is_refused(data, table, column, carrier):
+    """Every bus column names a bus of its carrier: a gas bus where an AC bus belongs and vice versa."""
+    _header, buses = _rows(data / "buses.csv")
+    wrong = next(b["bus"] for b in buses if b["carrier"] != carrier)
+    _header, rows = _rows(data / f"{table}.csv")
+    line = 2 + next(i for i, r in enumerate(rows) if r[column])
+    _set_cell(data / f"{table}.csv", column, wrong, lambda r: bool(r[column]))
+    _refused(
+        data, f"{table}.csv: line {line} field '{column}'", f"{wrong!r} is a", f"must name a {carrier} bus"
+    )
+
+
+@pytest.mark.parametrize("table", list(DISTINCT_ENDS))
+def test_connection_from_a_bus_to_itself_is_refused(data, table):
+    end0, end1 = DISTINCT_ENDS[table]
+    path = data / f"{table}.csv"
+    header, rows = _rows(path)
+    rows[0][end1] = rows[0][end0]
+    _write(path, header, rows)
+    _refused(data, f"{table}.csv: line 2 field '{end1}'", "the two ends must differ")
 
 
 def test_unknown_column_in_header_is_refused(data):

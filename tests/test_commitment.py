@@ -28,7 +28,7 @@ from caspian.present.report.render import write_report
 from caspian.pyomo_model import PyomoInputs
 from caspian.runs.crosscheck import crosscheck
 from caspian.runs.single import RunRequest, execute
-from conftest import AZ_POWER_BUS, mini_tables
+from conftest import AZ_POWER_BUS, assert_costs_add_up, mini_tables
 
 DAYS = 3
 WINDOW_START_HOUR = 10
@@ -144,6 +144,13 @@ def test_commitment_keeps_a_unit_at_minimum_load_exactly_when_a_restart_costs_mo
     # solar inside them, as in the linear model.
     assert price_uc[~window].to_numpy() == pytest.approx(GAS_COST_EUR_MWH, rel=1e-9)
     assert price_uc.to_numpy() == pytest.approx(price_lp.to_numpy(), abs=1e-9)
+
+    starts = 0.0 if stays_online else DAYS  # the start-up cost is in the objective and in the summary
+    startup = float(committed.summary.startup_cost_eur_y)
+    assert startup == pytest.approx(starts * START_COST_EUR * 8760 / (24 * DAYS), rel=1e-9)
+    assert float(linear.summary.startup_cost_eur_y) == 0.0
+    assert_costs_add_up(committed.summary)
+    assert_costs_add_up(linear.summary)
 
     mip = committed.outcome.mip
     assert mip is not None and mip.proven_optimal and mip.choices == {}

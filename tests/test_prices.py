@@ -7,7 +7,7 @@ import pandas as pd
 import pypsa
 import pytest
 
-from caspian.results.prices import is_unique, price_set, price_set_share
+from caspian.results.prices import is_unique, price_set, price_set_share, price_uniqueness
 
 HOURS = 4
 
@@ -85,3 +85,42 @@ def test_the_share_weights_hours_by_their_snapshot_weighting(weights: list[float
     n.add("Load", "demand", bus="B", p_set=[80, 80, 80, 120])
     _solve(n)
     assert price_set_share(n)["B"] == pytest.approx(1 - weights[-1] / sum(weights))
+
+
+def _one_bus_with_prices(prices: list[float], weights: list[float]) -> pypsa.Network:
+    """No solve: one bus M with a 100 MW plant that runs at 50 MW (interior, price set) in the first
+    three hours and at its 100 MW limit (price not set) in the last, and the given duals and weights."""
+    n = pypsa.Network()
+    n.set_snapshots(pd.RangeIndex(HOURS))
+    n.snapshot_weightings.loc[:, :] = pd.DataFrame({c: weights for c in n.snapshot_weightings}).values
+    n.add("Bus", "M")
+    n.add("Generator", "plant", bus="M", p_nom=100, marginal_cost=10)
+    n.generators_t.p = pd.DataFrame({"plant": [50.0, 50.0, 50.0, 100.0]}, index=n.snapshots)
+    n.buses_t.marginal_price = pd.DataFrame({"M": prices}, index=n.snapshots)
+    return n
+
+
+@pytest.mark.parametrize(
+    ("last_price", "unique"),
+    [
+        # weights 1000, 1000, 1000, 1: the unset hour is 1/3001 = 0.033 % of the time (share 0.99967 ≥
+        # 0.999). Its price moves the mean from 10 to (30,000 + p)/3,001: by (p − 10)/3,001 EUR/MWh.
+        (500.0, False),  # + 490 / 3,001 = 0.163 EUR/MWh > 0.01: the spike moves the mean
+        (40.0, True),  # + 30 / 3,001 = 0.0100 − 3e-6 EUR/MWh ≤ 0.01: within the tolerance
+        (10.0, True),  # no shift at all
+    ],
+)
+def test_rare_unset_hours_that_move_the_mean_are_flagged(last_price: float, unique: bool) -> None:
+    n = _one_bus_with_prices([10.0, 10.0, 10.0, last_price], [1000, 1000, 1000, 1])
+    row = price_uniqueness(n).loc["M"]
+    assert row["share"] == pytest.approx(3000 / 3001)
+    assert is_unique(row["share"])  # the share test alone passes
+    assert row["shift"] == pytest.approx((last_price - 10.0) / 3001)
+    assert bool(row["unique"]) is unique
+
+
+def test_a_bus_whose_price_is_never_set_has_no_shift_and_is_not_unique() -> None:
+    n = _one_bus_with_prices([10.0] * HOURS, [1, 1, 1, 1])
+    n.generators_t.p = pd.DataFrame({"plant": [100.0] * HOURS}, index=n.snapshots)
+    row = price_uniqueness(n).loc["M"]
+    assert row["share"] == 0.0 and pd.isna(row["shift"]) and not row["unique"]

@@ -9,6 +9,9 @@ Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 import yaml
 
@@ -17,7 +20,7 @@ from caspian.inputs.tables import load_dataset
 from caspian.pypsa_model import build_network
 from caspian.runs.single import RunRequest, execute
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
-from conftest import AZ_POWER_BUS, RO_POWER_BUS, RO_POWER_MARKET, mini_tables
+from conftest import AZ_POWER_BUS, RO_POWER_BUS, RO_POWER_MARKET, assert_costs_add_up, mini_tables
 
 HOURS = 8760
 
@@ -38,6 +41,10 @@ def test_dispatch_optimum_matches_paper(mini, tmp_path):
         25 * MWH_PER_BCM, rel=1e-9
     )
     assert float(ds.objective_eur_y) == pytest.approx((4 * 5 - 3 * 30) * MWH_PER_BCM, rel=1e-9)
+    assert float(ds.startup_cost_eur_y) == 0.0
+    assert_costs_add_up(ds)
+    assert ds.price_mean_shift_eur_mwh.values == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert ds.price_eur_mwh.attrs["non_unique_buses"] == ""  # field and market interior in every hour
 
 
 def _with_capex(capex_meur: float) -> dict:
@@ -175,11 +182,20 @@ def test_cable_is_built_exactly_when_its_rent_covers_its_annuity(mini, tmp_path,
         "expansion": {"projects": ["Cable"], "peakers": False},
     }
     network, data = mini(_cable_tables(capex_meur), time={"hours": 8760, "resolution": "24h"}, **extra)
-    ds = _run(network, data, tmp_path).summary
+    result = _run(network, data, tmp_path)
+    ds = result.summary
     assert float(ds.cable_built_mw.sel(cable="Cable")) == pytest.approx(built_mw, abs=1e-6)
+    # an unbuilt cable's capacity dual (p ≤ p_nom = 0) is not unique: no shadow price, not a limit
+    shadow = float(ds.cable_shadow_eur_per_mw_y.sel(cable="Cable"))
+    assert math.isnan(shadow) if built_mw == 0 else shadow > 0
+    limits = list(ds.limit.values) if "limit" in ds.coords else []
+    assert ("Cable" in limits) is (built_mw > 0)
+    summary_json = json.loads((result.directory / "summary.json").read_text(encoding="utf-8"))
+    assert (summary_json["cable_shadow_eur_per_mw_y"]["values"]["Cable"] is None) is (built_mw == 0)
     assert float(ds.power_market_price_eur_mwh.sel(power_market="RO AC")) == pytest.approx(100.0, rel=1e-6)
     expected_twh = 0.95 * built_mw * HOURS / 1e6
     assert float(ds.power_to_europe_twh) == pytest.approx(expected_twh, rel=1e-6, abs=1e-9)
+    assert_costs_add_up(ds)  # LP expansion with a power market's revenue
 
 
 @pytest.mark.parametrize("start", ["2030-01-01 12:00", "2030-01-01T16:00:00+04:00"])
@@ -197,6 +213,7 @@ def test_outage_with_unserved_energy(mini, tmp_path, start):
     assert float(ds.unserved_twh.sel(bus="IT gas")) == 0.0  # reported for every bus
     assert float(ds.price_eur_mwh.sel(bus="IT gas")) >= 30.0  # and every bus keeps its price
     assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(1.5, rel=1e-9)
+    assert_costs_add_up(ds)  # the priced slack is an operating cost
 
 
 @pytest.mark.parametrize(
@@ -224,6 +241,7 @@ def test_milp_builds_a_lumpy_option_exactly_when_its_value_exceeds_its_annual_co
     flow = 4.0 if option else 3.0
     expected = ((flow + 1) * 5 - flow * 30) * MWH_PER_BCM + annual  # field serves flow + 1 bcm/y domestic
     assert float(result.summary.objective_eur_y) == pytest.approx(expected, rel=1e-6)
+    assert_costs_add_up(result.summary)
     assert mip.bound * HOURS / 24 == pytest.approx(expected, rel=1e-6)  # bound is over the 24 h horizon
     run = yaml.safe_load((result.directory / "run.yaml").read_text())
     assert run["mip"]["choices"] == {"P1 expansion": option} and run["mip"]["proven_optimal"] is True

@@ -31,6 +31,11 @@ BASE_SEGMENT = 0
 FIRST_SEGMENT = 1
 """Segment index of an asset's first expansion link (the one MILP option binaries size)."""
 
+UNITS_STARTED = "{component}-units_started"
+"""Name of the linopy variable of units started (unit commitment, one per component class 'Generator' |
+'Link'): :mod:`caspian.pypsa_model.commitment` adds it, the summary prices the solved starts with their
+objective coefficients (the start-up cost, which ``n.statistics`` does not see)."""
+
 CAPACITY_FROM = "capacity_from"
 """Static column of links: who set the link's capacity, one of the four values below."""
 FROM_DATA = "data"

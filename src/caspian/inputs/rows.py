@@ -8,6 +8,7 @@ units each parameter may be stated in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -59,6 +60,64 @@ PLAUSIBLE_LIFETIME_YEARS = (10.0, 100.0)
 """Years: the range of economic lifetimes the model accepts (technology-data: 25 for gas turbines …
 80 for hydro; PV inverters' 10 y is the shortest asset lifetime of interest)."""
 
+MAX_FOM_PCT_PER_YEAR = 20.0
+"""%/year of the investment: fixed O&M of energy assets is 1–5 %/year (technology-data: PV 2.5,
+pipelines 1.5–3, gas turbines 3.3); 20 catches a value in EUR/kW or a share entered as a fraction × 100."""
+
+MAX_EFFICIENCY = 1.2
+"""Per unit: conversion efficiencies lie below 1; up to 1.2 admits figures stated on a lower-heating-
+value basis (a condensing boiler's ≈ 1.05 LHV) while a percentage (50 for 50 %) is refused."""
+
+MAX_DISCOUNT_RATE = 0.3
+"""Per unit: above any cost of capital used for energy infrastructure (PyPSA-Eur 7 %, the pypsa-kz-data
+scenarios up to 20 %); a rate in percent (7 for 7 %) is refused."""
+
+HICP_RANGE = (50.0, 200.0)
+"""Index 2015 = 100: the euro-area HICP was ≈ 70 at its start (1996) and ≈ 129 in 2025 (Eurostat
+prc_hicp_aind); outside 50–200 is another base year's index or a typo."""
+
+USD_PER_EUR_RANGE = (0.5, 2.0)
+"""USD per EUR: the euro has traded between ≈ 0.83 (2000) and ≈ 1.60 (2008) (ECB reference rates);
+outside 0.5–2 is a typo or another currency."""
+
+GAS_NCV_PER_GCV_RANGE = (0.85, 0.95)
+"""Per unit: natural gas's net over gross calorific value is ≈ 0.90 (IEA; 0.89–0.92 across pipeline
+gas qualities); outside 0.85–0.95 is the inverse ratio or another fuel."""
+
+MAX_LOSS_SHARE = 0.2
+"""Per unit (per 1000 km, or per converter pair): HVAC ≈ 0.06 and HVDC ≈ 0.02–0.03 per 1000 km, a
+converter pair ≈ 0.02, pipeline compressor fuel ≈ 0.01 per 1000 km (technology-data); a percentage
+(6 for 6 %) is refused."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A plausible range of a value: ``[low, high]`` (``(low, high]`` with ``low_open``), in ``unit``."""
+
+    low: float
+    high: float
+    unit: str
+    low_open: bool = False
+
+    def check(self, what: str, value: float) -> float:
+        """``value``, or ValueError naming ``what`` and the range."""
+        above_low = value > self.low if self.low_open else value >= self.low
+        if not (above_low and value <= self.high):
+            bracket = "(" if self.low_open else "["
+            raise ValueError(
+                f"implausible {what} {value:g} (plausible {bracket}{self.low:g}, {self.high:g}] {self.unit})"
+            )
+        return value
+
+
+class RowFieldError(ValueError):
+    """A row-level check that blames one field (a model validator otherwise names the whole row)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 TECHNOLOGY_COST_UNITS: dict[str, frozenset[str]] = {
     "investment": frozenset({"EUR/kW", "EUR/MW", "EUR/MW/km", "EUR/kW_e"}),
     "FOM": frozenset({"%/year", "%"}),
@@ -89,6 +148,32 @@ HICP_UNIT = "index 2015=100"
 
 OBSERVED_FLOW_UNITS = frozenset({"bcm", "share"})
 """Units of ``observed_flows.csv``: annual volumes (bcm) and delivery shares (per unit)."""
+
+_LOSS = Bound(0.0, MAX_LOSS_SHARE, "per unit")
+_GAS_PRICE = Bound(0.0, MAX_GAS_PRICE_EUR_MWH, "EUR/MWh", low_open=True)
+
+PARAMETER_BOUNDS: dict[str, Bound] = {
+    "discount_rate": Bound(0.0, MAX_DISCOUNT_RATE, "per unit", low_open=True),
+    "usd_per_eur": Bound(*USD_PER_EUR_RANGE, "USD/EUR"),
+    "price_year": Bound(MIN_YEAR, MAX_YEAR, "year"),
+    "hvdc_loss_per_1000km": _LOSS,
+    "hvdc_converter_loss": _LOSS,
+    "hvac_loss_per_1000km": _LOSS,
+    "gas_ncv_per_gcv": Bound(*GAS_NCV_PER_GCV_RANGE, "per unit"),
+    "pipeline_fuel_per_1000km": _LOSS,
+    "gas_fuel_price": _GAS_PRICE,
+    "ttf_reference": _GAS_PRICE,
+}
+"""Plausible range of each row of ``parameters.csv`` (``hicp_<year>`` rows: :data:`HICP_RANGE`)."""
+
+TECHNOLOGY_COST_BOUNDS: dict[str, Bound] = {
+    "investment": Bound(0.0, MAX_MAGNITUDE, "EUR per unit of capacity"),
+    "FOM": Bound(0.0, MAX_FOM_PCT_PER_YEAR, "%/year"),
+    "efficiency": Bound(0.0, MAX_EFFICIENCY, "per unit", low_open=True),
+    "VOM": Bound(0.0, MAX_MAGNITUDE, "EUR/MWh"),
+    "electricity-input": Bound(0.0, MAX_MAGNITUDE, "MW_e per MW"),
+}
+"""Plausible range of each parameter of ``technology_costs.csv`` (lifetime: :func:`_check_lifetime`)."""
 
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -192,7 +277,7 @@ class ProjectRow(TableRow):
     unit: Literal["bcm/y", "MW"]
     capex_meur: float = Field(ge=0, le=MAX_CAPEX_MEUR)
     currency_year: Year
-    fom_pct: float = Field(ge=0, le=20)
+    fom_pct: float = Field(ge=0, le=MAX_FOM_PCT_PER_YEAR)
     lifetime_years: float
     earliest_year: Year
 
@@ -200,6 +285,16 @@ class ProjectRow(TableRow):
     @classmethod
     def _plausible_lifetime(cls, value: float) -> float:
         return _check_lifetime(value)
+
+    @model_validator(mode="after")
+    def _plausible_gas_capacity(self) -> ProjectRow:
+        if self.unit == "bcm/y" and self.capacity_added > MAX_GAS_CAPACITY_BCM_Y:
+            raise RowFieldError(
+                "capacity_added",
+                f"{self.capacity_added:g} bcm/y is above {MAX_GAS_CAPACITY_BCM_Y:g} bcm/y (no pipeline "
+                "approaches it: a capacity in MW or mcm/d?)",
+            )
+        return self
 
 
 class GasSupplyRow(TableRow):
@@ -303,8 +398,13 @@ class TechnologyCostRow(TableRow):
 
     @field_validator("value")
     @classmethod
-    def _plausible_lifetime(cls, value: float, info: ValidationInfo) -> float:
-        return _check_lifetime(value) if info.data.get("parameter") == "lifetime" else value
+    def _plausible_value(cls, value: float, info: ValidationInfo) -> float:
+        parameter = info.data.get("parameter")
+        if parameter == "lifetime":
+            return _check_lifetime(value)
+        if parameter is None:
+            return value
+        return TECHNOLOGY_COST_BOUNDS[parameter].check(parameter, value)
 
     @field_validator("unit")
     @classmethod
@@ -328,6 +428,18 @@ class ParameterRow(TableRow):
                 f"unknown parameter {parameter!r} (known: {', '.join(PARAMETER_UNITS)}, {HICP_PREFIX}<year>)"
             )
         return parameter
+
+    @field_validator("value")
+    @classmethod
+    def _plausible_value(cls, value: float, info: ValidationInfo) -> float:
+        parameter = info.data.get("parameter")
+        if parameter is None:
+            return value
+        if parameter.startswith(HICP_PREFIX):
+            return Bound(*HICP_RANGE, HICP_UNIT).check(parameter, value)
+        if parameter == "price_year" and not value.is_integer():
+            raise ValueError(f"price_year {value:g} is not a whole year")
+        return PARAMETER_BOUNDS[parameter].check(parameter, value)
 
     @field_validator("unit")
     @classmethod

@@ -69,8 +69,9 @@ SafeName = Annotated[str, AfterValidator(check_name)]
 """A name used as a path component (see :func:`check_name`)."""
 Scale = Annotated[float, Field(gt=0, le=MAX_SCALE)]
 """A positive multiplier, at most :data:`MAX_SCALE`."""
-Price = Annotated[float, Field(ge=-MAX_PRICE_EUR_MWH, le=MAX_PRICE_EUR_MWH)]
-"""A price in EUR/MWh within ±:data:`MAX_PRICE_EUR_MWH`."""
+GasPrice = Annotated[float, Field(ge=0, le=MAX_PRICE_EUR_MWH)]
+"""A gas hub price in EUR/MWh, 0 to :data:`MAX_PRICE_EUR_MWH`: gas is never paid to be taken (the data's
+hub prices are non-negative too), unlike a power price."""
 
 
 def _check_capacity(value: float | int | str) -> float | int | str:
@@ -170,7 +171,7 @@ class Outage(_Strict):
 class MarketSpec(_Strict):
     """Market assumptions: hub prices and price scaling."""
 
-    gas_price_eur_mwh: dict[str, Price] = Field(
+    gas_price_eur_mwh: dict[str, GasPrice] = Field(
         default_factory=dict, description="override of a gas market bus's hub price, EUR/MWh (GCV)"
     )
     gas_price_scale: Scale = Field(1.0, description="multiplier on all gas hub prices")

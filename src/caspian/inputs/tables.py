@@ -3,8 +3,9 @@
 Every table is a tidy UTF-8 CSV whose rows carry ``source``, ``year`` and ``confidence``. Each row is
 validated with its pydantic model (:mod:`caspian.inputs.rows`); any problem — a cell count that differs
 from the header, a file that is not UTF-8 text, a duplicate key, a non-finite or implausible number, an
-unknown unit, a reference to a bus that does not exist — is an :class:`InputError` naming the file, the
-line, the field and the reason. Rows that change over time carry ``from_year``: :func:`in_force` picks,
+unknown unit, a reference to a bus that does not exist or has the wrong carrier (a pipeline ending at
+an electricity bus), a connection from a bus to itself — is an :class:`InputError` naming the file,
+the line, the field and the reason. Rows that change over time carry ``from_year``: :func:`in_force` picks,
 per key, the newest row not later than the model year.
 
 A data overlay is a directory holding any subset of the tables with the same columns: its rows replace
@@ -24,25 +25,37 @@ import pandas as pd
 from pydantic import ValidationError
 
 from caspian.errors import InputError
-from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, TableRow
+from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, RowFieldError, TableRow
 
 __all__ = ["TABLES", "TABLE_KEYS", "Dataset", "OverlayRecord", "in_force", "load_dataset"]
 
 OVERLAY_DOCUMENTATION = "README.md"
 """The one file besides table CSVs an overlay directory may hold (its notes)."""
 
-BUS_COLUMNS: dict[str, tuple[str, ...]] = {
+GAS = "gas"
+AC = "AC"
+"""``buses.csv`` carriers."""
+
+BUS_CARRIERS: dict[str, dict[str, str]] = {
+    "gas_pipelines": {"bus0": GAS, "bus1": GAS},
+    "power_links": {"bus0": AC, "bus1": AC},
+    "gas_supply": {"bus": GAS},
+    "gas_offtakes": {"bus": GAS},
+    "gas_markets": {"bus": GAS},
+    "electricity_demand": {"bus": AC},
+    "power_markets": {"bus": AC},
+    "renewables": {"bus": AC},
+    "thermal": {"bus": AC, "gas_bus": GAS},
+}
+"""Table → column → carrier of the bus it must name: each column must name a bus of ``buses.csv``
+with that carrier (an empty optional cell, e.g. a hydro fleet's ``gas_bus``, names none). A new table
+with bus columns is one line here."""
+
+DISTINCT_ENDS: dict[str, tuple[str, str]] = {
     "gas_pipelines": ("bus0", "bus1"),
     "power_links": ("bus0", "bus1"),
-    "gas_supply": ("bus",),
-    "gas_offtakes": ("bus",),
-    "gas_markets": ("bus",),
-    "electricity_demand": ("bus",),
-    "power_markets": ("bus",),
-    "renewables": ("bus",),
-    "thermal": ("bus", "gas_bus"),
 }
-"""Columns that must name a bus of ``buses.csv``."""
+"""Tables of connections whose two end buses must differ (a loop from a bus to itself moves nothing)."""
 
 DIGEST_LENGTH = 16
 """Hex characters kept of a SHA-256 digest (64 bits: collisions are not a concern here)."""
@@ -68,13 +81,16 @@ def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False)
 @dataclass(frozen=True)
 class Dataset:
     """All data tables, validated and merged with any overlays; ``tables[name]`` is a DataFrame with one
-    row per row in force; ``digest`` covers the base files and every overlay."""
+    row per row in force; ``digest`` covers the base files and every overlay; ``base_from_years`` is,
+    per table with ``from_year`` rows, the earliest ``from_year`` of the base files before any overlay
+    (the model-year coverage rule, :mod:`caspian.inputs.coverage`, starts from it)."""
 
     root: Path
     tables: dict[str, pd.DataFrame]
     digest: str
     rows_by_file: dict[str, int] = field(default_factory=dict)
     overlays: tuple[OverlayRecord, ...] = ()
+    base_from_years: dict[str, int] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table (a copy is not made: treat it as read-only)."""
@@ -146,7 +162,9 @@ def _validate(path: Path, line: int, model: type[TableRow], raw: dict[str | None
         return model.model_validate(cleaned).model_dump()
     except ValidationError as err:
         first = err.errors()[0]
-        col = ".".join(str(p) for p in first["loc"]) or "(row)"
+        blamed = first.get("ctx", {}).get("error")
+        col = blamed.field if isinstance(blamed, RowFieldError) else ".".join(str(p) for p in first["loc"])
+        col = col or "(row)"
         reason = first["msg"].removeprefix("Value error, ")
         value = cleaned.get(col)
         shown = f" (value {value!r})" if value is not None else ""
@@ -203,13 +221,27 @@ def _check_unique(name: str, frame: pd.DataFrame, origins: list[str]) -> None:
 
 
 def _check_references(tables: dict[str, _Table]) -> None:
-    buses = set(tables["buses"].frame["bus"])
-    for name, columns in BUS_COLUMNS.items():
+    carrier_of = dict(zip(tables["buses"].frame["bus"], tables["buses"].frame["carrier"], strict=True))
+    for name, columns in BUS_CARRIERS.items():
         table = tables[name]
-        for column in columns:
+        for column, carrier in columns.items():
             for origin, bus in zip(table.origins, table.frame[column], strict=True):
-                if bus is not None and not pd.isna(bus) and bus not in buses:
+                if bus is None or pd.isna(bus):
+                    continue
+                if bus not in carrier_of:
                     raise InputError(f"{origin} field '{column}': unknown node {bus!r}")
+                if carrier_of[bus] != carrier:
+                    raise InputError(
+                        f"{origin} field '{column}': {bus!r} is a {carrier_of[bus]} bus, but {name}.csv "
+                        f"'{column}' must name a {carrier} bus (buses.csv carrier)"
+                    )
+    for name, (end0, end1) in DISTINCT_ENDS.items():
+        table = tables[name]
+        for origin, bus0, bus1 in zip(table.origins, table.frame[end0], table.frame[end1], strict=True):
+            if bus0 == bus1:
+                raise InputError(
+                    f"{origin} field '{end1}': {bus1!r} is also '{end0}': the two ends must differ"
+                )
     technologies = set(tables["unit_commitment"].frame["technology"])
     sizes = tables["unit_sizes"]
     for origin, technology in zip(sizes.origins, sizes.frame["commitment"], strict=True):
@@ -269,6 +301,11 @@ def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Da
         path = root / f"{name}.csv"
         tables[name] = _read_table(path, name)
         _file_digest(name, path, digest)
+    base_from_years = {
+        name: int(table.frame["from_year"].min())
+        for name, table in tables.items()
+        if "from_year" in table.frame.columns and not table.frame.empty
+    }
     records = []
     for directory in overlays:
         own = hashlib.sha256()
@@ -284,6 +321,7 @@ def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Da
         digest=digest.hexdigest()[:DIGEST_LENGTH],
         rows_by_file={name: len(table.frame) for name, table in tables.items()},
         overlays=tuple(records),
+        base_from_years=base_from_years,
     )
 
 

@@ -204,9 +204,12 @@ def print_summary(console: Console, result: RunResult) -> None:
         k: float(ds[k]) / 1e9
         for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")
     }
+    startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
     console.print(
         f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
-        f"opex {costs['opex_eur_y']:.3f}, market net revenue {costs['market_net_revenue_eur_y']:.3f})"
+        f"opex {costs['opex_eur_y']:.3f}, "
+        + (f"start-ups {startup:.3f}, " if startup else "")
+        + f"market net revenue {costs['market_net_revenue_eur_y']:.3f})"
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")

@@ -30,6 +30,7 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.fleets import CommittedFleet, starts_and_mean_online
+from caspian.naming import UNITS_STARTED
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def add_commitment(
         units = model.add_variables(
             lower=lower, upper=upper, integer=online is None, name=UNITS_ONLINE.format(component=component)
         )
-        starts = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_started")
+        starts = model.add_variables(
+            lower=0, coords=lower.coords, name=UNITS_STARTED.format(component=component)
+        )
         stops = model.add_variables(lower=0, coords=lower.coords, name=f"{component}-units_stopped")
         capacity = xr.DataArray([f.unit_capacity for f in group], coords=[lower.coords["name"]])
         minimum = xr.DataArray([f.p_min_pu for f in group], coords=[lower.coords["name"]])

@@ -1,5 +1,7 @@
 """A solved network as a self-contained file: ``pypsa.Network(path).optimize(...)`` in plain PyPSA
-reproduces caspian's objective and capacities.
+reproduces caspian's objective and capacities. The dispatch may differ (annual energy limits leave the
+timing of flows open: several dispatches are optimal), and so may prices in hours where they are not
+unique (:mod:`caspian.results.prices`).
 
 PyPSA cannot express one constraint of caspian's formulation — an extendable reverse twin's capacity
 equals its forward link's (:mod:`caspian.pypsa_model.solve`) — nor caspian's unit commitment. So the
@@ -25,7 +27,11 @@ RECIPE = (
     "= p_nom_opt). To re-optimise them, set p_nom_min = 0 and p_nom_max = build_max_mw on links with "
     f"{CAPACITY_FROM} == '{FROM_LP}' and on extendable generators, and add the constraint PyPSA cannot "
     f"express: the p_nom of each extendable link with {DIRECTION} == '{REVERSE}' equals that of the "
-    "forward link of the same asset and segment (caspian.pypsa_model.solve.solve_network adds it)."
+    "forward link of the same asset and segment (caspian.pypsa_model.solve.solve_network adds it). "
+    "Re-solving reproduces the objective and the capacities, not necessarily the dispatch: annual "
+    "energy limits (supply plateaus, e_sum_max) leave the timing of flows open, so another optimal "
+    "dispatch may come back, and with it other prices in the hours where prices are not unique "
+    "(summary.nc price_set_share)."
 )
 """How plain PyPSA reproduces the run (stored in ``n.meta['plain_pypsa']``)."""
 COMMITMENT_NOTE = (

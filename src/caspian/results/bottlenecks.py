@@ -206,7 +206,12 @@ def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
         *_market_bottlenecks(n),
         *_supply_bottlenecks(n),
     ]
-    binding = [b for b in candidates if b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y]
+    # a NaN shadow price (an unbuilt asset, see asset_shadow_prices: not unique) is never binding
+    binding = [
+        b
+        for b in candidates
+        if np.isfinite(b.shadow_eur_per_mw_y) and b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y
+    ]
     return sorted(binding, key=lambda b: (-b.step_value_eur_y, -b.shadow_eur_per_mw_y))
 
 

@@ -9,9 +9,15 @@ costs satisfies the optimality conditions and the solver reports one of them (sp
 are typical). Those hours are flagged, not averaged into a headline price.
 
 The test is per snapshot: buses with an interior generator are *price-setting*; the set grows along links
-with interior flow until it stops changing. Annual limits (a supply plateau, ``e_sum_max``) couple hours
-and are not traced: an interior generator under a binding plateau still sets its bus's price, which is
-then marginal cost plus the plateau's dual — unique when the plateau's dual is.
+with interior flow until it stops changing. A bus's mean price is unique when its price is set in at
+least :data:`UNIQUE_SHARE` of the hours (by weight) **and** the hours that are not set do not move the
+mean: the time-weighted mean over all hours and over the price-set hours differ by at most
+:data:`MEAN_SHIFT_TOLERANCE_EUR_MWH` (a single degenerate hour with a spike to a slack price can shift a
+year's mean by euros even when it is one hour in ten thousand).
+
+Annual limits (a supply plateau, ``e_sum_max``) couple hours and are not traced: an interior generator
+under a binding plateau still sets its bus's price, which is then marginal cost plus the plateau's
+dual — unique when the plateau's dual is.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ above HiGHS's primal feasibility tolerance, 1e-7, times the capacities in the mo
 UNIQUE_SHARE = 0.999
 """Share of the modelled hours (by weight) in which a bus's price must be set for its mean to count as
 a unique price (one hour in a thousand of solver degeneracy is tolerated)."""
+
+
+MEAN_SHIFT_TOLERANCE_EUR_MWH = 0.01
+"""EUR/MWh: the largest change of a bus's mean price that the hours whose price is not set may cause
+for the mean to count as unique (one euro cent, below the precision of any reported price)."""
 
 
 def _interior(n: pypsa.Network, component: str) -> pd.DataFrame:
@@ -68,21 +79,38 @@ def price_set(n: pypsa.Network) -> pd.DataFrame:
 
 def price_set_share(n: pypsa.Network) -> pd.Series:
     """Per bus, the share of the modelled hours (snapshot weightings) in which its price is set (0–1)."""
+    return price_uniqueness(n)["share"]
+
+
+def price_uniqueness(n: pypsa.Network) -> pd.DataFrame:
+    """Per bus (rows): ``share`` of the hours whose price is set (0–1, snapshot weightings), ``shift``
+    = |time-weighted mean price over all hours − over the price-set hours|, EUR/MWh (NaN where no hour
+    is set), and ``unique`` (:func:`is_unique` of the two)."""
     weights = n.snapshot_weightings.objective
-    return price_set(n).mul(weights, axis=0).sum() / float(weights.sum())
+    setting = price_set(n)
+    prices = n.buses_t.marginal_price.reindex(index=n.snapshots, columns=setting.columns)
+    set_weights = setting.mul(weights, axis=0)
+    share = set_weights.sum() / float(weights.sum())
+    mean_all = prices.mul(weights, axis=0).sum() / float(weights.sum())
+    mean_set = (prices * set_weights).sum() / set_weights.sum().where(set_weights.sum() > 0)
+    shift = (mean_all - mean_set).abs()
+    unique = [is_unique(float(a), float(b)) for a, b in zip(share, shift, strict=True)]
+    return pd.DataFrame({"share": share, "shift": shift, "unique": unique}, index=setting.columns)
 
 
-def is_unique(share: float) -> bool:
-    """Whether a bus whose price is set in ``share`` of the hours has a unique mean price."""
-    return share >= UNIQUE_SHARE
+def is_unique(share: float, shift: float = 0.0) -> bool:
+    """Whether a bus whose price is set in ``share`` of the hours, and whose mean the other hours move
+    by ``shift`` EUR/MWh (NaN: no hour is set), has a unique mean price."""
+    return share >= UNIQUE_SHARE and shift <= MEAN_SHIFT_TOLERANCE_EUR_MWH
 
 
 NON_UNIQUE_MARK = "†"
 """Marks a mean bus price that is not a unique price in terminal and report tables."""
 
 NON_UNIQUE_NOTE = (
-    "† not a unique price: in more than 0.1 % of the hours no generator or link at this bus is strictly "
-    "inside its limits, so the dual is any value between the bounding costs (see price_set_share)"
+    "† not a unique price: in more than 0.1 % of the hours, or in hours that move the mean by more than "
+    "0.01 EUR/MWh, no generator or link at this bus is strictly inside its limits, so the dual is any "
+    "value between the bounding costs (see price_set_share)"
 )
 """The footnote every table with a :data:`NON_UNIQUE_MARK` carries."""
 

@@ -16,9 +16,9 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset, delivery_buses
-from caspian.naming import ASSET, GAS_FIRED_CARRIER
+from caspian.naming import ASSET, GAS_FIRED_CARRIER, UNITS_STARTED
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
-from caspian.results.prices import UNIQUE_SHARE, is_unique, price_set_share
+from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.views import (
     annual_energy,
     annual_factor,
@@ -130,9 +130,30 @@ MARKET_CARRIERS = ("gas market", "power market")
 revenue."""
 
 
+def _start_up_cost(n: pypsa.Network) -> float:
+    """Start-up cost of the solved unit commitment, EUR over the horizon: the objective's terms on the
+    units-started variables (:data:`caspian.naming.UNITS_STARTED`) at their solution; 0 without unit
+    commitment or without a model (a network loaded from a file)."""
+    model = n.model
+    if model is None:
+        return 0.0
+    names = [UNITS_STARTED.format(component=c) for c in ("Generator", "Link")]
+    started = [model.variables[name] for name in names if name in model.variables]
+    if not started:
+        return 0.0
+    solution = pd.concat(
+        [pd.Series(v.solution.values.ravel(), index=v.labels.values.ravel()) for v in started]
+    )
+    terms = model.objective.expression.flat
+    terms = terms[terms["vars"].isin(solution.index)]
+    return float((terms["coeffs"] * solution.reindex(terms["vars"]).to_numpy()).sum())
+
+
 def _costs(n: pypsa.Network) -> dict[str, float]:
-    """Objective, capex, opex (without the markets) and net market revenue, EUR/y, from PyPSA's own
-    ``n.statistics`` (objective snapshot weightings), annualised."""
+    """Objective, capex, opex (without the markets), start-up cost of committed plants and net market
+    revenue, EUR/y, annualised: capex and opex from PyPSA's own ``n.statistics`` (objective snapshot
+    weightings), start-ups from the solved model (PyPSA does not see caspian's commitment). The
+    objective is the sum of the ``*_eur_y`` cost entries minus the market net revenue."""
     if n.objective is None:
         raise ValueError("summary of a network that has not been solved")
     factor = annual_factor(n)
@@ -143,6 +164,7 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
         "objective_eur_y": float(n.objective) * factor,
         "capex_eur_y": float(n.statistics.capex().sum()) * factor,
         "opex_eur_y": float(opex[~market].sum()) * factor,
+        "startup_cost_eur_y": _start_up_cost(n) * factor,
         "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
 
@@ -229,23 +251,31 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             built.rename_axis("generator"), attrs={"units": "MW", "description": "electric capacity built"}
         )
     prices = _prices(n).rename_axis("bus")
-    share = price_set_share(n).reindex(prices.index).rename_axis("bus")
-    non_unique = [str(bus) for bus, value in share.items() if not is_unique(float(value))]
+    uniqueness = price_uniqueness(n).reindex(prices.index).rename_axis("bus")
+    non_unique = [str(bus) for bus in uniqueness.index[~uniqueness["unique"].eq(True)]]
     ds["price_eur_mwh"] = xr.DataArray(
         prices,
         attrs={
             "units": "EUR/MWh",
             "description": "time-weighted mean of the bus dual; not a unique price at the buses named "
-            "in non_unique_buses (see price_set_share)",
+            "in non_unique_buses (see price_set_share and price_mean_shift_eur_mwh)",
             "non_unique_buses": "; ".join(non_unique),
         },
     )
     ds["price_set_share"] = xr.DataArray(
-        share,
+        uniqueness["share"],
         attrs={
             "units": "1",
             "description": "share of the hours in which an interior generator or link pins the bus's "
             f"price down; below {UNIQUE_SHARE} the mean price is not unique (caspian.results.prices)",
+        },
+    )
+    ds["price_mean_shift_eur_mwh"] = xr.DataArray(
+        uniqueness["shift"],
+        attrs={
+            "units": "EUR/MWh",
+            "description": "|mean price over all hours − over the hours whose price is set|; above "
+            f"{MEAN_SHIFT_TOLERANCE_EUR_MWH} the mean price is not unique (caspian.results.prices)",
         },
     )
     ds = ds.merge(limits_dataset(bottlenecks(n)))
@@ -262,16 +292,25 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     return ds
 
 
+def _json_number(value: object) -> float | None:
+    """A finite number, or None (JSON null) for NaN — e.g. the shadow price of an unbuilt asset."""
+    number = float(value)  # type: ignore[arg-type]
+    return number if np.isfinite(number) else None
+
+
 def dataset_to_json(ds: xr.Dataset) -> dict:
-    """The summary as plain JSON-ready nested dicts: variable → {units, value | values by label}."""
+    """The summary as plain JSON-ready nested dicts: variable → {units, value | values by label}; a
+    value that is not a number (NaN: not defined, e.g. the shadow price of an unbuilt asset) is null."""
     out: dict[str, dict] = {}
     for name, var in ds.data_vars.items():
         entry: dict = {"units": var.attrs.get("units", "")}
         if var.ndim == 0:
-            entry["value"] = float(var.values)
+            entry["value"] = _json_number(var.values)
         else:
             dim = var.dims[0]
-            entry["values"] = {str(k): float(v) for k, v in zip(var[dim].values, var.values, strict=True)}
+            entry["values"] = {
+                str(k): _json_number(v) for k, v in zip(var[dim].values, var.values, strict=True)
+            }
         out[str(name)] = entry
     return out
 

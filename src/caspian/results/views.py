@@ -99,11 +99,17 @@ def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:
     """THE shadow price of each asset's capacity, EUR/MW/y: the largest rent among its forward links
     (existing capacity and expansion segments share one physical limit) plus, for a bidirectional cable,
     the largest rent among its reverse twins (whose capacity is tied to the forward one). Every table,
-    summary.nc and the report take it from here."""
+    summary.nc and the report take it from here.
+
+    NaN for an asset whose capacity is 0 (an unbuilt candidate): there p ≥ 0 and p ≤ p_nom = 0 bind
+    together, so the split of the dual between them — and the rent of the capacity bound — is not
+    unique (the solver reports any value up to the first MW's annuity). Such an asset is reported as
+    unbuilt with no shadow price, never as a binding limit."""
     links = asset_links(n, kind)
     if links.empty:
         return pd.Series(dtype=float)
     rent = bound_rent(n, "Link", links.index)
     forward = rent[~links.reverse].groupby(links.asset[~links.reverse]).max()
     reverse = rent[links.reverse].groupby(links.asset[links.reverse]).max()
-    return forward.add(reverse, fill_value=0.0).reindex(forward.index)
+    shadow = forward.add(reverse, fill_value=0.0).reindex(forward.index)
+    return shadow.where(asset_capacity(n, kind).reindex(shadow.index) > 0)

@@ -225,10 +225,11 @@ def built_table(ds: xr.Dataset, n: pypsa.Network) -> Table | None:
 
 
 def cost_table(ds: xr.Dataset) -> Table:
-    """System cost split into capex, opex and market revenue, bn EUR/y."""
+    """System cost split into capex, opex, start-ups and market revenue, bn EUR/y."""
     names = {
         "capex_eur_y": "annualised investment (capex)",
         "opex_eur_y": "operating cost (supply, fuel, O&M)",
+        "startup_cost_eur_y": "start-ups of committed plants (unit commitment)",
         "market_net_revenue_eur_y": "market revenue (sales minus purchases)",
         "objective_eur_y": "net system cost (objective)",
     }

@@ -7,8 +7,11 @@ Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasi
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +21,7 @@ from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from caspian.errors import CaspianError, InputError
+from caspian.errors import INTERRUPTED_EXIT_CODE, CaspianError, InputError
 from caspian.inputs.spec import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
 
@@ -103,6 +106,8 @@ RESULTS_DIR = Path(os.environ.get("CASPIAN_RESULTS", "results"))
 
 
 def _fail(exc: BaseException) -> None:
+    if isinstance(exc, typer.Exit):  # already reported (an interrupted command)
+        raise exc
     if isinstance(exc, CaspianError):
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
@@ -110,6 +115,24 @@ def _fail(exc: BaseException) -> None:
         f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True
     )
     raise typer.Exit(1)
+
+
+@contextmanager
+def _interruptible(consequence: str) -> Iterator[None]:
+    """Let SIGINT (Ctrl-C, ``kill -INT``) stop the work inside: Python's handler is installed even when
+    the process inherited SIGINT ignored (a job started with ``&`` from a script), and linopy then
+    cancels HiGHS through its interrupt callback. An interrupted command prints one line saying
+    ``consequence`` (staging directories are removed on the way out) and exits with
+    :data:`~caspian.errors.INTERRUPTED_EXIT_CODE`."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted (SIGINT): {consequence}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
 
 
 def _positive_time_limit(seconds: float | None) -> float | None:
@@ -279,11 +302,12 @@ def solve(
             output_dir=output,
             data_overlays=tuple(data_overlay or ()),
         )
-        if quiet:
-            result = execute(request)
-        else:
-            with err_console.status("starting") as status:
-                result = execute(request, lambda msg: status.update(msg))
+        with _interruptible("the run was stopped; no run directory written"):
+            if quiet:
+                result = execute(request)
+            else:
+                with err_console.status("starting") as status:
+                    result = execute(request, lambda msg: status.update(msg))
     except Exception as exc:
         _fail(exc)
     if quiet:
@@ -316,7 +340,10 @@ def sweep(
     choice = ExecutorChoice(workers=workers, scheduler=scheduler)
     try:
         plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume, _positive_time_limit(time_limit))
-        with sweep_progress(err_console, choice) as progress:
+        with (
+            _interruptible("the sweep was stopped; finished cases are kept (continue with --resume)"),
+            sweep_progress(err_console, choice) as progress,
+        ):
             outcome = run_sweep(plan, choice, on_plan=progress.plan, on_done=progress.done)
     except Exception as exc:
         _fail(exc)
@@ -343,7 +370,10 @@ def report(
 
     started = time.perf_counter()
     try:
-        with err_console.status("rendering the report"):
+        with (
+            _interruptible("the report was stopped"),
+            err_console.status("rendering the report"),
+        ):
             written = write_report(directory, data)
     except Exception as exc:
         _fail(exc)
@@ -379,7 +409,10 @@ def crosscheck(
 
     try:
         overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)
-        with err_console.status("solving both formulations"):
+        with (
+            _interruptible("the cross-check was stopped"),
+            err_console.status("solving both formulations"),
+        ):
             result = run_crosscheck(
                 network, data, scenario, overrides, data_overlays=tuple(data_overlay or ())
             )

@@ -8,6 +8,8 @@ that looks whole, and an existing path is only ever replaced when it already is 
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -158,6 +160,7 @@ def staged(final: Path) -> Iterator[Path]:
         if final.exists():
             shutil.rmtree(final)
         staging.rename(final)
+        remove_dead_staging(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in missing:  # deepest first
@@ -166,6 +169,33 @@ def staged(final: Path) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one owned by another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_dead_staging(final: Path) -> None:
+    """Delete the staging siblings of ``final`` (``.<name>.tmp-<pid>``) whose process is no longer
+    alive: what a ``kill -9`` during an earlier run into the same place left. A sibling of a live
+    process (a concurrent run) is kept."""
+    prefix = f".{final.name}{STAGING_MARK}"
+    for stale in final.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = stale.name.removeprefix(prefix)
+        if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):  # a cleanup, never a reason to fail the finished run
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
 
 
 def remove_stale_staging(directory: Path) -> None:

@@ -135,6 +135,11 @@ def _interruptible(consequence: str) -> Iterator[None]:
         raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
 
 
+def _notice(message: str) -> None:
+    """A one-line notice on stderr (user text printed as is: no markup, no emoji)."""
+    err_console.print(message, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
 def _positive_time_limit(seconds: float | None) -> float | None:
     """``--time-limit`` when given: a positive number of seconds (InputError otherwise)."""
     if seconds is not None and not seconds > 0:
@@ -307,7 +312,7 @@ def solve(
                 result = execute(request)
             else:
                 with err_console.status("starting") as status:
-                    result = execute(request, lambda msg: status.update(msg))
+                    result = execute(request, lambda msg: status.update(msg), _notice)
     except Exception as exc:
         _fail(exc)
     if quiet:

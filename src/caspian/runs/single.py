@@ -31,7 +31,7 @@ from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
 from caspian.results.summary import summarize, write_summary
 from caspian.results.views import annual_factor
-from caspian.runs.rundir import RUN_RECORD, check_target, staged
+from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, RUN_RECORD, check_target, staged
 from caspian.units import mwh_to_bcm
 from caspian.versions import stack_versions
 
@@ -135,8 +135,22 @@ def spec_solve_options(spec: NetworkSpec, network_file: Path) -> SolveOptions:
     return options
 
 
-def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: None) -> RunResult:
-    """Run the model and write its run directory; return where and what."""
+def replacement_notice(final: Path) -> str | None:
+    """What a user is told before a run replaces ``final``: None unless it is an earlier run holding a
+    report, which the new run removes (a report is derived from its run, so it is not carried over)."""
+    names = (*REPORT_FILES, REPORT_FIGURES)
+    if not final.is_dir() or not any((final / name).exists() for name in names):
+        return None
+    return f"replacing run directory {final} (its report is removed; run caspian report again)"
+
+
+def execute(
+    request: RunRequest,
+    report: Callable[[str], None] = lambda _msg: None,
+    notify: Callable[[str], None] = lambda _msg: None,
+) -> RunResult:
+    """Run the model and write its run directory; return where and what. ``report`` gets progress
+    messages, ``notify`` one-line notices a user should read (an earlier run's report is replaced)."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     spec, data = prepare(request)
@@ -144,6 +158,9 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     name = run_directory_name(spec, request.scenario, data.digest)
     final = check_target(request.output_dir or request.results_dir / name)
     options = spec_solve_options(spec, request.network_file)
+    notice = replacement_notice(final)
+    if notice is not None:
+        notify(notice)
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)

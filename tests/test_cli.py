@@ -324,3 +324,28 @@ def test_milp_without_an_incumbent_is_exit_4_and_writes_nothing(tmp_path):
     result = runner.invoke(app, _default_network_milp(*args))
     assert result.exit_code == 4 and "without a feasible MILP solution" in result.stderr
     assert not out.exists()
+
+
+def test_user_text_in_errors_is_printed_as_is_not_as_rich_markup(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    outage = 'outages=[{asset: "[bold red]GE gas:x:", start: "2030-01-01", end: "2030-01-02"}]'
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "--set", outage)
+    assert result.exit_code == 2, result.output
+    assert "[bold red]GE gas:x:" in result.stderr, result.stderr
+    assert "❌" not in result.stderr
+
+
+def test_user_text_in_results_is_printed_as_is_not_as_rich_markup(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "run [bold]:x:"
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"run directory: {target}" in result.stdout
+    overlay = tmp_path / "overlay [red]:x:"
+    overlay.mkdir()
+    (overlay / "gas_markets.csv").write_text((data / "gas_markets.csv").read_text())
+    result = _invoke(
+        tmp_path, monkeypatch, "validate", str(network), "--data", str(data), "--data-overlay", str(overlay)
+    )
+    assert result.exit_code == 0, result.output
+    assert f"data overlay: {overlay}" in result.stdout, result.stdout

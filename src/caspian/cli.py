@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
@@ -96,8 +97,10 @@ BYTES_PER_MB = 1e6
 TABLE_WIDTH = 120
 """Width of the result tables when output is not a terminal (pipes, logs), in characters."""
 
-console = Console(width=None if sys.stdout.isatty() else TABLE_WIDTH)
-err_console = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else TABLE_WIDTH, emoji=False)
+err_console = Console(stderr=True, emoji=False)
+"""Both consoles keep rich markup for caspian's own styling; every user-supplied text (a value, a path,
+a name, an error message) is escaped before it is printed, and ``:name:`` is never an emoji."""
 
 DEFAULT_NETWORK = Path("networks/caspian.yaml")
 NETWORKS_DIR = Path("networks")
@@ -109,10 +112,12 @@ def _fail(exc: BaseException) -> None:
     if isinstance(exc, typer.Exit):  # already reported (an interrupted command)
         raise exc
     if isinstance(exc, CaspianError):
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
     err_console.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
+        highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(1)
 
@@ -223,20 +228,20 @@ def list_cmd() -> None:
         for path in sorted(NETWORKS_DIR.glob("*.yaml")):
             spec = resolve_spec(path)
             table.add_row(
-                str(path),
+                escape(str(path)),
                 str(spec.year),
-                ", ".join(spec.carriers),
-                spec.mode,
-                ", ".join(spec.scenarios) or "-",
+                escape(", ".join(spec.carriers)),
+                escape(spec.mode),
+                escape(", ".join(spec.scenarios)) or "-",
             )
-            descriptions.append(f"[bold]{path.name}[/]: {spec.description.strip()}")
+            descriptions.append(f"[bold]{escape(path.name)}[/]: {escape(spec.description.strip())}")
     except CaspianError as exc:
         _fail(exc)
     console.print(table)
     for line in descriptions:
         console.print(line, highlight=False)
     sweeps = sorted((NETWORKS_DIR / "sweeps").glob("*.yaml"))
-    console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"))
+    console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"), markup=False)
 
 
 @app.command()
@@ -383,9 +388,9 @@ def report(
     except Exception as exc:
         _fail(exc)
     console.print(
-        f"report: [bold]{written.html}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
+        f"report: [bold]{escape(str(written.html))}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
         f"{written.figures} figures) "
-        f"and {written.markdown.name}; {time.perf_counter() - started:.1f} s",
+        f"and {escape(written.markdown.name)}; {time.perf_counter() - started:.1f} s",
         soft_wrap=True,
     )
 
@@ -423,7 +428,7 @@ def crosscheck(
             )
     except Exception as exc:
         _fail(exc)
-    table = Table(title=f"Cross-check: {result.network} ({result.mode}, {result.problem})")
+    table = Table(title=escape(f"Cross-check: {result.network} ({result.mode}, {result.problem})"))
     for column in ("quantity", "name", "unit", "PyPSA/linopy", "Pyomo", "rel. diff", "ok", "note"):
         table.add_column(
             column, justify="right" if column in ("PyPSA/linopy", "Pyomo", "rel. diff") else "left"
@@ -432,7 +437,9 @@ def crosscheck(
         values = [f"{v:,.6g}" if isinstance(v, float) else str(v) for v in (row.linopy, row.pyomo)]
         diff = "" if row.rel_diff is None else f"{row.rel_diff:.1e}"
         mark = "[green]yes[/]" if row.ok else "[bold red]NO[/]"
-        table.add_row(row.kind, row.name, row.unit, *values, diff, mark, row.note)
+        table.add_row(
+            escape(row.kind), escape(row.name), escape(row.unit), *values, diff, mark, escape(row.note)
+        )
     console.print(table)
     timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
     console.print(f"objective tolerance {result.objective_tol:.1e}; {timings}")

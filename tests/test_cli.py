@@ -117,7 +117,7 @@ def _unknown_override_path(network: Path, data: Path) -> tuple[list[str], str]:
 
 
 def _wrong_override_type(network: Path, data: Path) -> tuple[list[str], str]:
-    return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "field 'time.hours'"
+    return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "--set time.hours: "
 
 
 def _unknown_outage_asset(network: Path, data: Path) -> tuple[list[str], str]:
@@ -349,3 +349,25 @@ def test_user_text_in_results_is_printed_as_is_not_as_rich_markup(mini, tmp_path
     )
     assert result.exit_code == 0, result.output
     assert f"data overlay: {overlay}" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (
+            ["--set", "markets.gas_price_scale=__import__('os').system('id')"],
+            "error: --set markets.gas_price_scale: Input should be a valid number, unable to parse string "
+            """as a number (value "__import__('os').system('id')")""",
+        ),
+        (["--set", "time.hours=25"], "--set time.hours: field 'time': Value error"),
+        (["--segments", "-3"], 'error: --segments: Input should be greater than or equal to 2 (value "-3")'),
+    ],
+)
+def test_a_bad_override_names_the_option_and_echoes_the_value(mini, tmp_path, monkeypatch, option, expected):
+    network, data = mini(time={"hours": 24, "resolution": "3h"})
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), *option)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert expected in line and "\n" not in line, line
+    assert str(network) not in line
+    assert _no_run_directory(tmp_path)

@@ -161,31 +161,39 @@ def _overrides(
     milp: bool = False,
     mip_gap: float | None = None,
     unit_commitment: bool = False,
-) -> tuple[tuple[str, object], ...]:
-    """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides."""
+) -> tuple[tuple[tuple[str, object], ...], tuple[tuple[str, str], ...]]:
+    """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides;
+    and (path, option) for those a dedicated option set, so that an error names the option."""
     pairs = [parse_set_option(item) for item in sets or []]
+    labels: list[tuple[str, str]] = []
+
+    def option(flag: str, *items: tuple[str, object]) -> None:
+        pairs.extend(items)
+        labels.extend((path, flag) for path, _value in items)
+
     if mode is not None:
         if mode not in ("dispatch", "expansion"):
             raise InputError(f"--mode: expected dispatch or expansion, got {mode!r}")
-        pairs.append(("mode", mode))
+        option("--mode", ("mode", mode))
     if resolution is not None and segments is not None:
         raise InputError("--resolution and --segments: choose one")
     if resolution is not None:
-        pairs += [
+        option(
+            "--resolution",
             ("time.resolution", None if resolution == "1h" else resolution),
             ("time.segments", None),
-        ]
+        )
     if segments is not None:
-        pairs += [("time.segments", segments), ("time.resolution", None)]
+        option("--segments", ("time.segments", segments), ("time.resolution", None))
     if time_limit is not None:
-        pairs.append(("solver.time_limit", _positive_time_limit(time_limit)))
+        option("--time-limit", ("solver.time_limit", _positive_time_limit(time_limit)))
     if milp:
-        pairs.append(("expansion.milp", True))
+        option("--milp", ("expansion.milp", True))
     if mip_gap is not None:
-        pairs.append(("solver.mip_gap", mip_gap))
+        option("--mip-gap", ("solver.mip_gap", mip_gap))
     if unit_commitment:
-        pairs.append(("unit_commitment", True))
-    return tuple(pairs)
+        option("--unit-commitment", ("unit_commitment", True))
+    return tuple(pairs), tuple(labels)
 
 
 NetworkArg = Annotated[Path, typer.Argument(help="network YAML file")]
@@ -260,13 +268,15 @@ def validate(
     from caspian.runs.single import RunRequest, prepare
 
     try:
+        overrides, labels = _overrides(sets, None, None, None)
         request = RunRequest(
             network,
             data,
             RESULTS_DIR,
             scenario,
-            _overrides(sets, None, None, None),
+            overrides,
             data_overlays=tuple(data_overlay or ()),
+            option_labels=labels,
         )
         spec, dataset = prepare(request)
         built = build_network(spec, dataset)
@@ -301,16 +311,18 @@ def solve(
     from caspian.runs.single import RunRequest, execute
 
     try:
+        overrides, labels = _overrides(
+            sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
+        )
         request = RunRequest(
             network_file=network,
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(
-                sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
-            ),
+            overrides=overrides,
             output_dir=output,
             data_overlays=tuple(data_overlay or ()),
+            option_labels=labels,
         )
         with _interruptible("the run was stopped; no run directory written"):
             if quiet:
@@ -418,7 +430,9 @@ def crosscheck(
     from caspian.runs.crosscheck import crosscheck as run_crosscheck
 
     try:
-        overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)
+        overrides, _labels = _overrides(
+            sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment
+        )
         with (
             _interruptible("the cross-check was stopped"),
             err_console.status("solving both formulations"),

@@ -22,8 +22,9 @@ import xarray as xr
 import yaml
 
 from caspian.errors import InfeasibleError
+from caspian.inputs.overrides import resolve_attributed
 from caspian.inputs.solver import check_highs_options
-from caspian.inputs.spec import NetworkSpec, overlay_paths, resolve_spec, spec_hash
+from caspian.inputs.spec import NetworkSpec, overlay_paths, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.export import pin_for_export
@@ -51,6 +52,13 @@ class RunRequest:
     output_dir: Path | None = None
     data_overlays: tuple[Path, ...] = ()
     """Overlay directories (``--data-overlay``), applied after those the network file names."""
+    option_labels: tuple[tuple[str, str], ...] = ()
+    """(dotted path, option) of the overrides a dedicated option set (``time.segments`` from
+    ``--segments``): a bad value is reported under that option; every other override as ``--set``."""
+
+    def override_label(self, path: str, _value: Any) -> str:
+        """How an override is named in an error message."""
+        return dict(self.option_labels).get(path, f"--set {path}")
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,9 @@ class RunResult:
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
     """Resolve the spec (scenario + overrides) and load the data with the network file's overlays, then
     the request's; raise InputError on bad input."""
-    spec = resolve_spec(request.network_file, request.scenario, list(request.overrides))
+    spec = resolve_attributed(
+        request.network_file, request.scenario, request.overrides, request.override_label
+    )
     overlays = overlay_paths(request.network_file, spec.data_overlays) + request.data_overlays
     return spec, load_dataset(request.data_dir, overlays)
 

@@ -34,7 +34,7 @@ def set_label(path: str, _value: Any) -> str:
     return f"--set {path}"
 
 
-def _reason(err: InputError, network_file: Path, path: str) -> str:
+def reason_of(err: InputError, network_file: Path, path: str) -> str:
     """The reason of a spec error without the network file's name, and without the field when it is
     the override's own path."""
     message = str(err)
@@ -67,7 +67,7 @@ def attribute(
         except InputShapeError as shape:
             return shape
         except InputError as culprit:
-            reason = _reason(culprit, network_file, path)
+            reason = reason_of(culprit, network_file, path)
             return InputError(f"{label(path, value)}: {reason} (value {shown_value(value)})")
         applied.append((path, value))
     return err

@@ -23,7 +23,12 @@ from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, remove_stale_stagi
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, SweepSpec, load_sweep, network_path, plan_cases
-from caspian.sweep.runner import CaseResult, CaseTask, finished
+from caspian.sweep.runner import CaseResult, CaseTask, failure_path, finished
+
+RETRIED_ON_RESUME = frozenset({"internal", "solver"})
+"""Failure classes ``--resume`` runs again: an unexpected error (memory, a crashed worker) or a solver
+stop (time limit, numerical trouble) may depend on the machine and its load. Bad inputs and infeasible
+cases are deterministic in the case's inputs (its id) and are reused."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ def run_sweep(
     results: dict[str, CaseResult] = {}
     for case in plan.cases:
         done = finished(cases_dir, case.case_id)
-        if done is not None:
+        if done is not None and not (done.status == "failed" and done.exit_class in RETRIED_ON_RESUME):
             results[case.case_id] = done
     reused = len(results)
     on_plan(len(plan.cases), reused)
@@ -149,6 +154,9 @@ def run_sweep(
         on_done(result)
 
     run_all(tasks, choice, record)
+    for case_id, result in results.items():
+        if result.status == "ok":  # a case that failed before and now succeeded
+            failure_path(cases_dir, case_id).unlink(missing_ok=True)
     dataset = write_outputs(plan.directory, plan.cases, results)
     failures = Counter(r.exit_class for r in results.values() if r.status == "failed")
     return SweepOutcome(plan.directory, plan.cases, results, dataset, reused, failures)

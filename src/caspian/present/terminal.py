@@ -12,6 +12,7 @@ from rich.table import Table
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
+from caspian.present.text import model_size_text
 from caspian.pypsa_model.solve import MipResult
 from caspian.results.bottlenecks import EUR_PER_M
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -212,7 +213,10 @@ def print_summary(console: Console, result: RunResult) -> None:
         f"opex {costs['opex_eur_y']:.3f}, market net revenue {costs['market_net_revenue_eur_y']:.3f})"
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
-    console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
+    console.print(
+        f"{result.outcome.condition}; {timings}; model {model_size_text(result.outcome.model_size)}",
+        markup=False,
+    )
     mip = result.outcome.mip
     if mip is not None:
         chosen = ", ".join(f"{project}: {option or 'not built'}" for project, option in mip.choices.items())
@@ -302,7 +306,8 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
         table.add_row(*keys, escape(status), *cells)
     console.print(table)
     console.print(
-        "net cost = annualised capex + operating cost − market revenue (negative: the corridor earns)"
+        "net cost = annualised capex + operating cost − market revenue (a negative value means the "
+        "corridor earns more than it costs)"
     )
     console.print(
         f"sweep directory: [bold]{escape(str(outcome.directory))}[/] (manifest.csv, sweep.nc)", soft_wrap=True

@@ -371,3 +371,63 @@ def test_a_bad_override_names_the_option_and_echoes_the_value(mini, tmp_path, mo
     assert expected in line and "\n" not in line, line
     assert str(network) not in line
     assert _no_run_directory(tmp_path)
+
+
+def test_output_at_a_dangling_symlink_is_refused_and_creates_nothing(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "elsewhere" / "run"
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(link))
+    assert result.exit_code == 2, result.output
+    assert "symbolic link" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "markets=&a {gas_price_scale: 1}"], "--set markets: line 1: anchor '&a'"),
+        (["--data-overlay", "{network}"], "--data-overlay: not a directory"),
+    ],
+)
+def test_bad_option_values_are_refused_in_one_line(mini, tmp_path, monkeypatch, args, expected):
+    network, data = mini()
+    args = [arg.replace("{network}", str(network)) for arg in args]
+    for command in ("solve", "validate"):
+        result = _invoke(tmp_path, monkeypatch, command, str(network), "--data", str(data), *args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert _no_run_directory(tmp_path)
+
+
+def test_a_directory_given_as_the_network_says_so(mini, tmp_path, monkeypatch):
+    _network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(tmp_path), "--data", str(data))
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: is a directory, expected a network YAML file" in result.stderr
+
+
+def test_solve_prints_the_model_size_as_text(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "model 72 variables, 193 constraints" in result.stdout
+    assert "{'" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [None, "list", "validate", "solve", "sweep", "report", "crosscheck"])
+def test_help_shows_no_type_for_flags_and_describes_verbose(command):
+    result = runner.invoke(app, [*([command] if command else []), "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.stdout
+    verbose = [line for line in result.stdout.splitlines() if "--verbose" in line]
+    if command not in (None, "list"):
+        assert verbose and "show library and solver logs" in verbose[0], result.stdout
+
+
+def test_counted_nouns():
+    from caspian.present.text import counted
+
+    assert [counted(n, "figure") for n in (0, 1, 3)] == ["0 figures", "1 figure", "3 figures"]

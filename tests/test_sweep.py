@@ -239,3 +239,29 @@ def test_resume_reruns_a_case_that_failed_unexpectedly_and_drops_its_failure_rec
     assert not list(cases_dir.glob("*.failed.yaml")), "a stale failure record survived"
     manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
     assert (manifest.status == "ok").all()
+
+
+def test_sweep_data_overlay_applies_to_every_case_and_is_recorded(setup, monkeypatch):
+    """`caspian sweep --data-overlay DIR`: Italy's price is 60 EUR/MWh in the overlay (30 in the data),
+    and each case's run.yaml records the overlay with its digest, like a sweep file's data_overlays."""
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0])
+    overlay = tmp_path / "overlay"
+    tables = mini_tables()
+    tables["gas_markets"][0]["price_eur_mwh"] = 60
+    write_tables(tmp_path / "scratch", {"gas_markets": tables["gas_markets"]})
+    overlay.mkdir()
+    (overlay / "gas_markets.csv").write_text((tmp_path / "scratch" / "gas_markets.csv").read_text())
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", str(sweep_file), "--data", str(data), "--data-overlay", str(overlay)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (run_yaml,) = (tmp_path / "results" / "sweep-tiny" / "cases").glob("*/run.yaml")
+    record = yaml.safe_load(run_yaml.read_text())
+    assert [o["path"] for o in record["data_overlays"]] == [str(overlay.resolve())]
+    with xr.open_dataset(run_yaml.parent / "summary.nc") as ds:
+        assert float(ds.price_eur_mwh.sel(bus="IT gas")) == pytest.approx(60.0)
+    bad = runner.invoke(
+        app, ["sweep", str(sweep_file), "--data", str(data), "--data-overlay", str(sweep_file)]
+    )
+    assert bad.exit_code == 2 and "--data-overlay: not a directory" in bad.stderr

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from caspian.errors import INTERRUPTED_EXIT_CODE, CaspianError, InputError
 from caspian.inputs.spec import parse_set_option, resolve_spec
@@ -60,6 +60,19 @@ class _OneLineErrors(TyperGroup):
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
+
+_typed_option_label = TyperOption.display_type_rich
+
+
+def _flag_label(option: TyperOption, ctx: Any) -> str | None:
+    """The type shown beside an option in help: none for a flag (``--milp``, ``--help``), which takes no
+    value; typer otherwise prints ``<bool>`` as if it took one."""
+    if option.is_flag or option.count:
+        return None
+    return _typed_option_label(option, ctx)
+
+
+setattr(TyperOption, "display_type_rich", _flag_label)  # noqa: B010 (a method of the library's class)
 
 app = typer.Typer(
     cls=_OneLineErrors,
@@ -201,15 +214,20 @@ ScenarioOpt = Annotated[
     str | None, typer.Option("-s", "--scenario", help="named scenario in the network file")
 ]
 SetOpt = Annotated[
-    list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
+    list[str] | None,
+    typer.Option("--set", metavar="<key.path=value>", help="override a field: key.path=value (repeatable)"),
 ]
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
 OverlayOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--data-overlay",
+        metavar="<dir>",
         help="directory of table CSVs whose rows replace (same key) or add to the data's (repeatable)",
     ),
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="show library and solver logs (INFO level)")
 ]
 MilpOpt = Annotated[
     bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
@@ -259,7 +277,7 @@ def validate(
     sets: SetOpt = None,
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check a network's inputs and build it; print a summary. No solving."""
     configure_libraries(verbose)
@@ -303,7 +321,7 @@ def solve(
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Build and solve a network; write a run directory under results/ and print what flows to Europe."""
     configure_libraries(verbose)
@@ -350,7 +368,8 @@ def sweep(
         float | None, typer.Option("--time-limit", help="solver time limit per case, s")
     ] = None,
     data: DataOpt = DATA_DIR,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    data_overlay: OverlayOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Run every case of a sweep (serially, on -j processes or on Dask); resumable with --resume."""
     configure_libraries(verbose)
@@ -361,7 +380,14 @@ def sweep(
 
     choice = ExecutorChoice(workers=workers, scheduler=scheduler)
     try:
-        plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume, _positive_time_limit(time_limit))
+        plan = prepare_sweep(
+            sweep_file,
+            data,
+            RESULTS_DIR,
+            resume,
+            _positive_time_limit(time_limit),
+            tuple(data_overlay or ()),
+        )
         with (
             _interruptible("the sweep was stopped; finished cases are kept (continue with --resume)"),
             sweep_progress(err_console, choice) as progress,
@@ -382,13 +408,14 @@ def sweep(
 def report(
     directory: Annotated[Path, typer.Argument(help="run directory or sweep directory")],
     data: DataOpt = DATA_DIR,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write report.html (self-contained) and report.md (figures in report_files/) into DIR."""
     configure_libraries(verbose)
     import time
 
     from caspian.present.report.render import write_report
+    from caspian.present.text import counted
 
     started = time.perf_counter()
     try:
@@ -401,7 +428,7 @@ def report(
         _fail(exc)
     console.print(
         f"report: [bold]{escape(str(written.html))}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
-        f"{written.figures} figures) "
+        f"{counted(written.figures, 'figure')}) "
         f"and {escape(written.markdown.name)}; {time.perf_counter() - started:.1f} s",
         soft_wrap=True,
     )
@@ -422,7 +449,7 @@ def crosscheck(
     unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
     Exit 0 only when they agree, 1 when they do not."""

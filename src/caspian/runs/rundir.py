@@ -128,7 +128,13 @@ def _nearest_existing(path: Path) -> Path:
 def check_target(path: Path) -> Path:
     """Where a run goes (absolute): a new path or an earlier caspian run directory, never any other
     existing file or directory, and a place this process can create. Checked before any work, and
-    creates nothing (InputError naming the path otherwise)."""
+    creates nothing (InputError naming the path otherwise). A symbolic link that points nowhere is
+    refused: writing through it would create a directory somewhere the user did not name."""
+    if path.is_symlink() and not path.exists():
+        raise InputError(
+            f"{path}: output is a symbolic link to {os.readlink(path)}, which does not exist; "
+            "choose another -o"
+        )
     path = path.resolve()
     if path.exists() and not is_run_directory(path):
         raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")

@@ -21,7 +21,7 @@ import pypsa
 import xarray as xr
 import yaml
 
-from caspian.errors import InfeasibleError
+from caspian.errors import InfeasibleError, InputError
 from caspian.inputs.overrides import resolve_attributed
 from caspian.inputs.solver import check_highs_options
 from caspian.inputs.spec import NetworkSpec, overlay_paths, spec_hash
@@ -75,9 +75,26 @@ class RunResult:
     buses: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def check_overlay_directories(overlays: tuple[Path, ...], option: str = "--data-overlay") -> None:
+    """InputError naming ``option`` for an overlay given on the command line that exists but is not a
+    directory (a missing one is reported by the table loader)."""
+    for overlay in overlays:
+        if overlay.exists() and not overlay.is_dir():
+            raise InputError(f"{overlay}: {option}: not a directory (a data overlay is a directory of CSVs)")
+
+
+def check_network_file(path: Path) -> None:
+    """InputError for a network argument that is a directory (a file that is missing or unreadable is
+    reported by the YAML loader)."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a network YAML file")
+
+
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
     """Resolve the spec (scenario + overrides) and load the data with the network file's overlays, then
     the request's; raise InputError on bad input."""
+    check_network_file(request.network_file)
+    check_overlay_directories(request.data_overlays)
     spec = resolve_attributed(
         request.network_file, request.scenario, request.overrides, request.override_label
     )

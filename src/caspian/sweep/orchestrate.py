@@ -20,6 +20,7 @@ from caspian.inputs.spec import overlay_paths, resolve_spec
 from caspian.inputs.tables import load_dataset
 from caspian.inputs.yamlio import read_yaml_mapping
 from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, remove_stale_staging
+from caspian.runs.single import check_overlay_directories
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, SweepSpec, load_sweep, network_path, plan_cases
@@ -69,7 +70,8 @@ class SweepPlan:
     cases: list[Case]
     directory: Path
     data_overlays: tuple[Path, ...] = ()
-    """The sweep file's overlays (absolute), applied to every case after the network file's own."""
+    """The sweep file's overlays, then those of ``--data-overlay`` (absolute), applied to every case after
+    the network file's own."""
 
 
 SWEEP_RECORD = "sweep.yaml"
@@ -106,14 +108,20 @@ def prepare_sweep(
     results_dir: Path,
     resume: bool = False,
     time_limit: float | None = None,
+    data_overlays: tuple[Path, ...] = (),
 ) -> SweepPlan:
-    """Validate the sweep file and plan every case (``time_limit``, s, per case); raise InputError for a
-    bad sweep, an existing sweep directory without ``resume``, or one that is not this sweep's. Nothing
-    is written. Every path in the plan is absolute, so workers started in another directory (a Dask
-    cluster on a shared filesystem) write to the same place."""
+    """Validate the sweep file and plan every case (``time_limit``, s, per case; ``data_overlays``, the
+    ``--data-overlay`` directories, applied to every case after the sweep file's own and recorded in
+    each case's ``run.yaml`` like them); raise InputError for a bad sweep, an existing sweep directory
+    without ``resume``, or one that is not this sweep's. Nothing is written. Every path in the plan is
+    absolute, so workers started in another directory (a Dask cluster on a shared filesystem) write to
+    the same place."""
+    if sweep_file.is_dir():
+        raise InputError(f"{sweep_file}: is a directory, expected a sweep YAML file")
     sweep = load_sweep(sweep_file)
     network = network_path(sweep_file, sweep)
-    overlays = overlay_paths(sweep_file, sweep.data_overlays)
+    check_overlay_directories(data_overlays)
+    overlays = overlay_paths(sweep_file, sweep.data_overlays) + tuple(o.resolve() for o in data_overlays)
     base = resolve_spec(network, sweep.scenario, list(sweep.set.items()))
     data = load_dataset(data_dir, overlay_paths(network, base.data_overlays) + overlays)
     cases = plan_cases(sweep_file, sweep, data, time_limit)

@@ -82,7 +82,7 @@ def _duplicate_key_in_set_value(d: Path):
 
 def _alias_bomb_in_network(d: Path):
     _network_text(d, yaml.safe_dump(mini_spec()) + ALIAS_BOMB)
-    return _solve(d), ("mini.yaml", "line", "alias '*a'")
+    return _solve(d), ("mini.yaml", "line", "anchor '&a'", "aliases and anchors are not accepted")
 
 
 def _alias_bomb_in_sweep_value(d: Path):
@@ -107,7 +107,10 @@ def _infinite_scale_set(d: Path):
 
 
 def _nan_string_scale_set(d: Path):
-    return _solve(d, "--set", "markets.gas_price_scale=nan"), ("mini.yaml", "field 'markets.gas_price_scale'")
+    return _solve(d, "--set", "markets.gas_price_scale=nan"), (
+        "--set markets.gas_price_scale:",
+        'value "nan"',
+    )
 
 
 def _huge_scale_in_file(d: Path):
@@ -121,16 +124,16 @@ def _nan_time_limit_in_file(d: Path):
 
 
 def _huge_capacity_set(d: Path):
-    return _solve(d, "--set", "capacity.P1=1e30 MW"), ("mini.yaml", "field 'capacity.P1'", "plausible")
+    return _solve(d, "--set", "capacity.P1=1e30 MW"), ("--set capacity.P1:", "plausible", 'value "1e30 MW"')
 
 
 def _overflowing_capacity_set(d: Path):
-    return _solve(d, "--set", "capacity.P1=1e400 bcm/y"), ("field 'capacity.P1'", "not a finite capacity")
+    return _solve(d, "--set", "capacity.P1=1e400 bcm/y"), ("--set capacity.P1:", "not a finite capacity")
 
 
 def _huge_price_set(d: Path):
     return _solve(d, "--set", "markets.gas_price_eur_mwh={IT gas: 1e12}"), (
-        "mini.yaml",
+        "--set markets.gas_price_eur_mwh:",
         "field 'markets.gas_price_eur_mwh.IT gas'",
     )
 

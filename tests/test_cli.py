@@ -117,7 +117,7 @@ def _unknown_override_path(network: Path, data: Path) -> tuple[list[str], str]:
 
 
 def _wrong_override_type(network: Path, data: Path) -> tuple[list[str], str]:
-    return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "field 'time.hours'"
+    return ["solve", str(network), "--data", str(data), "--set", "time.hours=many"], "--set time.hours: "
 
 
 def _unknown_outage_asset(network: Path, data: Path) -> tuple[list[str], str]:
@@ -324,3 +324,110 @@ def test_milp_without_an_incumbent_is_exit_4_and_writes_nothing(tmp_path):
     result = runner.invoke(app, _default_network_milp(*args))
     assert result.exit_code == 4 and "without a feasible MILP solution" in result.stderr
     assert not out.exists()
+
+
+def test_user_text_in_errors_is_printed_as_is_not_as_rich_markup(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    outage = 'outages=[{asset: "[bold red]GE gas:x:", start: "2030-01-01", end: "2030-01-02"}]'
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "--set", outage)
+    assert result.exit_code == 2, result.output
+    assert "[bold red]GE gas:x:" in result.stderr, result.stderr
+    assert "❌" not in result.stderr
+
+
+def test_user_text_in_results_is_printed_as_is_not_as_rich_markup(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "run [bold]:x:"
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"run directory: {target}" in result.stdout
+    overlay = tmp_path / "overlay [red]:x:"
+    overlay.mkdir()
+    (overlay / "gas_markets.csv").write_text((data / "gas_markets.csv").read_text())
+    result = _invoke(
+        tmp_path, monkeypatch, "validate", str(network), "--data", str(data), "--data-overlay", str(overlay)
+    )
+    assert result.exit_code == 0, result.output
+    assert f"data overlay: {overlay}" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (
+            ["--set", "markets.gas_price_scale=__import__('os').system('id')"],
+            "error: --set markets.gas_price_scale: Input should be a valid number, unable to parse string "
+            """as a number (value "__import__('os').system('id')")""",
+        ),
+        (["--set", "time.hours=25"], "--set time.hours: field 'time': Value error"),
+        (["--segments", "-3"], 'error: --segments: Input should be greater than or equal to 2 (value "-3")'),
+    ],
+)
+def test_a_bad_override_names_the_option_and_echoes_the_value(mini, tmp_path, monkeypatch, option, expected):
+    network, data = mini(time={"hours": 24, "resolution": "3h"})
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), *option)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert expected in line and "\n" not in line, line
+    assert str(network) not in line
+    assert _no_run_directory(tmp_path)
+
+
+def test_output_at_a_dangling_symlink_is_refused_and_creates_nothing(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "elsewhere" / "run"
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data), "-o", str(link))
+    assert result.exit_code == 2, result.output
+    assert "symbolic link" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "markets=&a {gas_price_scale: 1}"], "--set markets: line 1: anchor '&a'"),
+        (["--data-overlay", "{network}"], "--data-overlay: not a directory"),
+    ],
+)
+def test_bad_option_values_are_refused_in_one_line(mini, tmp_path, monkeypatch, args, expected):
+    network, data = mini()
+    args = [arg.replace("{network}", str(network)) for arg in args]
+    for command in ("solve", "validate"):
+        result = _invoke(tmp_path, monkeypatch, command, str(network), "--data", str(data), *args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert _no_run_directory(tmp_path)
+
+
+def test_a_directory_given_as_the_network_says_so(mini, tmp_path, monkeypatch):
+    _network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(tmp_path), "--data", str(data))
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: is a directory, expected a network YAML file" in result.stderr
+
+
+def test_solve_prints_the_model_size_as_text(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "model 72 variables, 193 constraints" in result.stdout
+    assert "{'" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [None, "list", "validate", "solve", "sweep", "report", "crosscheck"])
+def test_help_shows_no_type_for_flags_and_describes_verbose(command):
+    result = runner.invoke(app, [*([command] if command else []), "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.stdout
+    verbose = [line for line in result.stdout.splitlines() if "--verbose" in line]
+    if command not in (None, "list"):
+        assert verbose and "show library and solver logs" in verbose[0], result.stdout
+
+
+def test_counted_nouns():
+    from caspian.present.text import counted
+
+    assert [counted(n, "figure") for n in (0, 1, 3)] == ["0 figures", "1 figure", "3 figures"]

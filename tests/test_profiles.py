@@ -243,6 +243,28 @@ def test_csv_missing_file(tmp_path: Path) -> None:
         read_profile_csv(tmp_path / "nope.csv", YEAR)
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1\nbin:x:2:2\nnews,x,9,9\n",
+            "not a readable profile CSV (Expected 1 fields in line 4, saw 4)",
+        ),
+        ("time\n2030-01-01\n", "no capacity-factor column besides time"),
+    ],
+)
+def test_a_file_that_is_not_a_profile_csv_is_one_line_naming_file_and_reason(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    """Like `--set "profiles.files.AZ onwind=/etc/passwd"`: the file and the reason on one line, no
+    column placeholder for an error of the whole file."""
+    path = tmp_path / "passwd"
+    path.write_text(content)
+    with pytest.raises(ProfileError) as caught:
+        read_profile_csv(path, YEAR)
+    assert str(caught.value) == f"{path}: {reason}"
+
+
 def test_csv_wrong_row_count(tmp_path: Path) -> None:
     path = _write_ninja_csv(tmp_path / "short.csv", weather_year=2019, n=8000)
     with pytest.raises(ProfileError, match=r"short\.csv: column time: has 8000 rows"):

@@ -4,6 +4,7 @@ Markdown for a run (mini and the real 2030 network, one week) and for a sweep, a
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import re
@@ -236,8 +237,8 @@ def _tiny_sweep(tmp_path: Path, data: Path) -> Path:
             {
                 "name": "tiny",
                 "network": "mini.yaml",
-                "parameters": [
-                    {"name": "price_scale", "path": "markets.gas_price_scale", "values": [0.5, -1.0, 2.0]}
+                "parameters": [  # 2018 is before the mini data (from 2020): that case fails
+                    {"name": "year", "path": "year", "values": [2030, 2018, 2031]}
                 ],
             }
         )
@@ -252,10 +253,11 @@ def test_sweep_report_shows_response_cases_and_failures(mini, tmp_path):
     written = write_report(outcome.directory, data)
     assert_self_contained(written.html)
     markdown = written.markdown.read_text(encoding="utf-8")
-    assert "Response to price_scale" in markdown
-    assert "| -1.0 | failed |" in markdown
-    failed = [row for row in markdown.splitlines() if "gas_price_scale" in row]
+    assert "Response to year" in markdown
+    assert "| 2018 | failed |" in markdown
+    failed = [row for row in markdown.splitlines() if "2018 is before the data" in row]
     assert failed and "input" in failed[0]
+    assert "## Failed cases" in markdown and "### Failed cases" not in markdown
 
 
 def test_report_on_a_directory_that_is_neither_run_nor_sweep_fails_with_exit_2(tmp_path):
@@ -380,3 +382,46 @@ def test_report_on_an_unreadable_summary_fails_with_exit_2_naming_the_file(mini,
     cli = runner.invoke(app, ["report", str(result.directory), "--data", str(data)])
     assert cli.exit_code == 2 and "summary.nc" in cli.stderr
     assert not (result.directory / "report.html").exists()
+
+
+def _doubled_headings(markdown: str) -> list[str]:
+    """Headings that repeat the one above them (``## X`` then ``### X``), and figure captions that
+    repeat their title (``*X.* X:``)."""
+    lines = [line for line in markdown.splitlines() if line.strip()]
+    doubled = [
+        b
+        for a, b in itertools.pairwise(lines)
+        if a.startswith("## ") and b.startswith("### ") and a[3:] == b[4:]
+    ]
+    doubled += [line for line in lines if re.match(r"^\*(.+)\.\* \1\b", line)]
+    return doubled
+
+
+def test_backcast_report_shows_observed_vs_modelled_and_the_overlays(mini, tmp_path):
+    """A run whose data hold observed flows of its year (a backcast) reports the table the terminal
+    prints; provenance lists each data overlay with its digest; wording: no doubled headings, no
+    '::', readable model size and solver options."""
+    tables = mini_tables()
+    tables["observed_flows"] = [
+        {"metric": "gas_azerbaijan_to_europe", "value": 2.9, "unit": "bcm", "year": 2030}
+    ]
+    network, data = mini(tables)
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "gas_markets.csv").write_text((data / "gas_markets.csv").read_text())
+    result = execute(RunRequest(network, data, tmp_path / "results", data_overlays=(overlay,)))
+    assert not result.backcast.empty
+    record = yaml.safe_load((result.directory / "run.yaml").read_text())
+    written = write_report(result.directory, data)
+    for text in (written.markdown.read_text(encoding="utf-8"), written.html.read_text(encoding="utf-8")):
+        assert "Backcast: observed vs modelled" in text
+        assert "gas_azerbaijan_to_europe" in text and "+3.4%" in text
+        digest = record["data_overlays"][0]["digest"]
+        assert f"{overlay} (digest {digest})" in text
+        assert "::" not in text.replace("https://", "")
+        assert "{'" not in text, "a Python dict repr"
+        assert "a negative value means the corridor earns more than it costs" in text
+    markdown = written.markdown.read_text(encoding="utf-8")
+    assert "| model size | 72 variables, 193 constraints |" in markdown
+    assert "threads = 2" in markdown
+    assert not _doubled_headings(markdown), _doubled_headings(markdown)

@@ -58,6 +58,27 @@ def test_solve_then_report_then_the_same_solve_replaces_the_run(mini, tmp_path, 
     assert not [p for p in run.parent.iterdir() if p.name.startswith(".")], "staging left behind"
 
 
+def test_rerunning_into_a_run_with_a_report_says_the_report_is_removed(mini, tmp_path, monkeypatch):
+    network, data = mini()
+    target = tmp_path / "run"
+    assert _solve(tmp_path, monkeypatch, network, data, "-o", str(target)).exit_code == 0
+    silent = runner.invoke(app, ["solve", str(network), "--data", str(data), "-o", str(target)])
+    assert silent.exit_code == 0 and "replacing" not in silent.stderr, "no report, nothing to say"
+    (target / "report.md").write_text("# old report")
+    (target / REPORT_FIGURES).mkdir()
+    quiet = _solve(tmp_path, monkeypatch, network, data, "-o", str(target))
+    assert quiet.exit_code == 0 and not quiet.stderr.strip(), "-q prints only the run directory"
+    (target / "report.md").write_text("# old report")
+    monkeypatch.chdir(tmp_path)
+    loud = runner.invoke(app, ["solve", str(network), "--data", str(data), "-o", str(target)])
+    assert loud.exit_code == 0, loud.output
+    notices = [line for line in loud.stderr.splitlines() if "replacing" in line]
+    assert notices == [
+        f"replacing run directory {target} (its report is removed; run caspian report again)"
+    ], loud.stderr
+    assert not (target / "report.md").exists()
+
+
 def _unwritable_target(tmp_path: Path) -> Path:
     if os.geteuid() != 0:
         locked = tmp_path / "locked"

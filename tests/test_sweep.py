@@ -94,8 +94,13 @@ def test_serial_processes_and_dask_give_identical_sweeps(setup):
 
 
 def test_failing_case_is_recorded_and_others_finish(setup, monkeypatch):
+    """A value the network schema accepts but the case cannot run with (a model year before the data,
+    which start in 2020) fails its case only."""
     tmp_path, data = setup
-    sweep_file = _sweep_file(tmp_path, [1.0, -1.0, 2.0])
+    sweep_file = _sweep_file(tmp_path, [2030, 2018, 2031])
+    spec = yaml.safe_load(sweep_file.read_text())
+    spec["parameters"][0].update(name="year", path="year")
+    sweep_file.write_text(yaml.safe_dump(spec))
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
     assert result.exit_code == 2, result.output
@@ -103,10 +108,10 @@ def test_failing_case_is_recorded_and_others_finish(setup, monkeypatch):
     manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
     assert manifest.status.tolist() == ["ok", "failed", "ok"]
     failed = manifest[manifest.status == "failed"].iloc[0]
-    assert failed.exit_class == "input" and "gas_price_scale" in failed.error
+    assert failed.exit_class == "input" and "2018" in failed.error
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines()]
     rows = [row for row in rows if row]
-    assert [row[:2] for row in rows] == [["1.0", "ok"], ["-1.0", "input"], ["2.0", "ok"]]
+    assert [row[:2] for row in rows] == [["2030", "ok"], ["2018", "input"], ["2031", "ok"]]
     assert rows[1][2:] == ["-"] * (len(rows[1]) - 2) and "3.00" in rows[0] and "3.00" in rows[2]
 
 
@@ -177,3 +182,86 @@ def test_sweep_dataset_keeps_long_asset_names_when_the_first_case_has_short_ones
     with xr.open_dataset(tmp_path / "sweep.nc") as ds:
         assert list(ds.cable.values) == ["AZ–GE", "Black Sea cable"]
         assert ds.cable_capacity_mw.sel(case="a", cable="Black Sea cable").isnull()
+
+
+def test_a_unit_on_a_field_without_units_refuses_the_sweep_naming_parameter_and_value(setup, monkeypatch):
+    """`unit:` is appended to each value as text: on a price it makes every value invalid. The sweep is
+    refused before any case runs, naming the sweep file, the parameter and the value."""
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0])
+    spec = yaml.safe_load(sweep_file.read_text())
+    spec["parameters"] = [
+        {"name": "ttf_eur_mwh", "path": "markets.ttf_eur_mwh", "values": [25, 34.3], "unit": "EUR/MWh"}
+    ]
+    sweep_file.write_text(yaml.safe_dump(spec))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {sweep_file}: parameter 'ttf_eur_mwh' (markets.ttf_eur_mwh): ")
+    assert 'value "25 EUR/MWh"' in lines[0] and "mini.yaml" not in lines[0]
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_value_out_of_bounds_refuses_the_sweep(setup, monkeypatch):
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0, -1.0, 2.0])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "parameter 'price_scale' (markets.gas_price_scale): value \"-1.0\": " in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_resume_reruns_a_case_that_failed_unexpectedly_and_drops_its_failure_record(setup, monkeypatch):
+    import caspian.sweep.runner as case_runner
+
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0, 2.0])
+    real = case_runner.execute
+
+    def flaky(request, *args, **kwargs):
+        if ("markets.gas_price_scale", 2.0) in request.overrides:
+            raise MemoryError("out of memory")
+        return real(request, *args, **kwargs)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(case_runner, "execute", flaky)
+    first = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data)])
+    assert first.exit_code == 1, first.output
+    cases_dir = tmp_path / "results" / "sweep-tiny" / "cases"
+    assert len(list(cases_dir.glob("*.failed.yaml"))) == 1
+    monkeypatch.setattr(case_runner, "execute", real)
+    resumed = runner.invoke(app, ["sweep", str(sweep_file), "--data", str(data), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "1 reused" in resumed.stdout
+    assert not list(cases_dir.glob("*.failed.yaml")), "a stale failure record survived"
+    manifest = pd.read_csv(tmp_path / "results" / "sweep-tiny" / "manifest.csv")
+    assert (manifest.status == "ok").all()
+
+
+def test_sweep_data_overlay_applies_to_every_case_and_is_recorded(setup, monkeypatch):
+    """`caspian sweep --data-overlay DIR`: Italy's price is 60 EUR/MWh in the overlay (30 in the data),
+    and each case's run.yaml records the overlay with its digest, like a sweep file's data_overlays."""
+    tmp_path, data = setup
+    sweep_file = _sweep_file(tmp_path, [1.0])
+    overlay = tmp_path / "overlay"
+    tables = mini_tables()
+    tables["gas_markets"][0]["price_eur_mwh"] = 60
+    write_tables(tmp_path / "scratch", {"gas_markets": tables["gas_markets"]})
+    overlay.mkdir()
+    (overlay / "gas_markets.csv").write_text((tmp_path / "scratch" / "gas_markets.csv").read_text())
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", str(sweep_file), "--data", str(data), "--data-overlay", str(overlay)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (run_yaml,) = (tmp_path / "results" / "sweep-tiny" / "cases").glob("*/run.yaml")
+    record = yaml.safe_load(run_yaml.read_text())
+    assert [o["path"] for o in record["data_overlays"]] == [str(overlay.resolve())]
+    with xr.open_dataset(run_yaml.parent / "summary.nc") as ds:
+        assert float(ds.price_eur_mwh.sel(bus="IT gas")) == pytest.approx(60.0)
+    bad = runner.invoke(
+        app, ["sweep", str(sweep_file), "--data", str(data), "--data-overlay", str(sweep_file)]
+    )
+    assert bad.exit_code == 2 and "--data-overlay: not a directory" in bad.stderr

@@ -7,18 +7,22 @@ Exit codes: 0 success · 1 unexpected internal error · 2 bad input · 3 infeasi
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
-from caspian.errors import CaspianError, InputError
+from caspian.errors import INTERRUPTED_EXIT_CODE, CaspianError, InputError
 from caspian.inputs.spec import parse_set_option, resolve_spec
 from caspian.settings import configure_libraries
 
@@ -57,6 +61,19 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+_typed_option_label = TyperOption.display_type_rich
+
+
+def _flag_label(option: TyperOption, ctx: Any) -> str | None:
+    """The type shown beside an option in help: none for a flag (``--milp``, ``--help``), which takes no
+    value; typer otherwise prints ``<bool>`` as if it took one."""
+    if option.is_flag or option.count:
+        return None
+    return _typed_option_label(option, ctx)
+
+
+setattr(TyperOption, "display_type_rich", _flag_label)  # noqa: B010 (a method of the library's class)
+
 app = typer.Typer(
     cls=_OneLineErrors,
     add_completion=False,
@@ -93,8 +110,10 @@ BYTES_PER_MB = 1e6
 TABLE_WIDTH = 120
 """Width of the result tables when output is not a terminal (pipes, logs), in characters."""
 
-console = Console(width=None if sys.stdout.isatty() else TABLE_WIDTH)
-err_console = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else TABLE_WIDTH, emoji=False)
+err_console = Console(stderr=True, emoji=False)
+"""Both consoles keep rich markup for caspian's own styling; every user-supplied text (a value, a path,
+a name, an error message) is escaped before it is printed, and ``:name:`` is never an emoji."""
 
 DEFAULT_NETWORK = Path("networks/caspian.yaml")
 NETWORKS_DIR = Path("networks")
@@ -103,13 +122,40 @@ RESULTS_DIR = Path(os.environ.get("CASPIAN_RESULTS", "results"))
 
 
 def _fail(exc: BaseException) -> None:
+    if isinstance(exc, typer.Exit):  # already reported (an interrupted command)
+        raise exc
     if isinstance(exc, CaspianError):
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
     err_console.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
+        highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(1)
+
+
+@contextmanager
+def _interruptible(consequence: str) -> Iterator[None]:
+    """Let SIGINT (Ctrl-C, ``kill -INT``) stop the work inside: Python's handler is installed even when
+    the process inherited SIGINT ignored (a job started with ``&`` from a script), and linopy then
+    cancels HiGHS through its interrupt callback. An interrupted command prints one line saying
+    ``consequence`` (staging directories are removed on the way out) and exits with
+    :data:`~caspian.errors.INTERRUPTED_EXIT_CODE`."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted (SIGINT): {consequence}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
+
+
+def _notice(message: str) -> None:
+    """A one-line notice on stderr (user text printed as is: no markup, no emoji)."""
+    err_console.print(message, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _positive_time_limit(seconds: float | None) -> float | None:
@@ -128,31 +174,39 @@ def _overrides(
     milp: bool = False,
     mip_gap: float | None = None,
     unit_commitment: bool = False,
-) -> tuple[tuple[str, object], ...]:
-    """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides."""
+) -> tuple[tuple[tuple[str, object], ...], tuple[tuple[str, str], ...]]:
+    """The ``--set`` pairs plus the spec fields the dedicated options set, as dotted-path overrides;
+    and (path, option) for those a dedicated option set, so that an error names the option."""
     pairs = [parse_set_option(item) for item in sets or []]
+    labels: list[tuple[str, str]] = []
+
+    def option(flag: str, *items: tuple[str, object]) -> None:
+        pairs.extend(items)
+        labels.extend((path, flag) for path, _value in items)
+
     if mode is not None:
         if mode not in ("dispatch", "expansion"):
             raise InputError(f"--mode: expected dispatch or expansion, got {mode!r}")
-        pairs.append(("mode", mode))
+        option("--mode", ("mode", mode))
     if resolution is not None and segments is not None:
         raise InputError("--resolution and --segments: choose one")
     if resolution is not None:
-        pairs += [
+        option(
+            "--resolution",
             ("time.resolution", None if resolution == "1h" else resolution),
             ("time.segments", None),
-        ]
+        )
     if segments is not None:
-        pairs += [("time.segments", segments), ("time.resolution", None)]
+        option("--segments", ("time.segments", segments), ("time.resolution", None))
     if time_limit is not None:
-        pairs.append(("solver.time_limit", _positive_time_limit(time_limit)))
+        option("--time-limit", ("solver.time_limit", _positive_time_limit(time_limit)))
     if milp:
-        pairs.append(("expansion.milp", True))
+        option("--milp", ("expansion.milp", True))
     if mip_gap is not None:
-        pairs.append(("solver.mip_gap", mip_gap))
+        option("--mip-gap", ("solver.mip_gap", mip_gap))
     if unit_commitment:
-        pairs.append(("unit_commitment", True))
-    return tuple(pairs)
+        option("--unit-commitment", ("unit_commitment", True))
+    return tuple(pairs), tuple(labels)
 
 
 NetworkArg = Annotated[Path, typer.Argument(help="network YAML file")]
@@ -160,15 +214,20 @@ ScenarioOpt = Annotated[
     str | None, typer.Option("-s", "--scenario", help="named scenario in the network file")
 ]
 SetOpt = Annotated[
-    list[str] | None, typer.Option("--set", help="override a field: key.path=value (repeatable)")
+    list[str] | None,
+    typer.Option("--set", metavar="<key.path=value>", help="override a field: key.path=value (repeatable)"),
 ]
 DataOpt = Annotated[Path, typer.Option("--data", help="data directory")]
 OverlayOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--data-overlay",
+        metavar="<dir>",
         help="directory of table CSVs whose rows replace (same key) or add to the data's (repeatable)",
     ),
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="show library and solver logs (INFO level)")
 ]
 MilpOpt = Annotated[
     bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
@@ -195,20 +254,20 @@ def list_cmd() -> None:
         for path in sorted(NETWORKS_DIR.glob("*.yaml")):
             spec = resolve_spec(path)
             table.add_row(
-                str(path),
+                escape(str(path)),
                 str(spec.year),
-                ", ".join(spec.carriers),
-                spec.mode,
-                ", ".join(spec.scenarios) or "-",
+                escape(", ".join(spec.carriers)),
+                escape(spec.mode),
+                escape(", ".join(spec.scenarios)) or "-",
             )
-            descriptions.append(f"[bold]{path.name}[/]: {spec.description.strip()}")
+            descriptions.append(f"[bold]{escape(path.name)}[/]: {escape(spec.description.strip())}")
     except CaspianError as exc:
         _fail(exc)
     console.print(table)
     for line in descriptions:
         console.print(line, highlight=False)
     sweeps = sorted((NETWORKS_DIR / "sweeps").glob("*.yaml"))
-    console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"))
+    console.print("sweeps: " + (", ".join(str(p) for p in sweeps) if sweeps else "none"), markup=False)
 
 
 @app.command()
@@ -218,7 +277,7 @@ def validate(
     sets: SetOpt = None,
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check a network's inputs and build it; print a summary. No solving."""
     configure_libraries(verbose)
@@ -227,13 +286,15 @@ def validate(
     from caspian.runs.single import RunRequest, prepare
 
     try:
+        overrides, labels = _overrides(sets, None, None, None)
         request = RunRequest(
             network,
             data,
             RESULTS_DIR,
             scenario,
-            _overrides(sets, None, None, None),
+            overrides,
             data_overlays=tuple(data_overlay or ()),
+            option_labels=labels,
         )
         spec, dataset = prepare(request)
         built = build_network(spec, dataset)
@@ -260,7 +321,7 @@ def solve(
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the run directory")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show library and solver logs")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Build and solve a network; write a run directory under results/ and print what flows to Europe."""
     configure_libraries(verbose)
@@ -268,22 +329,25 @@ def solve(
     from caspian.runs.single import RunRequest, execute
 
     try:
+        overrides, labels = _overrides(
+            sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
+        )
         request = RunRequest(
             network_file=network,
             data_dir=data,
             results_dir=RESULTS_DIR,
             scenario=scenario,
-            overrides=_overrides(
-                sets, mode, resolution, segments, time_limit, milp, mip_gap, unit_commitment
-            ),
+            overrides=overrides,
             output_dir=output,
             data_overlays=tuple(data_overlay or ()),
+            option_labels=labels,
         )
-        if quiet:
-            result = execute(request)
-        else:
-            with err_console.status("starting") as status:
-                result = execute(request, lambda msg: status.update(msg))
+        with _interruptible("the run was stopped; no run directory written"):
+            if quiet:
+                result = execute(request)
+            else:
+                with err_console.status("starting") as status:
+                    result = execute(request, lambda msg: status.update(msg), _notice)
     except Exception as exc:
         _fail(exc)
     if quiet:
@@ -304,7 +368,8 @@ def sweep(
         float | None, typer.Option("--time-limit", help="solver time limit per case, s")
     ] = None,
     data: DataOpt = DATA_DIR,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    data_overlay: OverlayOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Run every case of a sweep (serially, on -j processes or on Dask); resumable with --resume."""
     configure_libraries(verbose)
@@ -315,8 +380,18 @@ def sweep(
 
     choice = ExecutorChoice(workers=workers, scheduler=scheduler)
     try:
-        plan = prepare_sweep(sweep_file, data, RESULTS_DIR, resume, _positive_time_limit(time_limit))
-        with sweep_progress(err_console, choice) as progress:
+        plan = prepare_sweep(
+            sweep_file,
+            data,
+            RESULTS_DIR,
+            resume,
+            _positive_time_limit(time_limit),
+            tuple(data_overlay or ()),
+        )
+        with (
+            _interruptible("the sweep was stopped; finished cases are kept (continue with --resume)"),
+            sweep_progress(err_console, choice) as progress,
+        ):
             outcome = run_sweep(plan, choice, on_plan=progress.plan, on_done=progress.done)
     except Exception as exc:
         _fail(exc)
@@ -333,24 +408,28 @@ def sweep(
 def report(
     directory: Annotated[Path, typer.Argument(help="run directory or sweep directory")],
     data: DataOpt = DATA_DIR,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write report.html (self-contained) and report.md (figures in report_files/) into DIR."""
     configure_libraries(verbose)
     import time
 
     from caspian.present.report.render import write_report
+    from caspian.present.text import counted
 
     started = time.perf_counter()
     try:
-        with err_console.status("rendering the report"):
+        with (
+            _interruptible("the report was stopped"),
+            err_console.status("rendering the report"),
+        ):
             written = write_report(directory, data)
     except Exception as exc:
         _fail(exc)
     console.print(
-        f"report: [bold]{written.html}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
-        f"{written.figures} figures) "
-        f"and {written.markdown.name}; {time.perf_counter() - started:.1f} s",
+        f"report: [bold]{escape(str(written.html))}[/] ({written.html_bytes / BYTES_PER_MB:.2f} MB, "
+        f"{counted(written.figures, 'figure')}) "
+        f"and {escape(written.markdown.name)}; {time.perf_counter() - started:.1f} s",
         soft_wrap=True,
     )
 
@@ -370,7 +449,7 @@ def crosscheck(
     unit_commitment: CommitmentOpt = False,
     data: DataOpt = DATA_DIR,
     data_overlay: OverlayOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Solve NETWORK with the PyPSA/linopy model and the independent Pyomo formulation; compare them.
     Exit 0 only when they agree, 1 when they do not."""
@@ -378,14 +457,19 @@ def crosscheck(
     from caspian.runs.crosscheck import crosscheck as run_crosscheck
 
     try:
-        overrides = _overrides(sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment)
-        with err_console.status("solving both formulations"):
+        overrides, _labels = _overrides(
+            sets, mode, resolution, None, milp=milp, unit_commitment=unit_commitment
+        )
+        with (
+            _interruptible("the cross-check was stopped"),
+            err_console.status("solving both formulations"),
+        ):
             result = run_crosscheck(
                 network, data, scenario, overrides, data_overlays=tuple(data_overlay or ())
             )
     except Exception as exc:
         _fail(exc)
-    table = Table(title=f"Cross-check: {result.network} ({result.mode}, {result.problem})")
+    table = Table(title=escape(f"Cross-check: {result.network} ({result.mode}, {result.problem})"))
     for column in ("quantity", "name", "unit", "PyPSA/linopy", "Pyomo", "rel. diff", "ok", "note"):
         table.add_column(
             column, justify="right" if column in ("PyPSA/linopy", "Pyomo", "rel. diff") else "left"
@@ -394,7 +478,9 @@ def crosscheck(
         values = [f"{v:,.6g}" if isinstance(v, float) else str(v) for v in (row.linopy, row.pyomo)]
         diff = "" if row.rel_diff is None else f"{row.rel_diff:.1e}"
         mark = "[green]yes[/]" if row.ok else "[bold red]NO[/]"
-        table.add_row(row.kind, row.name, row.unit, *values, diff, mark, row.note)
+        table.add_row(
+            escape(row.kind), escape(row.name), escape(row.unit), *values, diff, mark, escape(row.note)
+        )
     console.print(table)
     timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
     console.print(f"objective tolerance {result.objective_tol:.1e}; {timings}")

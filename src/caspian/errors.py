@@ -39,3 +39,7 @@ class SolverError(CaspianError):
 
 EXIT_CODES = {cls.kind: cls.exit_code for cls in (CaspianError, InputError, InfeasibleError, SolverError)}
 """Exit code of each failure kind ('internal' → 1), as recorded for sweep cases."""
+
+INTERRUPTED_EXIT_CODE = 130
+"""Exit code of a run stopped by SIGINT (Ctrl-C): 128 + 2, the shell's convention. DESIGN §6 names no
+code for an interrupted run, so caspian uses the one a shell reports for a process killed by SIGINT."""

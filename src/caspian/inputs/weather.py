@@ -427,6 +427,12 @@ LEAP_HOURS = 8784  # [h] rows of a leap-year file
 FEB29_START_HOUR = 59 * 24  # [h] hour-of-year where Feb 29 starts in a leap year
 
 
+def _one_line(exc: BaseException) -> str:
+    """A reader's error message on one line, without pandas' tokenizer preamble."""
+    text = " ".join(str(exc).split())
+    return text.removeprefix("Error tokenizing data. C error: ") or type(exc).__name__
+
+
 def read_profile_csv(path: Path, year: int) -> pd.DataFrame:
     """Read a renewables.ninja-style hourly capacity-factor CSV onto :func:`hourly_index`.
 
@@ -438,17 +444,17 @@ def read_profile_csv(path: Path, year: int) -> pd.DataFrame:
     Feb 29 of a leap file is dropped (located via the time column, else rows 1416-1439).
 
     Raises:
-        ProfileError: one-line message naming the file, the column and the reason.
+        ProfileError: one-line message naming the file, the column (for a bad column) and the reason.
     """
     path = Path(path)
     if not path.is_file():
-        raise ProfileError(f"{path}: column -: file not found")
+        raise ProfileError(f"{path}: {'not a regular file' if path.exists() else 'file not found'}")
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         skip = next((i for i, ln in enumerate(lines) if ln.strip()[:1] not in ("", "#")), 0)
         raw = pd.read_csv(path, skiprows=skip, dtype=str, keep_default_na=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ProfileError(f"{path}: column -: not a readable CSV ({exc})") from exc
+        raise ProfileError(f"{path}: not a readable profile CSV ({_one_line(exc)})") from exc
     raw.columns = [str(c).strip() for c in raw.columns]
 
     time_cols = [c for c in raw.columns if c in TIME_COLUMNS]
@@ -457,7 +463,7 @@ def read_profile_csv(path: Path, year: int) -> pd.DataFrame:
     time_col = time_cols[0] if time_cols else "-"
     data_cols = [c for c in raw.columns if c not in time_cols and c not in WEATHER_COLUMNS]
     if not data_cols:
-        raise ProfileError(f"{path}: column -: no capacity-factor column besides time")
+        raise ProfileError(f"{path}: no capacity-factor column besides time")
     if len(raw) not in (HOURS_PER_YEAR, LEAP_HOURS):
         raise ProfileError(
             f"{path}: column {time_col}: has {len(raw)} rows, expected "

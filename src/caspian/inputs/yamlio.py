@@ -3,7 +3,8 @@ their case values, ``--set`` values and ``run.yaml``.
 
 It is a :class:`yaml.SafeLoader` (plain data, nothing evaluated) that refuses what ``safe_load`` lets
 through silently: a key given twice in a mapping (the last one would win), aliases (``*name``; they
-expand into exponentially large documents, the "billion laughs"), and non-finite numbers (``.inf``,
+expand into exponentially large documents, the "billion laughs") and the anchors (``&name``) they
+refer to, and non-finite numbers (``.inf``,
 ``.nan``, ``1e999``) in user inputs. Files that are not UTF-8 text (binary, NUL bytes, other encodings)
 or implausibly large are refused before parsing. Every refusal is an :class:`InputError` in one line
 naming the file, the line and the reason.
@@ -36,16 +37,16 @@ class InputLoader(yaml.SafeLoader):
     allow_non_finite = False
 
     def compose_node(self, parent: Node | None, index: object) -> Node | None:
-        """Refuse an alias before it is expanded."""
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise YamlRefused(
-                None,
-                None,
-                f"alias '*{event.anchor}' (aliases and anchors are not accepted)",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
+        """Refuse an alias before it is expanded, and an anchor (``&name``) wherever it is given: there is
+        nothing an anchor could be for but an alias."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            what = f"alias '*{event.anchor}'"
+        elif getattr(event, "anchor", None) is not None:
+            what = f"anchor '&{event.anchor}'"
+        else:
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        raise YamlRefused(None, None, f"{what} (aliases and anchors are not accepted)", event.start_mark)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping in which every key occurs once."""
@@ -117,6 +118,8 @@ def parse_value(text: str, where: str) -> Any:
 def read_text(path: Path) -> str:
     """The UTF-8 text of a file caspian reads as YAML; InputError for a missing, unreadable, huge,
     binary or non-UTF-8 file."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a YAML file")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     try:

@@ -6,11 +6,13 @@ import pandas as pd
 import pypsa
 import xarray as xr
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
+from caspian.present.text import model_size_text
 from caspian.pypsa_model.solve import MipResult
 from caspian.results.bottlenecks import EUR_PER_M
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -20,7 +22,7 @@ from caspian.sweep.orchestrate import SweepOutcome
 
 def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pypsa.Network) -> None:
     """What the network file resolves to: counts of components, horizon, candidates."""
-    table = Table(title=f"{spec.name}: {spec.year}, {spec.mode}, {', '.join(spec.carriers)}")
+    table = Table(title=escape(f"{spec.name}: {spec.year}, {spec.mode}, {', '.join(spec.carriers)}"))
     table.add_column("component")
     table.add_column("count", justify="right")
     table.add_column("of which extendable", justify="right")
@@ -36,7 +38,9 @@ def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pyps
         f"(digest {data.digest})"
     )
     for overlay in data.overlays:
-        console.print(f"data overlay: {overlay.path} (digest {overlay.digest})", highlight=False)
+        console.print(
+            f"data overlay: {overlay.path} (digest {overlay.digest})", markup=False, highlight=False
+        )
     console.print("[green]inputs are valid[/]")
 
 
@@ -60,13 +64,13 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in bcm.items():
             table.add_row(
-                labels.get(bus, bus),
+                escape(labels.get(bus, bus)),
                 f"{value:.2f}",
                 f"{twh[bus]:.1f}",
                 price_cell(ds, bus, prices.get(bus, 0), 2),
             )
         total = float(ds["gas_to_europe_bcm"])
-        table.add_row(f"[bold]{europe_label(buses, 'gas')}", f"[bold]{total:.2f}", "", "")
+        table.add_row(f"[bold]{escape(europe_label(buses, 'gas'))}", f"[bold]{total:.2f}", "", "")
         if non_unique_buses(ds) & set(bcm):
             table.caption = NON_UNIQUE_NOTE
         console.print(table)
@@ -87,8 +91,8 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
             table.add_column(col, justify="left" if col in ("route", "pipeline") else "right")
         for name in sorted(flows, key=lambda p: (routes[p], p)):
             table.add_row(
-                str(routes[name]),
-                name,
+                escape(str(routes[name])),
+                escape(name),
                 f"{flows[name]:.2f}",
                 f"{cap[name]:.2f}",
                 f"{built[name]:.2f}",
@@ -114,7 +118,7 @@ def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None
             table.add_column(col, justify="left" if col == "cable" else "right")
         for name in sorted(fwd):
             table.add_row(
-                name,
+                escape(name),
                 f"{fwd[name]:.2f}",
                 f"{rev[name]:.2f}",
                 f"{cap[name]:.0f}",
@@ -129,9 +133,9 @@ def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None
             table.add_column(col, justify="left" if col == "market" else "right")
         labels = bus_labels(buses)
         for bus, value in sales.items():
-            table.add_row(labels.get(bus, bus), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
+            table.add_row(escape(labels.get(bus, bus)), f"{value:.2f}", f"{prices.get(bus, 0):.1f}")
         total = float(ds["power_to_europe_twh"])
-        table.add_row(f"[bold]{europe_label(buses, 'AC')}", f"[bold]{total:.2f}", "")
+        table.add_row(f"[bold]{escape(europe_label(buses, 'AC'))}", f"[bold]{total:.2f}", "")
         console.print(table)
 
 
@@ -149,12 +153,12 @@ def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
     for i in range(ds.sizes["limit"]):
         row = ds.isel(limit=i)
         table.add_row(
-            str(row.limit.values),
-            str(row.limit_kind.values),
+            escape(str(row.limit.values)),
+            escape(str(row.limit_kind.values)),
             f"{float(row.limit_shadow_eur_per_mw_y):,.0f}",
-            str(row.limit_step.values),
+            escape(str(row.limit_step.values)),
             f"{float(row.limit_step_value_eur_y) / EUR_PER_M:,.1f}",
-            str(row.limit_status.values),
+            escape(str(row.limit_status.values)),
         )
     console.print(table)
 
@@ -170,7 +174,7 @@ def _built(console: Console, ds: xr.Dataset) -> None:
     table.add_column("asset")
     table.add_column("capacity", justify="right")
     for name, value in items:
-        table.add_row(name, value)
+        table.add_row(escape(name), value)
     console.print(table)
 
 
@@ -183,8 +187,8 @@ def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
     for _, row in comparison.iterrows():
         table.add_row(
-            row["metric"],
-            row["unit"],
+            escape(str(row["metric"])),
+            escape(str(row["unit"])),
             f"{row['observed']:.3g}",
             f"{row['modelled']:.3g}",
             f"{row['deviation']:+.1%}",
@@ -212,7 +216,10 @@ def print_summary(console: Console, result: RunResult) -> None:
         + f"market net revenue {costs['market_net_revenue_eur_y']:.3f})"
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
-    console.print(f"{result.outcome.condition}; {timings}; model {result.outcome.model_size}")
+    console.print(
+        f"{result.outcome.condition}; {timings}; model {model_size_text(result.outcome.model_size)}",
+        markup=False,
+    )
     mip = result.outcome.mip
     if mip is not None:
         chosen = ", ".join(f"{project}: {option or 'not built'}" for project, option in mip.choices.items())
@@ -221,6 +228,7 @@ def print_summary(console: Console, result: RunResult) -> None:
             f"MILP {proof}: gap {mip.gap:.2%}, bound {mip.bound:,.0f} EUR, {mip.nodes} nodes, "
             f"{mip.seconds:.1f} s" + _start_text(mip) + (f"; options: {chosen}" if chosen else ""),
             soft_wrap=True,
+            markup=False,
         )
     if result.outcome.commitment:
         fleets = "; ".join(
@@ -228,8 +236,8 @@ def print_summary(console: Console, result: RunResult) -> None:
             f"{c.starts:,.0f} starts, {c.mean_online:,.1f} online on average"
             for name, c in result.outcome.commitment.items()
         )
-        console.print(f"unit commitment over the horizon: {fleets}", soft_wrap=True)
-    console.print(f"run directory: [bold]{result.directory}[/]", soft_wrap=True)
+        console.print(f"unit commitment over the horizon: {fleets}", soft_wrap=True, markup=False)
+    console.print(f"run directory: [bold]{escape(str(result.directory))}[/]", soft_wrap=True)
 
 
 def _start_text(mip: MipResult) -> str:
@@ -276,11 +284,11 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
     where the outputs are."""
     ds = outcome.dataset
     table = Table(
-        title=f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)"
+        title=escape(f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)")
     )
     parameters = [name for name, _value in outcome.cases[0].parameters] if outcome.cases else []
     for header in parameters or ["case"]:
-        table.add_column(header, justify="right" if parameters else "left", overflow="fold")
+        table.add_column(escape(header), justify="right" if parameters else "left", overflow="fold")
     table.add_column("status")
     columns = _sweep_columns(ds)
     for title, _values in columns:
@@ -288,7 +296,9 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
     for case in outcome.cases:
         result = outcome.results.get(case.case_id)
         status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")
-        keys = [str(value) for _name, value in case.parameters] if parameters else [case.label]
+        keys = (
+            [escape(str(value)) for _name, value in case.parameters] if parameters else [escape(case.label)]
+        )
         cells = []
         for _title, values in columns:
             value = float(values.sel(case=case.case_id))
@@ -296,9 +306,12 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
                 cells.append("-")
             else:
                 cells.append(f"{0.0 if value != value else value:.2f}")
-        table.add_row(*keys, status, *cells)
+        table.add_row(*keys, escape(status), *cells)
     console.print(table)
     console.print(
-        "net cost = annualised capex + operating cost − market revenue (negative: the corridor earns)"
+        "net cost = annualised capex + operating cost − market revenue (a negative value means the "
+        "corridor earns more than it costs)"
     )
-    console.print(f"sweep directory: [bold]{outcome.directory}[/] (manifest.csv, sweep.nc)", soft_wrap=True)
+    console.print(
+        f"sweep directory: [bold]{escape(str(outcome.directory))}[/] (manifest.csv, sweep.nc)", soft_wrap=True
+    )

@@ -8,6 +8,8 @@ that looks whole, and an existing path is only ever replaced when it already is 
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -126,7 +128,13 @@ def _nearest_existing(path: Path) -> Path:
 def check_target(path: Path) -> Path:
     """Where a run goes (absolute): a new path or an earlier caspian run directory, never any other
     existing file or directory, and a place this process can create. Checked before any work, and
-    creates nothing (InputError naming the path otherwise)."""
+    creates nothing (InputError naming the path otherwise). A symbolic link that points nowhere is
+    refused: writing through it would create a directory somewhere the user did not name."""
+    if path.is_symlink() and not path.exists():
+        raise InputError(
+            f"{path}: output is a symbolic link to {os.readlink(path)}, which does not exist; "
+            "choose another -o"
+        )
     path = path.resolve()
     if path.exists() and not is_run_directory(path):
         raise InputError(f"{path}: output exists and is not a caspian run directory; choose another -o")
@@ -158,6 +166,7 @@ def staged(final: Path) -> Iterator[Path]:
         if final.exists():
             shutil.rmtree(final)
         staging.rename(final)
+        remove_dead_staging(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in missing:  # deepest first
@@ -166,6 +175,33 @@ def staged(final: Path) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one owned by another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_dead_staging(final: Path) -> None:
+    """Delete the staging siblings of ``final`` (``.<name>.tmp-<pid>``) whose process is no longer
+    alive: what a ``kill -9`` during an earlier run into the same place left. A sibling of a live
+    process (a concurrent run) is kept."""
+    prefix = f".{final.name}{STAGING_MARK}"
+    for stale in final.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = stale.name.removeprefix(prefix)
+        if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):  # a cleanup, never a reason to fail the finished run
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
 
 
 def remove_stale_staging(directory: Path) -> None:

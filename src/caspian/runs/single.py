@@ -21,9 +21,10 @@ import pypsa
 import xarray as xr
 import yaml
 
-from caspian.errors import InfeasibleError
+from caspian.errors import InfeasibleError, InputError
+from caspian.inputs.overrides import resolve_attributed
 from caspian.inputs.solver import check_highs_options
-from caspian.inputs.spec import NetworkSpec, overlay_paths, resolve_spec, spec_hash
+from caspian.inputs.spec import NetworkSpec, overlay_paths, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.export import pin_for_export
@@ -31,7 +32,7 @@ from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
 from caspian.results.backcast import compare
 from caspian.results.summary import summarize, write_summary
 from caspian.results.views import annual_factor
-from caspian.runs.rundir import RUN_RECORD, check_target, staged
+from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, RUN_RECORD, check_target, staged
 from caspian.units import mwh_to_bcm
 from caspian.versions import stack_versions
 
@@ -51,6 +52,13 @@ class RunRequest:
     output_dir: Path | None = None
     data_overlays: tuple[Path, ...] = ()
     """Overlay directories (``--data-overlay``), applied after those the network file names."""
+    option_labels: tuple[tuple[str, str], ...] = ()
+    """(dotted path, option) of the overrides a dedicated option set (``time.segments`` from
+    ``--segments``): a bad value is reported under that option; every other override as ``--set``."""
+
+    def override_label(self, path: str, _value: Any) -> str:
+        """How an override is named in an error message."""
+        return dict(self.option_labels).get(path, f"--set {path}")
 
 
 @dataclass(frozen=True)
@@ -67,10 +75,29 @@ class RunResult:
     buses: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def check_overlay_directories(overlays: tuple[Path, ...], option: str = "--data-overlay") -> None:
+    """InputError naming ``option`` for an overlay given on the command line that exists but is not a
+    directory (a missing one is reported by the table loader)."""
+    for overlay in overlays:
+        if overlay.exists() and not overlay.is_dir():
+            raise InputError(f"{overlay}: {option}: not a directory (a data overlay is a directory of CSVs)")
+
+
+def check_network_file(path: Path) -> None:
+    """InputError for a network argument that is a directory (a file that is missing or unreadable is
+    reported by the YAML loader)."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a network YAML file")
+
+
 def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
     """Resolve the spec (scenario + overrides) and load the data with the network file's overlays, then
     the request's; raise InputError on bad input."""
-    spec = resolve_spec(request.network_file, request.scenario, list(request.overrides))
+    check_network_file(request.network_file)
+    check_overlay_directories(request.data_overlays)
+    spec = resolve_attributed(
+        request.network_file, request.scenario, request.overrides, request.override_label
+    )
     overlays = overlay_paths(request.network_file, spec.data_overlays) + request.data_overlays
     return spec, load_dataset(request.data_dir, overlays)
 
@@ -135,8 +162,22 @@ def spec_solve_options(spec: NetworkSpec, network_file: Path) -> SolveOptions:
     return options
 
 
-def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: None) -> RunResult:
-    """Run the model and write its run directory; return where and what."""
+def replacement_notice(final: Path) -> str | None:
+    """What a user is told before a run replaces ``final``: None unless it is an earlier run holding a
+    report, which the new run removes (a report is derived from its run, so it is not carried over)."""
+    names = (*REPORT_FILES, REPORT_FIGURES)
+    if not final.is_dir() or not any((final / name).exists() for name in names):
+        return None
+    return f"replacing run directory {final} (its report is removed; run caspian report again)"
+
+
+def execute(
+    request: RunRequest,
+    report: Callable[[str], None] = lambda _msg: None,
+    notify: Callable[[str], None] = lambda _msg: None,
+) -> RunResult:
+    """Run the model and write its run directory; return where and what. ``report`` gets progress
+    messages, ``notify`` one-line notices a user should read (an earlier run's report is replaced)."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     spec, data = prepare(request)
@@ -144,6 +185,9 @@ def execute(request: RunRequest, report: Callable[[str], None] = lambda _msg: No
     name = run_directory_name(spec, request.scenario, data.digest)
     final = check_target(request.output_dir or request.results_dir / name)
     options = spec_solve_options(spec, request.network_file)
+    notice = replacement_notice(final)
+    if notice is not None:
+        notify(notice)
     report(f"building {spec.name} ({spec.mode}, {spec.time.hours} h)")
     start = time.perf_counter()
     built = build_network(spec, data)

@@ -20,10 +20,16 @@ from caspian.inputs.spec import overlay_paths, resolve_spec
 from caspian.inputs.tables import load_dataset
 from caspian.inputs.yamlio import read_yaml_mapping
 from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, remove_stale_staging
+from caspian.runs.single import check_overlay_directories
 from caspian.sweep.collect import manifest, write_outputs
 from caspian.sweep.executors import ExecutorChoice, run_all
 from caspian.sweep.plan import Case, SweepSpec, load_sweep, network_path, plan_cases
-from caspian.sweep.runner import CaseResult, CaseTask, finished
+from caspian.sweep.runner import CaseResult, CaseTask, failure_path, finished
+
+RETRIED_ON_RESUME = frozenset({"internal", "solver"})
+"""Failure classes ``--resume`` runs again: an unexpected error (memory, a crashed worker) or a solver
+stop (time limit, numerical trouble) may depend on the machine and its load. Bad inputs and infeasible
+cases are deterministic in the case's inputs (its id) and are reused."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,8 @@ class SweepPlan:
     cases: list[Case]
     directory: Path
     data_overlays: tuple[Path, ...] = ()
-    """The sweep file's overlays (absolute), applied to every case after the network file's own."""
+    """The sweep file's overlays, then those of ``--data-overlay`` (absolute), applied to every case after
+    the network file's own."""
 
 
 SWEEP_RECORD = "sweep.yaml"
@@ -101,14 +108,20 @@ def prepare_sweep(
     results_dir: Path,
     resume: bool = False,
     time_limit: float | None = None,
+    data_overlays: tuple[Path, ...] = (),
 ) -> SweepPlan:
-    """Validate the sweep file and plan every case (``time_limit``, s, per case); raise InputError for a
-    bad sweep, an existing sweep directory without ``resume``, or one that is not this sweep's. Nothing
-    is written. Every path in the plan is absolute, so workers started in another directory (a Dask
-    cluster on a shared filesystem) write to the same place."""
+    """Validate the sweep file and plan every case (``time_limit``, s, per case; ``data_overlays``, the
+    ``--data-overlay`` directories, applied to every case after the sweep file's own and recorded in
+    each case's ``run.yaml`` like them); raise InputError for a bad sweep, an existing sweep directory
+    without ``resume``, or one that is not this sweep's. Nothing is written. Every path in the plan is
+    absolute, so workers started in another directory (a Dask cluster on a shared filesystem) write to
+    the same place."""
+    if sweep_file.is_dir():
+        raise InputError(f"{sweep_file}: is a directory, expected a sweep YAML file")
     sweep = load_sweep(sweep_file)
     network = network_path(sweep_file, sweep)
-    overlays = overlay_paths(sweep_file, sweep.data_overlays)
+    check_overlay_directories(data_overlays)
+    overlays = overlay_paths(sweep_file, sweep.data_overlays) + tuple(o.resolve() for o in data_overlays)
     base = resolve_spec(network, sweep.scenario, list(sweep.set.items()))
     data = load_dataset(data_dir, overlay_paths(network, base.data_overlays) + overlays)
     cases = plan_cases(sweep_file, sweep, data, time_limit)
@@ -134,7 +147,7 @@ def run_sweep(
     results: dict[str, CaseResult] = {}
     for case in plan.cases:
         done = finished(cases_dir, case.case_id)
-        if done is not None:
+        if done is not None and not (done.status == "failed" and done.exit_class in RETRIED_ON_RESUME):
             results[case.case_id] = done
     reused = len(results)
     on_plan(len(plan.cases), reused)
@@ -149,6 +162,9 @@ def run_sweep(
         on_done(result)
 
     run_all(tasks, choice, record)
+    for case_id, result in results.items():
+        if result.status == "ok":  # a case that failed before and now succeeded
+            failure_path(cases_dir, case_id).unlink(missing_ok=True)
     dataset = write_outputs(plan.directory, plan.cases, results)
     failures = Counter(r.exit_class for r in results.values() if r.status == "failed")
     return SweepOutcome(plan.directory, plan.cases, results, dataset, reused, failures)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from caspian.errors import InputError, InputShapeError
 from caspian.inputs.coverage import check_year_coverage
+from caspian.inputs.overrides import reason_of, resolve_attributed, shown_value
 from caspian.inputs.spec import SafeName, check_path, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset
 from caspian.inputs.yamlio import read_yaml_mapping
@@ -34,7 +35,11 @@ class Parameter(_Strict):
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="coordinate name in sweep.nc")
     path: str = Field(min_length=1, description="dotted path in the network spec")
     values: list[Any] = Field(min_length=1)
-    unit: str | None = Field(None, description="appended to each value, e.g. 'bcm/y' or 'MW'")
+    unit: str | None = Field(
+        None,
+        description="appended to each value as text, e.g. 'bcm/y' or 'MW': for capacity paths, the only "
+        "fields that read units",
+    )
 
 
 class ExplicitCase(_Strict):
@@ -108,6 +113,36 @@ def network_path(sweep_file: Path, sweep: SweepSpec) -> Path:
     return (sweep_file.parent / sweep.network).resolve()
 
 
+def check_parameters(sweep_file: Path, sweep: SweepSpec) -> None:
+    """Apply each parameter's each value (its ``unit`` appended) alone to the base network with the
+    sweep's scenario and common ``set``, and validate: InputError naming the sweep file, the parameter
+    and the value for one that no case could run with (a unit on a field that reads no units, a value
+    out of bounds). Checked before any case is planned, so a bad sweep file writes nothing."""
+    network = network_path(sweep_file, sweep)
+    common = list(sweep.set.items())
+    resolve_attributed(
+        network, sweep.scenario, common, lambda key, _value: f"{sweep_file}: field 'set.{key}'"
+    )
+    for parameter in sweep.parameters:
+        for value in parameter.values:
+            given = _value(parameter, value)
+            try:
+                resolve_spec(network, sweep.scenario, [*common, (parameter.path, given)])
+            except InputShapeError:
+                raise
+            except InputError as err:
+                hint = (
+                    f"; its unit '{parameter.unit}' is appended to each value as text, which only "
+                    "capacity paths read"
+                    if parameter.unit
+                    else ""
+                )
+                raise InputError(
+                    f"{sweep_file}: parameter '{parameter.name}' ({parameter.path}): value "
+                    f"{shown_value(given)}: {reason_of(err, network, parameter.path)}{hint}"
+                ) from None
+
+
 def _value(parameter: Parameter, value: Any) -> Any:
     return f"{value} {parameter.unit}" if parameter.unit else value
 
@@ -144,12 +179,15 @@ def plan_cases(
     path through a value) fails the sweep; a bad value fails only its case."""
     network = network_path(sweep_file, sweep)
     read_yaml_mapping(network)
+    check_parameters(sweep_file, sweep)
     limit = () if time_limit is None else (("solver.time_limit", time_limit),)
     cases = []
     for label, parameters, sets in _combinations(sweep):
         overrides = tuple({**sweep.set, **sets}.items()) + limit
         try:
-            spec = resolve_spec(network, sweep.scenario, list(overrides))
+            spec = resolve_attributed(
+                network, sweep.scenario, overrides, lambda key, _value: f"{sweep_file}: {key}"
+            )
             check_year_coverage(spec, data)
         except InputError as err:
             if isinstance(err, InputShapeError):

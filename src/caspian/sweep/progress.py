@@ -44,7 +44,7 @@ class SweepProgress:
 def sweep_progress(console: Console, choice: ExecutorChoice) -> Iterator[SweepProgress]:
     """A progress display on ``console`` for the duration of a sweep."""
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # holds a scheduler address
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn(

@@ -113,6 +113,7 @@ def run_case(task: CaseTask) -> CaseResult:
         )
         _record_failure(task.cases_dir, result)
         return result
+    failure_path(task.cases_dir, case.case_id).unlink(missing_ok=True)  # an earlier failure is stale
     return CaseResult(
         case.case_id,
         "ok",

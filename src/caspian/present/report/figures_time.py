@@ -100,7 +100,7 @@ def duration_curves(n: pypsa.Network) -> Figure | None:
         else:
             ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center")
     caption = (
-        "Duration curves: each hour's flow, sorted, over the year (a coarser snapshot counts for the "
+        "Each hour's flow, sorted, over the year (a coarser snapshot counts for the "
         "hours it stands for; short horizons are scaled to 8,760 h). Assets not in service are omitted."
     )
     return Figure("duration", "Duration curves", caption, png_bytes(fig))

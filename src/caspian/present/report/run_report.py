@@ -23,6 +23,7 @@ from caspian.present.report.style import Figure
 from caspian.present.report.tables import (
     EUR_PER_BN,
     Table,
+    backcast_table,
     bottleneck_table,
     built_table,
     cable_table,
@@ -35,6 +36,7 @@ from caspian.present.report.tables import (
     profile_table,
     provenance_table,
 )
+from caspian.results.backcast import compare
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
 from caspian.results.flows import gas_flow_paths
 from caspian.results.prices import non_unique_buses
@@ -173,8 +175,8 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         Headline(
             "Net system cost",
             f"{float(ds.objective_eur_y) / EUR_PER_BN:.3f} bn EUR/y",
-            "Annualised investment + operating cost − market revenue (negative: the corridor "
-            "earns more than it costs).",
+            "Annualised investment + operating cost − market revenue (a negative value means the "
+            "corridor earns more than it costs).",
         )
     )
     unserved = float(ds.unserved_total_twh) if "unserved_total_twh" in ds else 0.0
@@ -213,6 +215,7 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         headlines=headlines,
     )
     projects = list(spec.get("expansion", {}).get("projects", [])) if spec["mode"] == "expansion" else []
+    backcast = backcast_table(compare(ds, data, int(spec["year"])))
     report.sections = [
         (
             "Flows to Europe",
@@ -222,6 +225,7 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
                 if t is not None
             ],
         ),
+        *([("Backcast: observed vs modelled", [backcast])] if backcast is not None else []),
         ("Network map", [network_figure]),
         (
             "Supply → route → market",

@@ -14,6 +14,7 @@ from caspian.inputs.fleets import unit_size_row
 from caspian.inputs.tables import Dataset, delivery_buses, in_force
 from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.present.labels import bus_labels, europe_label
+from caspian.present.text import model_size_text, options_text
 from caspian.results.bottlenecks import EUR_PER_M, Bottleneck
 from caspian.results.flows import UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -278,8 +279,15 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def overlays_text(run: dict) -> str:
+    """The data overlays a run recorded, each ``path (digest d)``; 'none' when it used none."""
+    overlays = run.get("data_overlays") or []
+    return "; ".join(f"{o.get('path', '')} (digest {o.get('digest', '')})" for o in overlays) or "none"
+
+
 def provenance_table(run: dict, data_digest_now: str) -> Table:
-    """Network, scenario, overrides, resolution, solver, status, versions, input hash."""
+    """Network, scenario, overrides, resolution, solver, status, versions, input hash, data digest and
+    the data overlays (path and digest)."""
     resolution = run.get("time_resolution", {})
     solver = run.get("solver", {})
     versions = ", ".join(f"{k} {v}" for k, v in run.get("versions", {}).items())
@@ -295,19 +303,44 @@ def provenance_table(run: dict, data_digest_now: str) -> Table:
         ["year, mode", f"{run['spec']['year']}, {run['spec']['mode']}"],
         [
             "time",
-            f"{resolution.get('method', '')}: {resolution.get('snapshots', '')} snapshots covering "
+            f"{resolution.get('method', '')}, {resolution.get('snapshots', '')} snapshots covering "
             f"{resolution.get('hours', '')} h from {resolution.get('first_snapshot', '')}",
         ],
-        ["solver", f"{solver.get('name', '')} {solver.get('options', {})}"],
+        ["solver", f"{solver.get('name', '')}; options: {options_text(solver.get('options'))}"],
         ["status", f"{run.get('status', '')} ({run.get('termination_condition', '')})"],
-        ["model size", f"{run.get('model_size', {})}"],
+        ["model size", model_size_text(run.get("model_size"))],
         ["timings, s", ", ".join(f"{k.removesuffix('_s')} {v}" for k, v in run.get("timings_s", {}).items())],
         ["input hash", str(run.get("input_hash", ""))],
         ["data digest", data_note],
+        ["data overlays", overlays_text(run)],
         ["versions", versions],
         ["created", str(run.get("created", ""))],
     ]
-    return Table("Provenance", ["item", "value"], rows, "ll")
+    return Table("Run and inputs", ["item", "value"], rows, "ll")
+
+
+def backcast_table(comparison: pd.DataFrame) -> Table | None:
+    """Observed vs modelled flows of the model year (the terminal's backcast table); None when the data
+    hold no observed flow of that year."""
+    if comparison.empty:
+        return None
+    rows = [
+        [
+            str(row["metric"]),
+            str(row["unit"]),
+            f"{row['observed']:.3g}",
+            f"{row['modelled']:.3g}",
+            f"{row['deviation']:+.1%}",
+        ]
+        for _, row in comparison.iterrows()
+    ]
+    return Table(
+        "Flows of the model year",
+        ["metric", "unit", "observed", "modelled", "deviation"],
+        rows,
+        "llrrr",
+        note="Observed figures and their sources: data/observed_flows.csv (and any data overlay).",
+    )
 
 
 def profile_table(run: dict) -> Table:

@@ -36,6 +36,10 @@ YEARLY_TABLES: dict[str, tuple[str, ...]] = {
 }
 """Tables with ``from_year`` rows that the model reads at the model year, by the carrier that uses them."""
 
+REQUIRED_TABLES: dict[str, tuple[str, ...]] = {"gas": ("gas_pipelines", "gas_supply"), "electricity": ()}
+"""Tables a carrier's model cannot do without: a header-only one is refused (not solved into an empty
+or infeasible model)."""
+
 MONTHLY_PRICES = "power_prices_monthly"
 """The table of monthly power prices, chosen by ``markets.power_price_year`` (not the model year)."""
 
@@ -73,9 +77,17 @@ def _uncovered(frame: pd.DataFrame, key: list[str], base: int, year: int) -> lis
 
 
 def check_year_coverage(spec: NetworkSpec, data: Dataset) -> None:
-    """Refuse (InputError naming the network's field, the table, the uncovered keys and the years the
-    data cover) a model year before the first row of a key of the base system, and a
+    """Refuse (InputError naming the file or the network's field, the table, the uncovered keys and the
+    years the data cover) a header-only table the carriers need (:data:`REQUIRED_TABLES`), a model year
+    before the first row of a key of the base system, and a
     ``markets.power_price_year`` without monthly prices (see the module docstring)."""
+    for carrier in spec.carriers:
+        for name in REQUIRED_TABLES[carrier]:
+            if data.table(name).empty:
+                raise InputError(
+                    f"{data.root / (name + '.csv')}: no rows: a network with carrier '{carrier}' needs "
+                    "at least one"
+                )
     base = base_year(spec, data)
     if base is not None and spec.year < base:
         for name in _used_tables(spec, data):

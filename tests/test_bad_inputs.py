@@ -140,7 +140,7 @@ def _huge_price_set(d: Path):
 
 def _negative_gas_price_set(d: Path):
     return _solve(d, "--set", "markets.gas_price_eur_mwh={IT gas: -5}"), (
-        "mini.yaml",
+        "--set markets.gas_price_eur_mwh",
         "field 'markets.gas_price_eur_mwh.IT gas'",
         "greater than or equal to 0",
     )

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import typing
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -328,10 +329,60 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
+MAX_SHOWN_VALUE = 80
+"""Characters of an override's value echoed in an error message (longer values are cut with '…')."""
+
+
+def shown_value(value: Any) -> str:
+    """An override's value as a user typed it, quoted and cut to :data:`MAX_SHOWN_VALUE` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(text.split())
+    if len(text) > MAX_SHOWN_VALUE:
+        text = text[: MAX_SHOWN_VALUE - 1] + "…"
+    return f'"{text}"'
+
+
+def set_label(path: str, _value: Any) -> str:
+    """How a ``--set`` override is named in an error: ``--set <path>``."""
+    return f"--set {path}"
+
+
+class OverrideError(InputError):
+    """An override's value made the spec invalid: ``str()`` is the labelled one-line message;
+    ``path``, ``value`` and ``reason`` let a caller word its own (a sweep names its parameter)."""
+
+    def __init__(self, message: str, path: str, value: Any, reason: str) -> None:
+        super().__init__(message)
+        self.path, self.value, self.reason = path, value, reason
+
+
+def _override_error(
+    path: Path, err: ValidationError, overrides: list[tuple[str, Any]], label: Callable[[str, Any], str]
+) -> InputError:
+    """The spec's validation error, named after the override that set the failing field (the last one
+    whose path is the field, above it or below it: overrides apply last, so theirs is the value that
+    failed), with that override's value; else after the network file."""
+    error = _validation_error(path, err)
+    if isinstance(error, InputShapeError):
+        return error
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"])
+    for dotted, value in reversed(overrides):
+        if field == dotted or field.startswith(f"{dotted}.") or dotted.startswith(f"{field}."):
+            reason = first["msg"] if field == dotted else f"field '{field}': {first['msg']}"
+            message = f"{label(dotted, value)}: {reason} (value {shown_value(value)})"
+            return OverrideError(message, dotted, value, reason)
+    return error
+
+
 def resolve_spec(
-    path: Path, scenario: str | None = None, overrides: list[tuple[str, Any]] | None = None
+    path: Path,
+    scenario: str | None = None,
+    overrides: list[tuple[str, Any]] | None = None,
+    label: Callable[[str, Any], str] = set_label,
 ) -> NetworkSpec:
-    """Load a network file, apply a named scenario then ad-hoc overrides, and validate the result."""
+    """Load a network file, apply a named scenario then ad-hoc overrides, and validate the result; an
+    invalid value an override set is reported as ``<label(path, value)>: <reason> (value "…")``."""
     raw = read_yaml_mapping(path)
     tree = copy.deepcopy(raw)
     scenarios = raw.get("scenarios") or {}
@@ -358,7 +409,7 @@ def resolve_spec(
     try:
         return NetworkSpec.model_validate(tree)
     except ValidationError as err:
-        raise _validation_error(path, err) from None
+        raise _override_error(path, err, list(overrides or []), label) from None
 
 
 def overlay_paths(spec_file: Path, overlays: list[str]) -> tuple[Path, ...]:

@@ -22,9 +22,8 @@ import xarray as xr
 import yaml
 
 from caspian.errors import InfeasibleError, InputError
-from caspian.inputs.overrides import resolve_attributed
 from caspian.inputs.solver import check_highs_options
-from caspian.inputs.spec import NetworkSpec, overlay_paths, spec_hash
+from caspian.inputs.spec import NetworkSpec, overlay_paths, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.export import pin_for_export
@@ -95,8 +94,8 @@ def prepare(request: RunRequest) -> tuple[NetworkSpec, Dataset]:
     the request's; raise InputError on bad input."""
     check_network_file(request.network_file)
     check_overlay_directories(request.data_overlays)
-    spec = resolve_attributed(
-        request.network_file, request.scenario, request.overrides, request.override_label
+    spec = resolve_spec(
+        request.network_file, request.scenario, list(request.overrides), request.override_label
     )
     overlays = overlay_paths(request.network_file, spec.data_overlays) + request.data_overlays
     return spec, load_dataset(request.data_dir, overlays)

@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from caspian.errors import InputError, InputShapeError
 from caspian.inputs.coverage import check_year_coverage
-from caspian.inputs.overrides import reason_of, resolve_attributed, shown_value
-from caspian.inputs.spec import SafeName, check_path, resolve_spec, spec_hash
+from caspian.inputs.spec import OverrideError, SafeName, check_path, resolve_spec, shown_value, spec_hash
 from caspian.inputs.tables import Dataset
 from caspian.inputs.yamlio import read_yaml_mapping
 
@@ -120,9 +119,7 @@ def check_parameters(sweep_file: Path, sweep: SweepSpec) -> None:
     out of bounds). Checked before any case is planned, so a bad sweep file writes nothing."""
     network = network_path(sweep_file, sweep)
     common = list(sweep.set.items())
-    resolve_attributed(
-        network, sweep.scenario, common, lambda key, _value: f"{sweep_file}: field 'set.{key}'"
-    )
+    resolve_spec(network, sweep.scenario, common, lambda key, _value: f"{sweep_file}: field 'set.{key}'")
     for parameter in sweep.parameters:
         for value in parameter.values:
             given = _value(parameter, value)
@@ -131,6 +128,7 @@ def check_parameters(sweep_file: Path, sweep: SweepSpec) -> None:
             except InputShapeError:
                 raise
             except InputError as err:
+                reason = err.reason if isinstance(err, OverrideError) else str(err)
                 hint = (
                     f"; its unit '{parameter.unit}' is appended to each value as text, which only "
                     "capacity paths read"
@@ -139,7 +137,7 @@ def check_parameters(sweep_file: Path, sweep: SweepSpec) -> None:
                 )
                 raise InputError(
                     f"{sweep_file}: parameter '{parameter.name}' ({parameter.path}): value "
-                    f"{shown_value(given)}: {reason_of(err, network, parameter.path)}{hint}"
+                    f"{shown_value(given)}: {reason}{hint}"
                 ) from None
 
 
@@ -185,8 +183,8 @@ def plan_cases(
     for label, parameters, sets in _combinations(sweep):
         overrides = tuple({**sweep.set, **sets}.items()) + limit
         try:
-            spec = resolve_attributed(
-                network, sweep.scenario, overrides, lambda key, _value: f"{sweep_file}: {key}"
+            spec = resolve_spec(
+                network, sweep.scenario, list(overrides), lambda key, _value: f"{sweep_file}: {key}"
             )
             check_year_coverage(spec, data)
         except InputError as err:

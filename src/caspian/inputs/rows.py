@@ -415,6 +415,14 @@ class TechnologyCostRow(TableRow):
         return _check_unit(unit, TECHNOLOGY_COST_UNITS[parameter], f"parameter {parameter}")
 
 
+def _parameter_rule(parameter: str) -> tuple[Bound, frozenset[str]]:
+    """The plausible range and the units of a known ``parameters.csv`` row (``hicp_<year>`` rows share
+    one rule)."""
+    if parameter.startswith(HICP_PREFIX):
+        return Bound(*HICP_RANGE, HICP_UNIT), frozenset({HICP_UNIT})
+    return PARAMETER_BOUNDS[parameter], PARAMETER_UNITS[parameter]
+
+
 class ParameterRow(TableRow):
     parameter: Name
     value: Magnitude
@@ -435,11 +443,9 @@ class ParameterRow(TableRow):
         parameter = info.data.get("parameter")
         if parameter is None:
             return value
-        if parameter.startswith(HICP_PREFIX):
-            return Bound(*HICP_RANGE, HICP_UNIT).check(parameter, value)
         if parameter == "price_year" and not value.is_integer():
             raise ValueError(f"price_year {value:g} is not a whole year")
-        return PARAMETER_BOUNDS[parameter].check(parameter, value)
+        return _parameter_rule(parameter)[0].check(parameter, value)
 
     @field_validator("unit")
     @classmethod
@@ -447,9 +453,7 @@ class ParameterRow(TableRow):
         parameter = info.data.get("parameter")
         if parameter is None:
             return unit
-        if parameter.startswith(HICP_PREFIX):
-            return _check_unit(unit, frozenset({HICP_UNIT}), parameter)
-        return _check_unit(unit, PARAMETER_UNITS[parameter], parameter)
+        return _check_unit(unit, _parameter_rule(parameter)[1], parameter)
 
 
 class ObservedFlowRow(TableRow):

@@ -1,8 +1,10 @@
 """Shared fixtures: a tiny hand-checkable data set and network file written into tmp_path.
 
 The mini system: a gas field in Azerbaijan (5 bcm/y plateau at 5 EUR/MWh), a domestic offtake of
-1 bcm/y, and one 3 bcm/y pipeline (no fuel use) to an Italian market that buys up to 10 bcm/y at
-30 EUR/MWh. Optional expansion of the pipeline is offered as a project row.
+1 bcm/y, and one 3 bcm/y pipeline (no fuel use) to an Italian market with a flat residual demand of
+10 bcm/y that LNG serves at TTF = 30 EUR/MWh (spread 0, up to 10 bcm/y): corridor gas displaces LNG,
+so each MWh it delivers is worth 30 EUR, and the objective carries the LNG bill for the rest. Optional
+expansion of the pipeline is offered as a project row.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
                 "bus": "AZ gas",
                 "plateau_bcm_y": 5,
                 "peak_factor": 1.0,
+                "cost_basis": "short_run",
                 "marginal_cost_eur_mwh": 5,
                 "currency_year": 2024,
                 "from_year": 2020,
@@ -111,11 +114,31 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
             {
                 "bus": "IT gas",
                 "hub": "PSV",
-                "price_eur_mwh": 30,
-                "currency_year": 2024,
-                "absorption_bcm_y": 10,
+                "consumption_bcm_y": 10,
+                "domestic_production_bcm_y": 0,
+                "other_contracts_bcm_y": 0,
                 "from_year": 2020,
             }
+        ],
+        "gas_alternatives": [
+            {
+                "bus": "IT gas",
+                "name": "LNG",
+                "tier": 1,
+                "kind": "lng",
+                "capacity_bcm_y": 10,
+                "spread_eur_mwh": 0,
+                "currency_year": 2024,
+                "from_year": 2020,
+            }
+        ],
+        "gas_ttf_monthly": [
+            {"price_year": 2024, "month": month, "price_eur_mwh": 30, "currency_year": 2024}
+            for month in range(1, 13)
+        ],
+        "gas_demand_monthly": [
+            {"bus": "IT gas", "month": month, "share": days / 365}
+            for month, days in enumerate(MONTH_DAYS, start=1)
         ],
         "projects": [
             {
@@ -137,6 +160,10 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
             {"parameter": "hicp_2024", "value": 100, "unit": "index 2015=100"},
         ],
     }
+
+
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+"""Days per month of the model's 365-day year: shares of days / 365 make a flat demand."""
 
 
 def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:

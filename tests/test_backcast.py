@@ -1,11 +1,12 @@
 """The 2024 backcast reproduces observed flows (data/observed_flows.csv, data brief §B).
 
-Türkiye's 9.9 bcm/y is an input (the contracted offtake), so its match only checks the balance; the
-European total, Georgia's consumption (contract plus the power sector's endogenous burn) and the TAP
-split by country are model outcomes. The observed TAP shares are Jan–Jul 2024 figures (no full-year
-split is published in the brief); Greece's modelled share is its 1 bcm/y Shah Deniz 2 contract,
-12 % above the partial-year share but 6 % above the Dec 2020–Sep 2025 cumulative share (0.097), hence
-its wider tolerance.
+Europe's total, Türkiye's (its 9.9 bcm/y contract is a fixed offtake, but what the pipelines bring
+net of re-exports to Bulgaria is endogenous), Georgia's consumption (contract plus the power sector's
+endogenous burn) and Italy's share of TAP are model outcomes checked against observations. Greece's and
+Bulgaria's TAP shares are compared and printed but not asserted: in 2024 they were set by the Shah Deniz
+2 sales contracts (1 bcm/y each), which the model no longer imposes, and a competitive market with
+these hub spreads sends Greece's and Bulgaria's corridor gas to Greece and Bulgaria's imports through
+Türkiye (README "Backcast 2024" gives the numbers).
 
 The 2023 backcast runs the same data with the 2023 overlay (data/overlays/2023, named by
 networks/backcast-2023.yaml) against 2023's observed flows to Europe, Türkiye and Georgia, within ±15 %.
@@ -23,9 +24,9 @@ from caspian.results.backcast import compare
 from caspian.runs.single import RunRequest, execute
 from conftest import REPO
 
-TOLERANCE = {"tap_share_greece": 0.15}
-INPUTS = {"gas_azerbaijan_to_turkiye"}
-"""Observed metrics that are model inputs (fixed offtakes): compared and printed, not a test of fit."""
+CONTRACT_DRIVEN = {"tap_share_greece", "tap_share_bulgaria"}
+"""Observed metrics set by sales contracts the model does not impose: compared and printed, not a test
+of fit (see the module docstring)."""
 DEFAULT_TOLERANCE = 0.10
 BACKCAST_2023_TOLERANCE = 0.15
 """Relative tolerance of the 2023 backcast (issue 10): its inputs are coarser (a by-field split of 2023
@@ -55,9 +56,10 @@ def test_every_observed_metric_is_compared(comparison):
 
 
 def test_backcast_within_tolerance(comparison):
-    for _, row in comparison[~comparison.metric.isin(INPUTS)].iterrows():
-        limit = TOLERANCE.get(row["metric"], DEFAULT_TOLERANCE)
-        assert abs(row["deviation"]) <= limit, f"{row['metric']}: {row['modelled']:.3f} vs {row['observed']}"
+    for _, row in comparison[~comparison.metric.isin(CONTRACT_DRIVEN)].iterrows():
+        assert abs(row["deviation"]) <= DEFAULT_TOLERANCE, (
+            f"{row['metric']}: {row['modelled']:.3f} vs {row['observed']}"
+        )
 
 
 def test_compare_ignores_other_years(run):

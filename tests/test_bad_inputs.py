@@ -132,17 +132,16 @@ def _overflowing_capacity_set(d: Path):
 
 
 def _huge_price_set(d: Path):
-    return _solve(d, "--set", "markets.gas_price_eur_mwh={IT gas: 1e12}"), (
-        "--set markets.gas_price_eur_mwh:",
-        "field 'markets.gas_price_eur_mwh.IT gas'",
+    return _solve(d, "--set", "markets.ttf_eur_mwh=1e12"), (
+        "--set markets.ttf_eur_mwh:",
+        "less than or equal to 10000",
     )
 
 
 def _negative_gas_price_set(d: Path):
-    return _solve(d, "--set", "markets.gas_price_eur_mwh={IT gas: -5}"), (
-        "--set markets.gas_price_eur_mwh",
-        "field 'markets.gas_price_eur_mwh.IT gas'",
-        "greater than or equal to 0",
+    return _solve(d, "--set", "markets.lng_spread_shift_eur_mwh=-500"), (
+        "--set markets.lng_spread_shift_eur_mwh:",
+        "greater than or equal to -200",
     )
 
 

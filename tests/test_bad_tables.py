@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.errors import InputError
-from caspian.inputs.rows import PLAUSIBLE_LIFETIME_YEARS, TABLE_KEYS, TABLES
+from caspian.inputs.rows import PLAUSIBLE_LIFETIME_YEARS
+from caspian.inputs.schema import TABLE_KEYS, TABLES
 from caspian.inputs.tables import BUS_CARRIERS, DISTINCT_ENDS, load_dataset
 from conftest import REPO
 
@@ -177,7 +178,7 @@ def test_unknown_unit_or_implausible_lifetime_is_refused(data, table, column, va
         ("parameters", "value", "1900", {"parameter": "price_year"}, "implausible price_year 1900"),
         ("parameters", "value", "2024.5", {"parameter": "price_year"}, "not a whole year"),
         ("parameters", "value", "0", {"parameter": "gas_fuel_price"}, "(plausible (0, 1000] EUR/MWh)"),
-        ("parameters", "value", "5000", {"parameter": "ttf_reference"}, "implausible ttf_reference 5000"),
+        ("parameters", "value", "5000", {"parameter": "gas_fuel_price"}, "implausible gas_fuel_price 5000"),
         ("technology_costs", "value", "-1", {"parameter": "investment"}, "implausible investment -1"),
         ("technology_costs", "value", "25", {"parameter": "FOM"}, "(plausible [0, 20] %/year)"),
         ("technology_costs", "value", "0", {"parameter": "efficiency"}, "implausible efficiency 0"),

@@ -118,7 +118,7 @@ def test_mini_dispatch_agrees_with_the_paper_solution(mini):
     assert _value(result, "delivery", "IT gas") == pytest.approx(3.0, rel=1e-9)
     assert _value(result, "price", "AZ gas") == pytest.approx(5.0, rel=1e-9)
     assert _value(result, "price", "IT gas") == pytest.approx(30.0, rel=1e-9)
-    annual = (4 * 5 - 3 * 30) * MWH_PER_BCM  # EUR/y; the objective is over the 24 h horizon
+    annual = (4 * 5 + 7 * 30) * MWH_PER_BCM  # EUR/y (field, Italy's LNG); the objective is over 24 h
     assert _value(result, "objective", "objective") == pytest.approx(annual * 24 / 8760, rel=1e-9)
 
 
@@ -171,14 +171,14 @@ def test_southern_gas_corridor_week_agrees(scenario, overrides, problem):
 
 
 def test_a_different_input_on_the_pyomo_side_is_detected(mini):
-    """Raise Italy's hub price by 1 EUR/MWh on the Pyomo side only: flows stay, the objective and
+    """Raise Italy's LNG price by 1 EUR/MWh on the Pyomo side only: flows stay, the objective and
     Italy's price move, and the cross-check must say so."""
 
     def dearer_italy(inputs: PyomoInputs) -> PyomoInputs:
-        markets = tuple(
-            dataclasses.replace(m, price_eur_per_mwh=m.price_eur_per_mwh + 1.0) for m in inputs.gas.markets
+        steps = tuple(
+            dataclasses.replace(a, cost_eur_per_mwh=a.cost_eur_per_mwh + 1.0) for a in inputs.gas.alternatives
         )
-        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, markets=markets))
+        return dataclasses.replace(inputs, gas=dataclasses.replace(inputs.gas, alternatives=steps))
 
     network, data = mini()
     result = crosscheck(network, data, pyomo_inputs_hook=dearer_italy)
@@ -276,7 +276,9 @@ def test_coupled_gas_and_power_agree_with_the_paper_solution(mini):
     assert _value(result, "price", "AZ gas") == pytest.approx(30.0, rel=1e-9)
     assert _value(result, "price", "AZ AC") == pytest.approx(60.0, rel=1e-9)
     ro_price = _value(result, "price", "RO AC")
-    annual = (4.5 * 5 - (4.5 - 1 - burn_bcm_y) * 30) * MWH_PER_BCM - 0.95 * 500 * 8760 * ro_price
+    # the field's 4.5 bcm/y at 5, Italy's LNG for the 10 − (4.5 − 1 − burn) bcm/y the pipeline does not bring
+    lng_bcm_y = 10 - (4.5 - 1 - burn_bcm_y)
+    annual = (4.5 * 5 + lng_bcm_y * 30) * MWH_PER_BCM - 0.95 * 500 * 8760 * ro_price
     assert _value(result, "objective", "objective") == pytest.approx(annual * 24 / 8760, rel=1e-9)
 
 
@@ -302,21 +304,25 @@ def test_a_cable_outage_at_3h_resolution(mini):
 
 
 def test_market_outages_stop_sales_on_both_sides(mini):
-    """Romania's power market is out from 12:00 and Italy's gas market from 18:00: the cable runs (and
-    the plant burns b = 1,000 MW of gas) for 12 of the 24 hours; P1 carries 3.5 − b bcm/y while it
-    runs, Italy's full 3 bcm/y from 12:00 to 18:00, and nothing after."""
+    """Romania's power market is out from 12:00 and Italy's LNG from 18:00 (with priced unserved
+    energy): the cable runs (and the plant burns b = 1,000 MW of gas) for 12 of the 24 hours; P1
+    carries 3.5 − b bcm/y while it runs and its full 3 bcm/y after; from 18:00 Italy's other 7 bcm/y
+    go unserved on both sides (7 × 10.7 TWh × 6 / 24 annualised)."""
     outage = [
         {"asset": "RO AC market", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"},
-        {"asset": "IT gas market", "start": "2030-01-01 18:00", "end": "2030-01-02 00:00"},
+        {"asset": "IT gas LNG", "start": "2030-01-01 18:00", "end": "2030-01-02 00:00"},
     ]
-    network, data = mini(coupled_tables(), carriers=["gas", "electricity"], outages=outage)
+    network, data = mini(
+        coupled_tables(), carriers=["gas", "electricity"], outages=outage, unserved_energy=True
+    )
     result = crosscheck(network, data)
     _assert_agrees(result)
     assert _value(result, "power delivery", "RO AC") == pytest.approx(
         0.95 * 500 * 12 / 24 * 8760 / 1e6, rel=1e-9
     )
+    assert _value(result, "unserved", "IT gas") == pytest.approx(7 * MWH_PER_BCM / 1e6 * 6 / 24, rel=1e-6)
     burn = 1000 / MW_PER_BCM_PER_YEAR
-    assert _value(result, "flow", "P1") == pytest.approx((12 * (3.5 - burn) + 6 * 3.0) / 24, rel=1e-9)
+    assert _value(result, "flow", "P1") == pytest.approx((12 * (3.5 - burn) + 12 * 3.0) / 24, rel=1e-9)
 
 
 @pytest.mark.parametrize(("milp", "problem"), [(False, "LP"), (True, "MILP")])

@@ -32,6 +32,7 @@ def _bus_injections(n: pypsa.Network) -> pd.DataFrame:
     inj = pd.DataFrame(0.0, index=n.snapshots, columns=n.buses.index)
     inj = inj.add(n.generators_t.p.T.groupby(n.generators.bus).sum().T, fill_value=0)
     inj = inj.sub(n.loads_t.p.T.groupby(n.loads.bus).sum().T, fill_value=0)
+    inj = inj.add(n.storage_units_t.p.T.groupby(n.storage_units.bus).sum().T, fill_value=0)
     inj = inj.sub(n.links_t.p0.T.groupby(n.links.bus0).sum().T, fill_value=0)
     inj = inj.sub(n.links_t.p1.T.groupby(n.links.bus1).sum().T, fill_value=0)
     return inj
@@ -40,6 +41,21 @@ def _bus_injections(n: pypsa.Network) -> pd.DataFrame:
 def test_energy_balance_closes_at_every_bus(solved):
     imbalance = _bus_injections(solved).abs().max()
     assert (imbalance < TOL_MW).all(), imbalance[imbalance >= TOL_MW]
+
+
+def test_storage_levels_stay_within_working_gas_and_close_the_cycle(solved):
+    """Every storage level lies in [0, working volume], moves by w × (injection − withdrawal), and the
+    level before the first snapshot equals the last (cyclic)."""
+    n = solved
+    stores = n.storage_units
+    assert not stores.empty
+    level = n.storage_units_t.state_of_charge[stores.index]
+    volume = stores.p_nom_opt * stores.max_hours
+    assert (level >= -TOL_MW).all().all() and (level <= volume + TOL_MW).all().all()
+    net = n.storage_units_t.p[stores.index].mul(n.snapshot_weightings.stores, axis=0)
+    previous = level.shift(1)
+    previous.iloc[0] = level.iloc[-1]
+    np.testing.assert_allclose((previous - net).to_numpy(), level.to_numpy(), atol=1e-3)
 
 
 def test_no_flow_above_capacity(solved):

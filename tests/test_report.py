@@ -23,7 +23,7 @@ from caspian.present.report.figures_time import hourly
 from caspian.present.report.render import write_report
 from caspian.present.terminal import print_summary
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
-from caspian.results.flows import UNSERVED, gas_flow_paths, gas_origins
+from caspian.results.flows import IMPORTS, UNSERVED, gas_flow_paths, gas_origins
 from caspian.runs.rundir import REPORT_FIGURES as FIGURE_DIR
 from caspian.runs.single import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
@@ -158,11 +158,16 @@ def test_flow_paths_close_the_gas_balance(mini, tmp_path):
     result, _data = _mini_run(mini, tmp_path)
     n = pypsa.Network(result.directory / "network.nc")
     shares = gas_origins(n)
-    assert shares.loc["IT gas", "Field A"] == pytest.approx(1.0)
+    assert shares.loc["IT gas", "Field A"] == pytest.approx(0.3)  # 3 of Italy's 10 bcm/y, LNG the rest
+    assert shares.loc["IT gas", "IT gas LNG"] == pytest.approx(0.7)
     paths = gas_flow_paths(n, {"P1": "test route"}, {"IT gas": "Italy", "AZ gas": "Azerbaijan"})
     table = {(r.supply, r.route, r.consumer): r.bcm for r in paths.itertuples()}
     assert table == pytest.approx(
-        {("Field A", "test route", "Italy"): 3.0, ("Field A", "in-country", "Azerbaijan"): 1.0}
+        {
+            ("Field A", "test route", "Italy"): 3.0,
+            ("IT gas LNG", IMPORTS, "Italy"): 7.0,
+            ("Field A", "in-country", "Azerbaijan"): 1.0,
+        }
     )
 
 
@@ -208,11 +213,22 @@ def week_report(tmp_path_factory) -> Path:
 def test_real_network_report_has_every_section(week_report):
     images = assert_self_contained(week_report / "report.html")
     names = sorted(path.stem for path in (week_report / FIGURE_DIR).glob("*.png"))
-    assert names == ["az-power-weeks", "duration", "electricity", "gas-flows", "map", "monthly-gas"]
+    assert names == [
+        "az-power-weeks",
+        "duration",
+        "electricity",
+        "gas-flows",
+        "gas-monthly-prices",
+        "gas-supply-curves",
+        "map",
+        "monthly-gas",
+    ]
     assert len(images) == len(names)
     markdown = (week_report / "report.md").read_text(encoding="utf-8")
     for heading in (
         "Flows to Europe",
+        "Gas markets and who earns the rent",
+        "Corridor rent split (M EUR/y)",
         "Bottlenecks",
         "Capacity built and cost",
         "Time behaviour",
@@ -323,18 +339,20 @@ def test_report_renders_in_headless_chromium_offline(week_report):
     finally:
         driver.quit()
     assert errors == []
-    assert len(images) == 6 and all(done and width > 100 and h > 100 for done, width, h in images)
+    assert len(images) == 8 and all(done and width > 100 and h > 100 for done, width, h in images)
     assert [url for url in requests if not url.startswith(("data:", "file:"))] == []
     assert (ARTIFACTS / "report-screenshot.png").read_bytes().startswith(PNG_MAGIC)
 
 
 def test_unserved_gas_is_never_reported_as_delivered(mini, tmp_path):
-    """P1 is out for the second half of the day while Italy holds a 2 bcm/y contract: half of it goes
-    unserved (1 bcm/y annualised). The report shows it as unserved demand, not as a route into Europe."""
+    """P1 is out for the second half of the day while Italy needs 10 bcm/y (a 2 bcm/y contract and
+    8 of residual demand) and LNG can bring only 8: 2 bcm/y go unserved for half the day (1 bcm/y
+    annualised). The report shows it as unserved demand, not as a route into Europe."""
     tables = mini_tables()
     tables["gas_offtakes"].append(
         {"name": "IT contract", "bus": "IT gas", "annual_bcm": 2, "kind": "contract", "from_year": 2020}
     )
+    tables["gas_alternatives"][0]["capacity_bcm_y"] = 8
     outage = [{"asset": "P1", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"}]
     result, data = _mini_run(mini, tmp_path, tables, outages=outage, unserved_energy=True)
     n = pypsa.Network(result.directory / "network.nc")
@@ -420,7 +438,7 @@ def test_backcast_report_shows_observed_vs_modelled_and_the_overlays(mini, tmp_p
         assert f"{overlay} (digest {digest})" in text
         assert "::" not in text.replace("https://", "")
         assert "{'" not in text, "a Python dict repr"
-        assert "a negative value means the corridor earns more than it costs" in text
+        assert "compare cases, not its level" in text
     markdown = written.markdown.read_text(encoding="utf-8")
     assert "| model size | 72 variables, 193 constraints |" in markdown
     assert "threads = 2" in markdown

@@ -242,16 +242,18 @@ def test_resume_reruns_a_case_that_failed_unexpectedly_and_drops_its_failure_rec
 
 
 def test_sweep_data_overlay_applies_to_every_case_and_is_recorded(setup, monkeypatch):
-    """`caspian sweep --data-overlay DIR`: Italy's price is 60 EUR/MWh in the overlay (30 in the data),
-    and each case's run.yaml records the overlay with its digest, like a sweep file's data_overlays."""
+    """`caspian sweep --data-overlay DIR`: TTF is 60 EUR/MWh in the overlay (30 in the data), so is
+    Italy's price, and each case's run.yaml records the overlay with its digest, like a sweep file's
+    data_overlays."""
     tmp_path, data = setup
     sweep_file = _sweep_file(tmp_path, [1.0])
     overlay = tmp_path / "overlay"
     tables = mini_tables()
-    tables["gas_markets"][0]["price_eur_mwh"] = 60
-    write_tables(tmp_path / "scratch", {"gas_markets": tables["gas_markets"]})
+    for row in tables["gas_ttf_monthly"]:
+        row["price_eur_mwh"] = 60
+    write_tables(tmp_path / "scratch", {"gas_ttf_monthly": tables["gas_ttf_monthly"]})
     overlay.mkdir()
-    (overlay / "gas_markets.csv").write_text((tmp_path / "scratch" / "gas_markets.csv").read_text())
+    (overlay / "gas_ttf_monthly.csv").write_text((tmp_path / "scratch" / "gas_ttf_monthly.csv").read_text())
     monkeypatch.chdir(tmp_path)
     args = ["sweep", str(sweep_file), "--data", str(data), "--data-overlay", str(overlay)]
     result = runner.invoke(app, args)

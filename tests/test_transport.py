@@ -4,7 +4,8 @@ Dispatch, paper solution: the field (5 bcm/y at 5 EUR/MWh) serves the 1 bcm/y do
 fills the 3 bcm/y pipeline to Italy (30 EUR/MWh). The field is not at its plateau, so the Azerbaijani
 price is its cost, 5 EUR/MWh; Italy's price is the market's, 30 EUR/MWh. The pipeline's capacity is
 worth the spread: 25 EUR/MWh × 8760 h = 219,000 EUR/MW/y, i.e. 25 × 10.7e6 = 267.5 M EUR/y per bcm/y.
-Annual objective = 4 bcm × 10.7 TWh × 5 − 3 × 10.7 TWh × 30 = −749 M EUR.
+Italy's other 7 bcm/y come from LNG at 30 EUR/MWh. Annual objective = 4 bcm × 10.7 TWh × 5 + 7 × 10.7 TWh
+× 30 = 2,461 M EUR.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def test_dispatch_optimum_matches_paper(mini, tmp_path):
     assert float(ds.pipeline_shadow_eur_per_bcm_y.sel(pipeline="P1")) == pytest.approx(
         25 * MWH_PER_BCM, rel=1e-9
     )
-    assert float(ds.objective_eur_y) == pytest.approx((4 * 5 - 3 * 30) * MWH_PER_BCM, rel=1e-9)
+    assert float(ds.objective_eur_y) == pytest.approx((4 * 5 + 7 * 30) * MWH_PER_BCM, rel=1e-9)
     assert float(ds.startup_cost_eur_y) == 0.0
     assert_costs_add_up(ds)
     assert ds.price_mean_shift_eur_mwh.values == pytest.approx([0.0, 0.0], abs=1e-9)
@@ -208,7 +209,8 @@ def test_outage_with_unserved_energy(mini, tmp_path, start):
     slack = build_network(resolve_spec(network), load_dataset(data)).network.generators.query(
         "carrier == 'slack'"
     )
-    assert slack.bus.tolist() == ["AZ gas"]  # only where demand is fixed (the offtake), not at the market
+    # only where demand is fixed: the offtake and Italy's residual demand, not at a transit bus
+    assert slack.bus.tolist() == ["AZ gas", "IT gas"]
     assert float(ds.unserved_twh.sel(bus="AZ gas")) == pytest.approx(0.5 * MWH_PER_BCM / 1e6, rel=1e-9)
     assert float(ds.unserved_twh.sel(bus="IT gas")) == 0.0  # reported for every bus
     assert float(ds.price_eur_mwh.sel(bus="IT gas")) >= 30.0  # and every bus keeps its price
@@ -239,7 +241,8 @@ def test_milp_builds_a_lumpy_option_exactly_when_its_value_exceeds_its_annual_co
     assert float(result.summary.pipeline_capacity_bcm.sel(pipeline="P1")) == pytest.approx(3.0 + built)
     annual = capex_meur * 1e6 * capital_recovery_factor(0.07, 25) if option else 0.0
     flow = 4.0 if option else 3.0
-    expected = ((flow + 1) * 5 - flow * 30) * MWH_PER_BCM + annual  # field serves flow + 1 bcm/y domestic
+    # the field serves flow + 1 bcm/y domestic; LNG the rest of Italy's 10 bcm/y
+    expected = ((flow + 1) * 5 + (10 - flow) * 30) * MWH_PER_BCM + annual
     assert float(result.summary.objective_eur_y) == pytest.approx(expected, rel=1e-6)
     assert_costs_add_up(result.summary)
     assert mip.bound * HOURS / 24 == pytest.approx(expected, rel=1e-6)  # bound is over the 24 h horizon

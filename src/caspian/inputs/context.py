@@ -101,6 +101,8 @@ def gas_asset_names(ctx: BuildContext) -> set[str]:
     names = set(ctx.data.table("gas_pipelines")["name"])
     names |= set(ctx.data.table("gas_supply")["name"])
     names |= set(ctx.data.table("gas_offtakes")["name"])
+    names |= set(ctx.data.table("gas_alternatives")["name"])
+    names |= set(ctx.data.table("gas_storage")["name"])
     return names
 
 
@@ -146,9 +148,21 @@ def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> 
     renewables = ctx.data.table("renewables")
     fleets = {f"{c} {t}" for c, t in zip(renewables["country"], renewables["technology"], strict=True)}
     check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, fleets)
-    for bus in spec.markets.gas_price_eur_mwh:
-        if bus not in set(data.table("gas_markets")["bus"]):
+    gas_buses = set(data.table("buses").query("carrier == 'gas'")["bus"])
+    for bus in spec.markets.supply_scale:
+        if bus not in gas_buses:
+            raise InputError(f"network '{spec.name}': field 'markets.supply_scale': unknown gas bus {bus!r}")
+    projects = set(data.table("projects")["project"])
+    for project in spec.expansion.project_capex_scale:
+        if project not in projects:
             raise InputError(
-                f"network '{spec.name}': field 'markets.gas_price_eur_mwh': unknown node {bus!r}"
+                f"network '{spec.name}': field 'expansion.project_capex_scale': unknown project {project!r}"
             )
+    ttf_years = set(data.table("gas_ttf_monthly")["price_year"])
+    if "gas" in spec.carriers and spec.markets.ttf_year not in ttf_years:
+        shown = ", ".join(str(y) for y in sorted(ttf_years)) or "none"
+        raise InputError(
+            f"network '{spec.name}': field 'markets.ttf_year': {spec.markets.ttf_year} has no monthly TTF "
+            f"in {data.root / 'gas_ttf_monthly.csv'} (years: {shown})"
+        )
     return ctx

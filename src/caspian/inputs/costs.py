@@ -96,9 +96,15 @@ class LumpyProject:
 
 
 def project_options(
-    data: Dataset, project: str, year: int, discount_rate: float, cap_mw: float | None = None
+    data: Dataset,
+    project: str,
+    year: int,
+    discount_rate: float,
+    cap_mw: float | None = None,
+    capex_scale: float = 1.0,
 ) -> list[ProjectOption]:
-    """A project's options available by ``year`` whose capacity fits under ``cap_mw``, smallest first."""
+    """A project's options available by ``year`` whose capacity fits under ``cap_mw``, smallest first;
+    ``capex_scale`` multiplies every option's capex (the spec's ``expansion.project_capex_scale``)."""
     rows = data.table("projects")
     rows = rows[(rows["project"] == project) & (rows["earliest_year"] <= year)]
     options = []
@@ -106,16 +112,22 @@ def project_options(
         capacity = _option_capacity_mw(row)
         if cap_mw is not None and capacity > cap_mw * (1 + 1e-9):
             continue
-        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"])
+        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"]) * capex_scale
         annual = annualised_cost(capex, row["fom_pct"], row["lifetime_years"], discount_rate)
         options.append(ProjectOption(str(row["option"]), capacity, annual))
     return sorted(options, key=lambda o: o.capacity_mw)
 
 
 def project_segments(
-    data: Dataset, project: str, year: int, discount_rate: float, cap_mw: float | None = None
+    data: Dataset,
+    project: str,
+    year: int,
+    discount_rate: float,
+    cap_mw: float | None = None,
+    capex_scale: float = 1.0,
 ) -> list[Segment]:
-    """Hull segments of a project's options available by ``year``, capped at ``cap_mw`` added."""
+    """Hull segments of a project's options available by ``year``, capped at ``cap_mw`` added, with
+    capex multiplied by ``capex_scale``."""
     options = data.table("projects")
     options = options[(options["project"] == project) & (options["earliest_year"] <= year)]
     if options.empty:
@@ -123,7 +135,7 @@ def project_segments(
     cheapest: dict[float, tuple[float, float, float]] = {}
     for _, row in options.iterrows():
         capacity = _option_capacity_mw(row)
-        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"])
+        capex = data.to_price_year(row["capex_meur"] * 1e6, row["currency_year"]) * capex_scale
         if capacity not in cheapest or capex < cheapest[capacity][0]:
             cheapest[capacity] = (capex, row["fom_pct"], row["lifetime_years"])
     hull = _lower_hull([(0.0, 0.0), *((capacity, value[0]) for capacity, value in cheapest.items())])
@@ -145,6 +157,11 @@ def project_segments(
             )
         )
     return segments
+
+
+def capex_scale(ctx: BuildContext, project: str) -> float:
+    """The spec's multiplier on ``project``'s capex (1 unless ``expansion.project_capex_scale`` sets one)."""
+    return ctx.spec.expansion.project_capex_scale.get(project, 1.0)
 
 
 def chosen_project(ctx: BuildContext, asset: str) -> str | None:
@@ -176,11 +193,15 @@ def expansion_segments(ctx: BuildContext, asset: str, p_nom_mw: float) -> list[S
         return []
     remaining = _remaining_mw(ctx, asset, p_nom_mw)
     if ctx.spec.expansion.milp:
-        options = project_options(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+        options = project_options(
+            ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining, capex_scale(ctx, project)
+        )
         if not options:
             return []
         return [Segment(project, 1, max(o.capacity_mw for o in options), 0.0)]
-    return project_segments(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+    return project_segments(
+        ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining, capex_scale(ctx, project)
+    )
 
 
 def lumpy_project(ctx: BuildContext, asset: str, p_nom_mw: float) -> LumpyProject | None:
@@ -192,7 +213,9 @@ def lumpy_project(ctx: BuildContext, asset: str, p_nom_mw: float) -> LumpyProjec
     if project is None:
         return None
     remaining = _remaining_mw(ctx, asset, p_nom_mw)
-    options = project_options(ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining)
+    options = project_options(
+        ctx.data, project, ctx.spec.year, ctx.discount_rate, remaining, capex_scale(ctx, project)
+    )
     if not options:
         return None
     scaled = tuple(
@@ -217,7 +240,9 @@ def fixed_capacity_cost(ctx: BuildContext, asset: str, existing_mw: float, fixed
     name = (chosen or names or [None])[0]
     if added <= 0 or name is None:
         return 0.0
-    segments = project_segments(ctx.data, name, COSTING_YEAR, ctx.discount_rate)
+    segments = project_segments(
+        ctx.data, name, COSTING_YEAR, ctx.discount_rate, capex_scale=capex_scale(ctx, name)
+    )
     cost, remaining = 0.0, added
     for seg in segments:
         width = min(seg.width_mw, remaining)

@@ -31,7 +31,16 @@ from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import TABLE_KEYS, Dataset
 
 YEARLY_TABLES: dict[str, tuple[str, ...]] = {
-    "gas": ("gas_pipelines", "gas_supply", "gas_offtakes", "gas_markets"),
+    "gas": (
+        "gas_pipelines",
+        "gas_supply",
+        "gas_offtakes",
+        "gas_markets",
+        "gas_alternatives",
+        "gas_storage",
+        "gas_tariffs",
+        "gas_outlets",
+    ),
     "electricity": ("power_links", "electricity_demand", "power_markets", "renewables", "thermal"),
 }
 """Tables with ``from_year`` rows that the model reads at the model year, by the carrier that uses them."""

@@ -138,7 +138,6 @@ PARAMETER_UNITS: dict[str, frozenset[str]] = {
     "gas_ncv_per_gcv": frozenset({"per unit"}),
     "pipeline_fuel_per_1000km": frozenset({"per unit per 1000 km"}),
     "gas_fuel_price": frozenset({"EUR/MWh"}),
-    "ttf_reference": frozenset({"EUR/MWh"}),
 }
 """Units each row of ``parameters.csv`` must be stated in."""
 
@@ -162,7 +161,6 @@ PARAMETER_BOUNDS: dict[str, Bound] = {
     "gas_ncv_per_gcv": Bound(*GAS_NCV_PER_GCV_RANGE, "per unit"),
     "pipeline_fuel_per_1000km": _LOSS,
     "gas_fuel_price": _GAS_PRICE,
-    "ttf_reference": _GAS_PRICE,
 }
 """Plausible range of each row of ``parameters.csv`` (``hicp_<year>`` rows: :data:`HICP_RANGE`)."""
 
@@ -297,30 +295,11 @@ class ProjectRow(TableRow):
         return self
 
 
-class GasSupplyRow(TableRow):
-    name: Name
-    bus: str
-    plateau_bcm_y: GasCapacity
-    peak_factor: float = Field(ge=1, le=3)
-    marginal_cost_eur_mwh: GasPrice
-    currency_year: Year
-    from_year: Year
-
-
 class GasOfftakeRow(TableRow):
     name: Name
     bus: str
     annual_bcm: GasVolume
     kind: Literal["domestic", "contract", "power_sector"]
-    from_year: Year
-
-
-class GasMarketRow(TableRow):
-    bus: str
-    hub: str
-    price_eur_mwh: GasPrice
-    currency_year: Year
-    absorption_bcm_y: float = Field(gt=0, le=MAX_GAS_VOLUME_BCM_Y)
     from_year: Year
 
 
@@ -465,47 +444,3 @@ class ObservedFlowRow(TableRow):
     @classmethod
     def _known_unit(cls, unit: str) -> str:
         return _check_unit(unit, OBSERVED_FLOW_UNITS, "an observed flow")
-
-
-TABLES: dict[str, type[TableRow]] = {
-    "buses": BusRow,
-    "gas_pipelines": GasPipelineRow,
-    "power_links": PowerLinkRow,
-    "projects": ProjectRow,
-    "gas_supply": GasSupplyRow,
-    "gas_offtakes": GasOfftakeRow,
-    "gas_markets": GasMarketRow,
-    "electricity_demand": ElectricityDemandRow,
-    "power_markets": PowerMarketRow,
-    "power_prices_monthly": PowerPriceMonthlyRow,
-    "renewables": RenewableRow,
-    "thermal": ThermalRow,
-    "unit_commitment": UnitCommitmentRow,
-    "unit_sizes": UnitSizeRow,
-    "technology_costs": TechnologyCostRow,
-    "parameters": ParameterRow,
-    "observed_flows": ObservedFlowRow,
-}
-"""Table name (file ``data/<name>.csv``) → row model."""
-
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "buses": ("bus",),
-    "gas_pipelines": ("name", "from_year"),
-    "power_links": ("name", "from_year"),
-    "projects": ("project", "option"),
-    "gas_supply": ("name", "from_year"),
-    "gas_offtakes": ("name", "from_year"),
-    "gas_markets": ("bus", "from_year"),
-    "electricity_demand": ("country", "from_year"),
-    "power_markets": ("bus", "from_year"),
-    "power_prices_monthly": ("country", "month", "from_year"),
-    "renewables": ("country", "technology", "from_year"),
-    "thermal": ("name", "from_year"),
-    "unit_commitment": ("technology",),
-    "unit_sizes": ("asset",),
-    "technology_costs": ("technology", "parameter"),
-    "parameters": ("parameter",),
-    "observed_flows": ("metric", "year"),
-}
-"""Columns that identify a row of each table: no two rows share them, and an overlay row with the same
-key replaces the base row."""

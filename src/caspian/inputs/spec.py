@@ -44,6 +44,9 @@ MAX_SCALE = 100.0
 MAX_PRICE_EUR_MWH = 10_000.0
 """Largest gas or power price accepted, EUR/MWh: above the EU power market's harmonised maximum
 clearing price (4,000 EUR/MWh) and thirty times TTF's 2022 record (~340 EUR/MWh)."""
+MAX_SPREAD_SHIFT_EUR_MWH = 200.0
+"""Largest shift of the LNG spreads over TTF, EUR/MWh (the row bound of a spread,
+:data:`caspian.inputs.gas_rows.MAX_SPREAD_EUR_MWH`)."""
 MAX_TIME_LIMIT_S = 30 * 24 * 3600.0
 """Longest solver time limit accepted, s (30 days)."""
 MAX_SEED = 2**32 - 1
@@ -70,9 +73,6 @@ SafeName = Annotated[str, AfterValidator(check_name)]
 """A name used as a path component (see :func:`check_name`)."""
 Scale = Annotated[float, Field(gt=0, le=MAX_SCALE)]
 """A positive multiplier, at most :data:`MAX_SCALE`."""
-GasPrice = Annotated[float, Field(ge=0, le=MAX_PRICE_EUR_MWH)]
-"""A gas hub price in EUR/MWh, 0 to :data:`MAX_PRICE_EUR_MWH`: gas is never paid to be taken (the data's
-hub prices are non-negative too), unlike a power price."""
 
 
 def _check_capacity(value: float | int | str) -> float | int | str:
@@ -139,6 +139,10 @@ class ExpansionSpec(_Strict):
     renewables: bool = Field(True, description="build wind/solar up to the potentials in renewables.csv")
     peakers: bool = Field(True, description="build open-cycle gas turbines where a gas fleet exists")
     renewable_capex_scale: Scale = Field(1.0, description="multiplier on wind and solar investment costs")
+    project_capex_scale: dict[str, Scale] = Field(
+        default_factory=dict,
+        description="multiplier on a project's capex (every option of it), e.g. {'TAP expansion': 1.5}",
+    )
     max_capacity: dict[str, Capacity] = Field(
         default_factory=dict,
         description="cap on an asset's total capacity, e.g. {'Trans-Caspian': '10 bcm/y'}",
@@ -170,17 +174,37 @@ class Outage(_Strict):
 
 
 class MarketSpec(_Strict):
-    """Market assumptions: hub prices and price scaling."""
+    """Market assumptions: the European hub price, gas demand, tariffs, the exporters' alternatives and
+    power prices (one-at-a-time sensitivities move these)."""
 
-    gas_price_eur_mwh: dict[str, GasPrice] = Field(
-        default_factory=dict, description="override of a gas market bus's hub price, EUR/MWh (GCV)"
+    ttf_year: int = Field(
+        2024, ge=2000, le=2100, description="year of the monthly TTF prices (gas_ttf_monthly.csv) used"
     )
-    gas_price_scale: Scale = Field(1.0, description="multiplier on all gas hub prices")
     ttf_eur_mwh: float | None = Field(
         None,
         gt=0,
         le=MAX_PRICE_EUR_MWH,
-        description="TTF level, EUR/MWh: shifts every hub price by (level − data's TTF reference)",
+        description="annual mean TTF, EUR/MWh (GCV): rescales the monthly TTF of ttf_year to this mean",
+    )
+    gas_price_scale: Scale = Field(1.0, description="multiplier on the TTF (so on every alternative's price)")
+    gas_demand_scale: Scale = Field(
+        1.0, description="multiplier on every gas market's residual import demand (gas_markets.csv)"
+    )
+    lng_spread_shift_eur_mwh: float = Field(
+        0.0,
+        ge=-MAX_SPREAD_SHIFT_EUR_MWH,
+        le=MAX_SPREAD_SHIFT_EUR_MWH,
+        description="EUR/MWh added to the spread over TTF of every LNG step of the supply curves",
+    )
+    tariff_scale: float = Field(
+        1.0, ge=0, le=MAX_SCALE, description="multiplier on every pipeline tariff (gas_tariffs.csv)"
+    )
+    netback_scale: Scale = Field(
+        1.0, description="multiplier on the netback of netback-valued supplies (Turkmen gas's China price)"
+    )
+    supply_scale: dict[str, Scale] = Field(
+        default_factory=dict,
+        description="multiplier on the plateaus of every field at a gas bus, e.g. {'AZ gas': 0.9}",
     )
     power_price_scale: Scale = Field(1.0, description="multiplier on all power market prices")
     power_price_year: int = Field(

@@ -25,7 +25,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from caspian.errors import InputError
-from caspian.inputs.rows import EUROPE, NOT_DELIVERY, TABLE_KEYS, TABLES, RowFieldError, TableRow
+from caspian.inputs.curves import check_gas_tables
+from caspian.inputs.rows import EUROPE, NOT_DELIVERY, RowFieldError, TableRow
+from caspian.inputs.schema import TABLE_KEYS, TABLES
 
 __all__ = ["TABLES", "TABLE_KEYS", "Dataset", "OverlayRecord", "in_force", "load_dataset"]
 
@@ -42,6 +44,10 @@ BUS_CARRIERS: dict[str, dict[str, str]] = {
     "gas_supply": {"bus": GAS},
     "gas_offtakes": {"bus": GAS},
     "gas_markets": {"bus": GAS},
+    "gas_alternatives": {"bus": GAS},
+    "gas_demand_monthly": {"bus": GAS},
+    "gas_storage": {"bus": GAS},
+    "gas_outlets": {"bus": GAS},
     "electricity_demand": {"bus": AC},
     "power_markets": {"bus": AC},
     "renewables": {"bus": AC},
@@ -315,6 +321,7 @@ def load_dataset(root: Path, overlays: tuple[Path, ...] | list[Path] = ()) -> Da
         records.append(OverlayRecord(directory, own.hexdigest()[:DIGEST_LENGTH]))
         digest.update(own.digest())
     _check_references(tables)
+    check_gas_tables({name: (table.frame, table.origins) for name, table in tables.items()})
     return Dataset(
         root=root,
         tables={name: table.frame for name, table in tables.items()},

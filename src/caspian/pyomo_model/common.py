@@ -15,7 +15,13 @@ import pandas as pd
 
 from caspian.errors import InputError
 from caspian.inputs.context import BuildContext
-from caspian.inputs.costs import chosen_project, fixed_capacity_cost, project_options, project_segments
+from caspian.inputs.costs import (
+    capex_scale,
+    chosen_project,
+    fixed_capacity_cost,
+    project_options,
+    project_segments,
+)
 from caspian.inputs.spec import NetworkSpec
 from caspian.naming import FIRST_SEGMENT, expansion_name
 
@@ -75,7 +81,9 @@ def capacity_pieces(
     cap = ctx.max_capacity_mw(asset)
     remaining = None if cap is None else max(cap - p_nom, 0.0)
     if spec.expansion.milp:
-        options = project_options(data, project, spec.year, ctx.discount_rate, remaining)
+        options = project_options(
+            data, project, spec.year, ctx.discount_rate, remaining, capex_scale(ctx, project)
+        )
         if not options:
             return pieces, None
         name = expansion_name(asset, FIRST_SEGMENT)
@@ -83,7 +91,9 @@ def capacity_pieces(
         pieces.append(CapacityPiece(name, max_mw=widest, project=project))
         scaled = tuple(Option(o.option, o.capacity_mw, o.annual_cost_eur * horizon) for o in options)
         return pieces, Project(project, name, scaled)
-    for seg in project_segments(data, project, spec.year, ctx.discount_rate, remaining):
+    for seg in project_segments(
+        data, project, spec.year, ctx.discount_rate, remaining, capex_scale(ctx, project)
+    ):
         name = expansion_name(asset, seg.index)
         cost = seg.annual_cost_eur_per_mw * horizon
         pieces.append(CapacityPiece(name, max_mw=seg.width_mw, cost_eur_per_mw=cost))

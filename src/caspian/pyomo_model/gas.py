@@ -6,9 +6,13 @@ Units: power in MW thermal (GCV) per snapshot, energy in MWh, money in EUR of th
 * ``flow[l, t]`` ≥ 0: gas sent into pipeline segment ``l`` at its ``bus0`` (``bus1`` receives
   ``efficiency × flow``; compressor fuel is the difference);
 * ``cap[l]``: capacity of an expandable segment, MW (a MILP project's option binaries size it);
-* ``supply[g, t]``: field output; ``sale[k, t]``: sales into a European hub's sink.
+* ``supply[g, t]``: field output; ``alt[a, t]``: a market's non-corridor supply step;
+* ``withdraw[s, t]``, ``inject[s, t]``, ``level[s, t]``: underground storage (MW, MW, MWh).
 
-Constraints: capacity of expandable segments and each field's energy over the horizon. The bus balance
+Constraints: capacity of expandable segments, each field's energy over the horizon and the storage
+level (``level[t] = level[t−1] + w_t (inject − withdraw)``, cyclic over the horizon, within the
+working volume). Costs: supply at its valuation, alternatives at TTF + spread, tariffs on gas sent,
+storage cycling on gas withdrawn. The bus balance
 (with the offtakes as fixed demand and gas-fired plants' fuel drawn by the electricity part), the
 slack, the objective and the MILP options are assembled in :mod:`caspian.pyomo_model.model`.
 """
@@ -45,7 +49,8 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     m.L = pyo.Set(initialize=list(segments), ordered=True)
     m.LX = pyo.Set(initialize=expandable, ordered=True)
     m.G = pyo.Set(initialize=[g.name for g in gas.supplies], ordered=True)
-    m.M = pyo.Set(initialize=[k.name for k in gas.markets], ordered=True)
+    m.A = pyo.Set(initialize=[a.name for a in gas.alternatives], ordered=True)
+    m.ST = pyo.Set(initialize=[s.name for s in gas.stores], ordered=True)
 
     def flow_bounds(_m: Any, name: str, t: int) -> tuple[float, float | None]:
         seg = segments[name]
@@ -57,8 +62,24 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     m.supply = pyo.Var(
         m.G, m.T, bounds=lambda _m, g, t: (0.0, avail(g)[t] * supplies[g].capacity_mw), doc="MW"
     )
-    markets = {k.name: k for k in gas.markets}
-    m.sale = pyo.Var(m.M, m.T, bounds=lambda _m, k, t: (0.0, avail(k)[t] * markets[k].capacity_mw), doc="MW")
+    alternatives = {a.name: a for a in gas.alternatives}
+    m.alt = pyo.Var(
+        m.A, m.T, bounds=lambda _m, a, t: (0.0, avail(a)[t] * alternatives[a].capacity_mw), doc="MW"
+    )
+    stores = {s.name: s for s in gas.stores}
+    m.withdraw = pyo.Var(m.ST, m.T, bounds=lambda _m, s, t: (0.0, stores[s].withdrawal_mw), doc="MW")
+    m.inject = pyo.Var(m.ST, m.T, bounds=lambda _m, s, t: (0.0, stores[s].injection_mw), doc="MW")
+    m.level = pyo.Var(m.ST, m.T, bounds=lambda _m, s, t: (0.0, stores[s].energy_mwh), doc="MWh")
+    last = len(weight) - 1
+    m.storage_balance = pyo.Constraint(
+        m.ST,
+        m.T,
+        rule=lambda m, s, t: (
+            m.level[s, t]
+            == m.level[s, last if t == 0 else t - 1] + weight[t] * (m.inject[s, t] - m.withdraw[s, t])
+        ),
+        doc="MWh, cyclic",
+    )
     m.flow_limit = pyo.Constraint(
         m.LX, m.T, rule=lambda m, name, t: m.flow[name, t] <= avail(name)[t] * m.cap[name]
     )
@@ -70,36 +91,41 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     into = {b: [s for s in gas.segments if s.bus1 == b] for b in gas.buses}
     out_of = {b: [s.name for s in gas.segments if s.bus0 == b] for b in gas.buses}
     fields = {b: [g.name for g in gas.supplies if g.bus == b] for b in gas.buses}
-    sinks = {b: [k.name for k in gas.markets if k.bus == b] for b in gas.buses}
+    imports = {b: [a.name for a in gas.alternatives if a.bus == b] for b in gas.buses}
+    storage = {b: [s.name for s in gas.stores if s.bus == b] for b in gas.buses}
 
     def injections(bus: str, t: int) -> list[Any]:
         if bus not in into:
             return []
-        terms = [m.supply[g, t] for g in fields[bus]] + [-m.sale[k, t] for k in sinks[bus]]
+        terms = [m.supply[g, t] for g in fields[bus]] + [m.alt[a, t] for a in imports[bus]]
+        terms += [m.withdraw[s, t] - m.inject[s, t] for s in storage[bus]]
         terms += [s.efficiency * m.flow[s.name, t] for s in into[bus]]
         terms += [-m.flow[name, t] for name in out_of[bus]]
         return terms
 
     demand = demand_by_bus(((o.bus, o.mw) for o in gas.offtakes), len(weight))
     cost = [weight[t] * g.cost_eur_per_mwh * m.supply[g.name, t] for g in gas.supplies for t in m.T]
-    cost += [-weight[t] * k.price_eur_per_mwh * m.sale[k.name, t] for k in gas.markets for t in m.T]
+    cost += [weight[t] * a.cost_eur_per_mwh[t] * m.alt[a.name, t] for a in gas.alternatives for t in m.T]
+    cost += [
+        weight[t] * s.tariff_eur_per_mwh * m.flow[s.name, t]
+        for s in gas.segments
+        if s.tariff_eur_per_mwh
+        for t in m.T
+    ]
+    cost += [weight[t] * s.cost_eur_per_mwh * m.withdraw[s.name, t] for s in gas.stores for t in m.T]
     cost += [segments[name].cost_eur_per_mw * m.cap[name] for name in expandable]
     cost.append(sum(s.fixed_cost_eur for s in gas.segments))
     return Part(injections, demand, cost, {name: m.cap[name] for name in expandable})
 
 
 def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
-    """MWh over the horizon delivered to a market bus: sink sales plus contracted offtakes, less
-    unserved demand there (the definition of ``gas_delivery_bcm`` in
-    ``caspian.results.summary.summarize``)."""
+    """MWh over the horizon the pipelines bring to a delivery bus net of what they carry on (the
+    definition of ``gas_delivery_bcm`` in ``caspian.results.summary.summarize``)."""
     gas, w = inputs.gas_side, inputs.weights_h
-    expr = 0.0
-    if bus in gas.delivery_points:
-        expr += pyo.quicksum(w[t] * m.sale[k.name, t] for k in gas.markets if k.bus == bus for t in m.T)
-    expr += sum(o.mw * inputs.hours for o in gas.offtakes if o.bus == bus)
-    if hasattr(m, "unserved") and bus in m.S:
-        expr -= pyo.quicksum(w[t] * m.unserved[bus, t] for t in m.T)
-    return expr
+    inflow = [s for s in gas.segments if s.bus1 == bus]
+    outflow = [s.name for s in gas.segments if s.bus0 == bus]
+    expr = pyo.quicksum(w[t] * s.efficiency * m.flow[s.name, t] for s in inflow for t in m.T)
+    return expr - pyo.quicksum(w[t] * m.flow[name, t] for name in outflow for t in m.T)
 
 
 def gas_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str) -> Quantity | None:
@@ -127,8 +153,7 @@ def gas_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[str
             quantity = gas_quantity(m, inputs, kind, asset)
             if quantity is not None:
                 out[kind][asset] = pyo.value(quantity[0]) * quantity[1]
-    buses = [k.bus for k in gas.markets if k.bus in gas.delivery_points]
-    buses += [o.bus for o in gas.offtakes if o.bus in gas.delivery_points]
+    buses = [b for b in gas.delivery_points if any(s.bus1 == b for s in gas.segments)]
     to_bcm_y = inputs.annual_factor / MWH_PER_BCM
     for bus in dict.fromkeys(buses):
         out["delivery"][bus] = max(pyo.value(_delivery(m, inputs, bus)), 0.0) * to_bcm_y

@@ -3,8 +3,10 @@
 This is the gas input processing of the independent Pyomo formulation: it reads the spec and the data
 (never a ``pypsa.Network``) and reuses only caspian's data-level helpers (``in_force``, unit
 conversions, project options/segments and their annuities, the pinned-capacity cost) and the builder's
-context (buses, hourly snapshots, discount rate, the spec's capacity fields); assets, capacities,
-prices, limits and outage windows are derived here afresh. Everything is in model units: power in MW
+context (buses, hourly snapshots, discount rate, the spec's capacity fields) and the gas economics of
+:mod:`caspian.inputs.gas_economics` (tariffs, valuations, residual demand, supply curves, storage: one
+owner of those figures, so the cross-check tests the formulation, not a second derivation); assets,
+capacities, limits and outage windows are derived here afresh. Everything is in model units: power in MW
 thermal (GCV), energy in MWh, money in EUR of the price year, costs of capacity already scaled to the
 modelled horizon.
 """
@@ -16,14 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
-from caspian.inputs.spec import NetworkSpec
-from caspian.inputs.tables import Dataset, delivery_buses, in_force
+from caspian.inputs.tables import delivery_buses, in_force
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
 GAS_BUS_CARRIER = "gas"
 """The gas carrier's name in a spec's ``carriers`` (and of the gas buses in ``buses.csv``)."""
+
+DOMESTIC_KIND = "domestic"
+"""Offtake kind shaped by its bus's monthly demand shares (the PyPSA builder's rule too)."""
 
 POWER_SECTOR_KIND = "power_sector"
 """Offtake kind left out when electricity is modelled (gas-fired plants burn it instead)."""
@@ -36,13 +41,15 @@ class PipelineSegment:
     ``capacity_mw`` is set for a fixed piece (None: capacity is a variable in [0, ``max_mw``] costing
     ``cost_eur_per_mw`` EUR per MW over the horizon). ``fixed_cost_eur`` is the horizon's annuity of a
     capacity the spec pins above what exists. ``project`` names the MILP project whose option binaries
-    set this segment's capacity (its own cost is then 0)."""
+    set this segment's capacity (its own cost is then 0). ``tariff_eur_per_mwh`` is paid on every MWh
+    sent."""
 
     name: str
     asset: str
     bus0: str
     bus1: str
     efficiency: float
+    tariff_eur_per_mwh: float = 0.0
     capacity_mw: float | None = None
     max_mw: float = 0.0
     cost_eur_per_mw: float = 0.0
@@ -62,34 +69,49 @@ class Supply:
 
 
 @dataclass(frozen=True)
-class Market:
-    """A European hub's price-taking sink: buys up to ``capacity_mw`` at ``price_eur_per_mwh``."""
+class Offtake:
+    """A fixed offtake or a market's residual demand, MW per snapshot (``market``: the latter)."""
+
+    name: str
+    bus: str
+    mw: np.ndarray
+    market: bool = False
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A step of a market's supply curve: up to ``capacity_mw`` at ``cost_eur_per_mwh`` per snapshot."""
 
     name: str
     bus: str
     capacity_mw: float
-    price_eur_per_mwh: float
+    cost_eur_per_mwh: np.ndarray
 
 
 @dataclass(frozen=True)
-class Offtake:
-    """A fixed flat offtake, MW."""
+class Store:
+    """Underground storage: withdrawal and injection limits (MW), working gas (MWh, a cyclic level)
+    and the cost of each MWh withdrawn (EUR/MWh)."""
 
     name: str
     bus: str
-    mw: float
+    withdrawal_mw: float
+    injection_mw: float
+    energy_mwh: float
+    cost_eur_per_mwh: float
 
 
 @dataclass(frozen=True)
 class GasInputs:
     """Everything the gas formulation needs. ``availability`` maps a segment or supply name to its
     per-snapshot available fraction (absent: always 1); ``delivery_points``: the modelled buses whose
-    sales and contracted offtakes count as deliveries (the ``delivery`` column of ``buses.csv``)."""
+    net pipeline inflow counts as a delivery (the ``delivery`` column of ``buses.csv``)."""
 
     buses: tuple[str, ...]
     segments: tuple[PipelineSegment, ...]
     supplies: tuple[Supply, ...]
-    markets: tuple[Market, ...]
+    alternatives: tuple[Alternative, ...]
+    stores: tuple[Store, ...]
     offtakes: tuple[Offtake, ...]
     projects: tuple[Project, ...]
     availability: dict[str, np.ndarray]
@@ -97,16 +119,11 @@ class GasInputs:
     delivery_points: tuple[str, ...] = ()
 
 
-def _market_price(spec: NetworkSpec, data: Dataset, row: pd.Series) -> float:
-    """Hub price, EUR/MWh: override, else the data's price in the price year shifted by the TTF level;
-    then the scale."""
-    markets = spec.markets
-    price = markets.gas_price_eur_mwh.get(row["bus"])
-    if price is None:
-        price = data.to_price_year(row["price_eur_mwh"], row["currency_year"])
-        if markets.ttf_eur_mwh is not None:
-            price += markets.ttf_eur_mwh - data.parameter("ttf_reference")
-    return price * markets.gas_price_scale
+def _offtake_mw(ctx: BuildContext, row: pd.Series, periods: int) -> np.ndarray:
+    """An offtake's hourly MW: flat, or shaped by its bus's monthly shares when domestic."""
+    mean_mw = bcm_per_year_to_mw(row["annual_bcm"])
+    shape = econ.monthly_shape(ctx, str(row["bus"])) if row["kind"] == DOMESTIC_KIND else None
+    return np.full(periods, mean_mw) if shape is None else mean_mw * shape
 
 
 def gas_buses(ctx: BuildContext) -> tuple[str, ...]:
@@ -125,6 +142,7 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
     buses = gas_buses(ctx)
     on_bus = set(buses)
     step = spec.time.resolution_hours
+    tariffs = econ.tariffs(ctx)
 
     pipes = in_force(data.table("gas_pipelines"), ["name"], year)
     pipes = pipes[pipes["bus0"].isin(on_bus) & pipes["bus1"].isin(on_bus) & ~pipes["name"].isin(exclude)]
@@ -132,7 +150,11 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
     projects: list[Project] = []
     for _, row in pipes.iterrows():
         common = dict(
-            asset=str(row["name"]), bus0=row["bus0"], bus1=row["bus1"], efficiency=1.0 - row["fuel_share"]
+            asset=str(row["name"]),
+            bus0=row["bus0"],
+            bus1=row["bus1"],
+            efficiency=1.0 - row["fuel_share"],
+            tariff_eur_per_mwh=tariffs.get(str(row["name"]), 0.0),
         )
         pieces, project = capacity_pieces(ctx, str(row["name"]), bcm_per_year_to_mw(row["capacity_bcm_y"]))
         segments += [
@@ -151,38 +173,39 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
             projects.append(project)
 
     rows = in_force(data.table("gas_supply"), ["name"], year)
-    rows = rows[rows["bus"].isin(on_bus) & ~rows["name"].isin(exclude) & (rows["plateau_bcm_y"] > 0)]
+    rows = rows[rows["bus"].isin(on_bus) & ~rows["name"].isin(exclude)]
     supplies = tuple(
         Supply(
             name=row["name"],
             bus=row["bus"],
-            capacity_mw=bcm_per_year_to_mw(row["plateau_bcm_y"]) * row["peak_factor"],
-            energy_mwh=bcm_to_mwh(row["plateau_bcm_y"]) * ctx.horizon_fraction,
-            cost_eur_per_mwh=data.to_price_year(row["marginal_cost_eur_mwh"], row["currency_year"]),
+            capacity_mw=bcm_per_year_to_mw(plateau) * row["peak_factor"],
+            energy_mwh=bcm_to_mwh(plateau) * ctx.horizon_fraction,
+            cost_eur_per_mwh=econ.supply_cost_eur_mwh(ctx, row),
         )
         for _, row in rows.iterrows()
+        if (plateau := econ.supply_plateau_bcm_y(ctx, row)) > 0
     )
 
     every_offtake = in_force(data.table("gas_offtakes"), ["name"], year)
     every_offtake = every_offtake[~every_offtake["name"].isin(exclude)]
     with_power = "electricity" in spec.carriers
     rows = every_offtake[every_offtake["bus"].isin(on_bus)]
-    offtakes = tuple(
-        Offtake(row["name"], row["bus"], bcm_per_year_to_mw(row["annual_bcm"]))
+    periods = len(ctx.snapshots)
+    offtakes = [
+        Offtake(row["name"], row["bus"], block_mean(_offtake_mw(ctx, row, periods), step))
         for _, row in rows.iterrows()
         if not (row["kind"] == POWER_SECTOR_KIND and with_power)
+    ]
+    offtakes += [
+        Offtake(d.name, d.bus, block_mean(d.mw, step), market=True) for d in econ.market_demands(ctx)
+    ]
+    alternatives = tuple(
+        Alternative(a.name, a.bus, a.capacity_mw, block_mean(a.cost_eur_mwh, step))
+        for a in econ.alternatives(ctx)
     )
-
-    contracted = every_offtake.groupby("bus")["annual_bcm"].sum()
-    rows = in_force(data.table("gas_markets"), ["bus"], year)
-    markets = tuple(
-        Market(
-            name=f"{row['bus']} market",
-            bus=row["bus"],
-            capacity_mw=bcm_per_year_to_mw(max(row["absorption_bcm_y"] - contracted.get(row["bus"], 0.0), 0)),
-            price_eur_per_mwh=_market_price(spec, data, row),
-        )
-        for _, row in rows[rows["bus"].isin(on_bus)].iterrows()
+    stores = tuple(
+        Store(s.name, s.bus, s.withdrawal_mw, s.injection_mw, s.energy_mwh, s.cost_eur_mwh)
+        for s in econ.storages(ctx)
     )
 
     outaged: dict[str, list[str]] = {}
@@ -190,8 +213,8 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
         outaged.setdefault(seg.asset, []).append(seg.name)
     for supply in supplies:
         outaged[supply.name] = [supply.name]
-    for market in markets:
-        outaged[market.name] = [market.name]
+    for alternative in alternatives:
+        outaged[alternative.name] = [alternative.name]
     availability = {
         name: block_mean(~windows[asset], step)
         for asset, names in outaged.items()
@@ -203,8 +226,9 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
         buses=buses,
         segments=tuple(segments),
         supplies=supplies,
-        markets=markets,
-        offtakes=offtakes,
+        alternatives=alternatives,
+        stores=stores,
+        offtakes=tuple(offtakes),
         projects=tuple(projects),
         availability=availability,
         routes={seg.asset: str(routes.get(seg.asset, "")) for seg in segments},

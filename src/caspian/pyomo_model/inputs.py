@@ -100,7 +100,7 @@ def pyomo_inputs(spec: NetworkSpec, data: Dataset) -> PyomoInputs:
     if "electricity" in spec.carriers:
         power, names = power_inputs(ctx, windows)
         known |= names
-    empty_gas = gas is None or not (gas.supplies or gas.markets or gas.offtakes)
+    empty_gas = gas is None or not (gas.supplies or gas.alternatives or gas.offtakes)
     empty_power = power is None or not (power.generators or power.markets or power.loads)
     if empty_gas and empty_power:
         raise InputError(f"network '{spec.name}': field 'year': no data rows in force in {spec.year}")

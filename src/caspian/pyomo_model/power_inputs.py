@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
@@ -225,7 +226,9 @@ def _fuel_cost(ctx: BuildContext, row: pd.Series) -> float:
     """EUR per MWh of fuel of a fleet not on the gas network (the default gas price for gas fleets)."""
     if not pd.isna(row["fuel_cost_eur_mwh"]):
         return float(row["fuel_cost_eur_mwh"])
-    return ctx.data.parameter("gas_fuel_price") if row["fuel"] == "gas" else 0.0
+    if row["fuel"] != "gas":
+        return 0.0
+    return econ.fuel_price_eur_mwh(ctx, None if pd.isna(row["gas_bus"]) else str(row["gas_bus"]))
 
 
 def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list, list, set]:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pypsa
 
+from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links, technology_annual_cost
 from caspian.inputs.series import Profiles
@@ -123,6 +124,11 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
             )
 
 
+def _gas_bus(row: pd.Series) -> str | None:
+    """A fleet's gas bus (thermal.csv ``gas_bus``), None when it has none."""
+    return None if pd.isna(row["gas_bus"]) else str(row["gas_bus"])
+
+
 def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
     """Conventional fleets: gas-fired plants draw on the gas network when it is modelled.
 
@@ -153,7 +159,7 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
             continue
         fuel_cost = row["fuel_cost_eur_mwh"]
         if pd.isna(fuel_cost):
-            fuel_cost = ctx.data.parameter("gas_fuel_price") if row["fuel"] == "gas" else 0.0
+            fuel_cost = econ.fuel_price_eur_mwh(ctx, _gas_bus(row)) if row["fuel"] == "gas" else 0.0
         attrs: dict[str, Any] = {"p_max_pu": availability}
         if row["fuel"] == "hydro" and not pd.isna(row["max_annual_cf"]):
             attrs = {"e_sum_max": row["max_annual_cf"] * row["capacity_mw"] * len(ctx.snapshots)}
@@ -206,7 +212,7 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
             continue
         fuel_cost = fleet["fuel_cost_eur_mwh"]
         if pd.isna(fuel_cost):
-            fuel_cost = ctx.data.parameter("gas_fuel_price")
+            fuel_cost = econ.fuel_price_eur_mwh(ctx, _gas_bus(fleet))
         n.add(
             "Generator",
             name,

@@ -1,6 +1,8 @@
-"""Gas side of the network: pipelines, field supplies, offtakes and European hub markets.
+"""Gas side of the network: pipelines with their tariffs, field supplies at their valuation, fixed
+offtakes, European markets' residual demand, the alternatives they buy from and underground storage.
 
-Units: capacities in MW thermal (GCV), energy in MWh, prices in EUR/MWh of the price year.
+Units: capacities in MW thermal (GCV), energy in MWh, prices in EUR/MWh of the price year. Every
+economic figure comes from :mod:`caspian.inputs.gas_economics`, which the Pyomo model reads too.
 """
 
 from __future__ import annotations
@@ -10,19 +12,37 @@ from typing import Any
 import pandas as pd
 import pypsa
 
+from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links
 from caspian.inputs.tables import in_force
-from caspian.naming import DIRECTION, FORWARD, labels
+from caspian.naming import (
+    ALTERNATIVE_KIND,
+    ALTERNATIVE_TIER,
+    COST_BASIS,
+    DIRECTION,
+    FORWARD,
+    GAS_DEMAND_CARRIER,
+    GAS_IMPORT_CARRIER,
+    GAS_OFFTAKE_CARRIER,
+    GAS_STORAGE_CARRIER,
+    GAS_SUPPLY_CARRIER,
+    labels,
+)
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
 GAS_CARRIERS = {
     "gas": "Natural gas",
     "gas pipeline": "Gas pipeline",
-    "gas supply": "Gas production",
-    "gas offtake": "Gas offtake",
-    "gas market": "European gas market",
+    GAS_SUPPLY_CARRIER: "Gas production",
+    GAS_OFFTAKE_CARRIER: "Gas offtake",
+    GAS_DEMAND_CARRIER: "Gas market residual demand",
+    GAS_IMPORT_CARRIER: "Non-corridor gas (LNG, other pipelines, demand response)",
+    GAS_STORAGE_CARRIER: "Underground gas storage",
 }
+
+DOMESTIC_KIND = "domestic"
+"""Offtake kind shaped by its bus's monthly demand shares (contracts are flat)."""
 
 
 def pipelines_in_force(ctx: BuildContext) -> pd.DataFrame:
@@ -32,7 +52,10 @@ def pipelines_in_force(ctx: BuildContext) -> pd.DataFrame:
 
 
 def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
-    """Pipelines as one-way Links; compressor fuel as efficiency < 1; expansion as extra segments."""
+    """Pipelines as one-way Links; compressor fuel as efficiency < 1; the transport tariff as the
+    marginal cost of gas sent (every segment, so an expansion pays it too); expansion as extra
+    segments."""
+    tariffs = econ.tariffs(ctx)
     for _, row in pipelines_in_force(ctx).iterrows():
         name = row["name"]
         if name in ctx.spec.exclude:
@@ -43,6 +66,7 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             carrier="gas pipeline",
             efficiency=1.0 - row["fuel_share"],
             length=row["length_km"],
+            marginal_cost=tariffs.get(name, 0.0),
             **{DIRECTION: FORWARD},
         )
         for link, attrs in capacity_links(ctx, name, bcm_per_year_to_mw(row["capacity_bcm_y"])):
@@ -50,62 +74,80 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
 
 
 def add_supplies(n: pypsa.Network, ctx: BuildContext) -> None:
-    """Field supplies: peak rate as p_nom, plateau as an annual energy limit scaled to the horizon."""
+    """Field supplies: peak rate as p_nom, plateau as an annual energy limit scaled to the horizon,
+    marginal cost at the row's valuation (running cost, development cost or netback)."""
     rows = in_force(ctx.data.table("gas_supply"), ["name"], ctx.spec.year)
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
-        if row["name"] in ctx.spec.exclude or row["plateau_bcm_y"] <= 0:
+        plateau = econ.supply_plateau_bcm_y(ctx, row)
+        if row["name"] in ctx.spec.exclude or plateau <= 0:
             continue
         n.add(
             "Generator",
             row["name"],
             bus=row["bus"],
-            carrier="gas supply",
+            carrier=GAS_SUPPLY_CARRIER,
             **labels(row["name"]),
-            p_nom=bcm_per_year_to_mw(row["plateau_bcm_y"]) * row["peak_factor"],
-            e_sum_max=bcm_to_mwh(row["plateau_bcm_y"]) * ctx.horizon_fraction,
-            marginal_cost=ctx.data.to_price_year(row["marginal_cost_eur_mwh"], row["currency_year"]),
+            **{COST_BASIS: row["cost_basis"]},
+            p_nom=bcm_per_year_to_mw(plateau) * row["peak_factor"],
+            e_sum_max=bcm_to_mwh(plateau) * ctx.horizon_fraction,
+            marginal_cost=econ.supply_cost_eur_mwh(ctx, row),
         )
 
 
 def add_offtakes(n: pypsa.Network, ctx: BuildContext) -> None:
-    """Fixed offtakes (domestic use, contracts) as flat loads; the power sector's only without power."""
+    """Fixed offtakes (domestic use, contracts) as loads, domestic ones with their bus's monthly shape;
+    the power sector's only when electricity is not modelled."""
     rows = in_force(ctx.data.table("gas_offtakes"), ["name"], ctx.spec.year)
     with_power = "electricity" in ctx.spec.carriers
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
         if row["name"] in ctx.spec.exclude or (row["kind"] == "power_sector" and with_power):
             continue
-        n.add(
-            "Load",
-            row["name"],
-            bus=row["bus"],
-            carrier="gas offtake",
-            p_set=bcm_per_year_to_mw(row["annual_bcm"]),
-        )
+        mean_mw = bcm_per_year_to_mw(row["annual_bcm"])
+        shape = econ.monthly_shape(ctx, row["bus"]) if row["kind"] == DOMESTIC_KIND else None
+        p_set: Any = mean_mw if shape is None else pd.Series(mean_mw * shape, index=ctx.snapshots)
+        n.add("Load", row["name"], bus=row["bus"], carrier=GAS_OFFTAKE_CARRIER, p_set=p_set)
 
 
 def add_markets(n: pypsa.Network, ctx: BuildContext) -> None:
-    """European gas markets: the corridor sells at the hub price up to the national consumption less
-    the volumes already contracted at that bus (which enter as fixed offtakes)."""
-    markets = ctx.spec.markets
-    rows = in_force(ctx.data.table("gas_markets"), ["bus"], ctx.spec.year)
-    offtakes = in_force(ctx.data.table("gas_offtakes"), ["name"], ctx.spec.year)
-    contracted = offtakes[~offtakes["name"].isin(ctx.spec.exclude)].groupby("bus")["annual_bcm"].sum()
-    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
-        price = markets.gas_price_eur_mwh.get(row["bus"])
-        if price is None:
-            price = ctx.data.to_price_year(row["price_eur_mwh"], row["currency_year"])
-            if markets.ttf_eur_mwh is not None:
-                price += markets.ttf_eur_mwh - ctx.data.parameter("ttf_reference")
+    """European (and Turkish) markets: the residual import demand as a monthly-shaped load, and the
+    stepwise supply curve of the alternatives (LNG, other pipelines, demand response) as generators at
+    the hourly TTF plus their spread; corridor gas clears against them."""
+    for demand in econ.market_demands(ctx):
+        n.add(
+            "Load",
+            demand.name,
+            bus=demand.bus,
+            carrier=GAS_DEMAND_CARRIER,
+            p_set=pd.Series(demand.mw, index=ctx.snapshots),
+        )
+    for alt in econ.alternatives(ctx):
+        step: dict[str, Any] = {ALTERNATIVE_TIER: alt.tier, ALTERNATIVE_KIND: alt.kind}
         n.add(
             "Generator",
-            f"{row['bus']} market",
-            bus=row["bus"],
-            carrier="gas market",
-            **labels(f"{row['bus']} market"),
-            p_nom=bcm_per_year_to_mw(max(row["absorption_bcm_y"] - contracted.get(row["bus"], 0.0), 0.0)),
-            p_min_pu=-1.0,
-            p_max_pu=0.0,
-            marginal_cost=price * markets.gas_price_scale,
+            alt.name,
+            bus=alt.bus,
+            carrier=GAS_IMPORT_CARRIER,
+            p_nom=alt.capacity_mw,
+            marginal_cost=pd.Series(alt.cost_eur_mwh, index=ctx.snapshots),
+            **labels(alt.name),
+            **step,
+        )
+
+
+def add_storage(n: pypsa.Network, ctx: BuildContext) -> None:
+    """Underground storage as StorageUnits: withdrawal capacity as p_nom, injection as p_min_pu, the
+    working volume as max_hours, a cyclic level, the cycling cost on each MWh withdrawn."""
+    for store in econ.storages(ctx):
+        n.add(
+            "StorageUnit",
+            store.name,
+            bus=store.bus,
+            carrier=GAS_STORAGE_CARRIER,
+            p_nom=store.withdrawal_mw,
+            p_min_pu=-store.injection_mw / store.withdrawal_mw,
+            max_hours=store.energy_mwh / store.withdrawal_mw,
+            cyclic_state_of_charge=True,
+            marginal_cost=store.cost_eur_mwh,
         )
 
 
@@ -115,3 +157,4 @@ def add_gas(n: pypsa.Network, ctx: BuildContext) -> None:
     add_supplies(n, ctx)
     add_offtakes(n, ctx)
     add_markets(n, ctx)
+    add_storage(n, ctx)

@@ -1,5 +1,5 @@
-"""Which capacity limits bind and what one more step of each is worth: pipelines, cables, European
-gas-market absorption and gas-supply plateaus, ranked, with the sentence that names what limits each
+"""Which capacity limits bind and what one more step of each is worth: pipelines, cables and gas-supply
+plateaus, ranked, with the sentence that names what limits each
 headline flow. The terminal, summary.nc (the ``limit`` table) and the report all take their list from
 :func:`bottlenecks`, so they name the same limits with the same shadow prices.
 
@@ -16,14 +16,13 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import delivery_buses
-from caspian.naming import BUILD_MAX, CAPACITY_FROM, FROM_LP, FROM_MILP, FROM_SPEC
+from caspian.naming import BUILD_MAX, CAPACITY_FROM, FROM_LP, FROM_MILP, FROM_SPEC, GAS_SUPPLY_CARRIER
 from caspian.results.flows import upstream
 from caspian.results.views import (
     annual_factor,
     asset_flows,
     asset_links,
     asset_shadow_prices,
-    bound_rent,
     snapshot_hours,
 )
 from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year
@@ -35,12 +34,11 @@ below which a dual is numerical noise)."""
 STEP_MW = {
     "pipeline": MW_PER_BCM_PER_YEAR,
     "cable": 100.0,
-    "market": MW_PER_BCM_PER_YEAR,
     "supply": MW_PER_BCM_PER_YEAR,
 }
 """Size of "one more step" per kind (issue 4): +1 bcm/y for gas, +100 MW for electricity, MW."""
 
-STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "market": "+1 bcm/y", "supply": "+1 bcm/y"}
+STEP_LABEL = {"pipeline": "+1 bcm/y", "cable": "+100 MW", "supply": "+1 bcm/y"}
 
 AT_LIMIT = 0.999
 """Share of capacity at which an hour counts as "at the limit" (numerical tolerance of the LP)."""
@@ -145,7 +143,9 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
     """Gas supplies at their annual plateau. No dual of the annual limit is stored in the network, so
     its value is the time-weighted mean of (bus price − marginal cost) over the hours it produces,
     EUR/MWh, times the energy of one more bcm/y."""
-    supplies = n.generators[(n.generators.carrier == "gas supply") & np.isfinite(n.generators.e_sum_max)]
+    supplies = n.generators[
+        (n.generators.carrier == GAS_SUPPLY_CARRIER) & np.isfinite(n.generators.e_sum_max)
+    ]
     if supplies.empty:
         return []
     w, factor = snapshot_hours(n), annual_factor(n)
@@ -171,39 +171,12 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
     return out
 
 
-def _market_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    europe = delivery_buses(n.buses, "gas", europe_only=True)
-    names = [f"{bus} market" for bus in europe if f"{bus} market" in n.generators.index]
-    if not names:
-        return []
-    rent = bound_rent(n, "Generator", pd.Index(names))
-    factor = annual_factor(n)
-    w = snapshot_hours(n)
-    out = []
-    for name in names:
-        capacity = float(n.generators.at[name, "p_nom"])
-        sold = -n.generators_t.p[name]
-        out.append(
-            Bottleneck(
-                asset=f"{n.generators.bus[name]} absorption",
-                kind="market",
-                capacity_mw=capacity,
-                hours_at_limit=float(w[sold >= AT_LIMIT * capacity].sum() * factor),
-                shadow_eur_per_mw_y=float(rent[name]),
-                step_value_eur_y=float(rent[name]) * STEP_MW["market"],
-                status="market absorption (data)",
-            )
-        )
-    return out
-
-
 def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    """Every pipeline, cable, European gas-market and gas-supply limit that binds (shadow price above
+    """Every pipeline, cable and gas-supply limit that binds (shadow price above
     the stated threshold), by net value of one more step, then by shadow price."""
     candidates = [
         *_link_bottlenecks(n, "pipeline"),
         *_link_bottlenecks(n, "cable"),
-        *_market_bottlenecks(n),
         *_supply_bottlenecks(n),
     ]
     # a NaN shadow price (an unbuilt asset, see asset_shadow_prices: not unique) is never binding
@@ -247,15 +220,14 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
 
 def headline_limits(n: pypsa.Network, binding: list[Bottleneck]) -> dict[str, list[Bottleneck]]:
     """The binding limits on the paths into the European gas and power markets: pipelines, cables,
-    market absorption and the supplies that feed those paths."""
+    and the plateaus of the supplies that feed those paths (a market's demand is not a limit: corridor
+    gas competes there with the alternatives' supply curve)."""
     gas_buses = delivery_buses(n.buses, "gas", europe_only=True)
     power_buses = delivery_buses(n.buses, "AC", europe_only=True)
     gas_assets, gas_reached = upstream(n, gas_buses, "gas pipeline")
     power_assets, _ = upstream(n, power_buses, "interconnector")
-    supplies = n.generators[(n.generators.carrier == "gas supply") & n.generators.bus.isin(gas_reached)]
-    gas_limits = (
-        gas_assets | {f"{bus} absorption" for bus in gas_buses} | {f"{s} plateau" for s in supplies.index}
-    )
+    supplies = n.generators[(n.generators.carrier == GAS_SUPPLY_CARRIER) & n.generators.bus.isin(gas_reached)]
+    gas_limits = gas_assets | {f"{s} plateau" for s in supplies.index}
     return {
         "gas": [b for b in binding if b.kind != "cable" and b.asset in gas_limits],
         "power": [b for b in binding if b.kind == "cable" and b.asset in power_assets],

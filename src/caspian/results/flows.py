@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from caspian.naming import GAS_FIRED_CARRIER
+from caspian.naming import (
+    GAS_DEMAND_CARRIER,
+    GAS_FIRED_CARRIER,
+    GAS_IMPORT_CARRIER,
+    GAS_OFFTAKE_CARRIER,
+    GAS_SUPPLY_CARRIER,
+)
 from caspian.results.views import annual_energy, annual_link_delivery, annual_total
 from caspian.units import mwh_to_bcm
 
@@ -22,11 +28,17 @@ FLOW_TOLERANCE_MWH = 1.0
 """Annual flow below which a link counts as idle when tracing paths, MWh/y."""
 
 
+IMPORTS = "non-corridor imports"
+"""Route label of gas a market buys from its alternatives (LNG, other pipelines, demand response)."""
+
+
 def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
-    """Generators that put gas into the network: supplies, and the priced slack (unserved demand)."""
+    """Generators that put gas into the network: supplies, a market's alternatives (imports) and the
+    priced slack (unserved demand)."""
     gas_buses = n.buses.index[n.buses.carrier == "gas"]
     gens = n.generators
-    return gens[gens.carrier.isin(["gas supply", "slack"]) & gens.bus.isin(gas_buses)]
+    carriers = [GAS_SUPPLY_CARRIER, GAS_IMPORT_CARRIER, "slack"]
+    return gens[gens.carrier.isin(carriers) & gens.bus.isin(gas_buses)]
 
 
 def _gas_annual(n: pypsa.Network) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
@@ -64,10 +76,10 @@ def gas_origins(n: pypsa.Network) -> pd.DataFrame:
 def gas_sinks(n: pypsa.Network) -> pd.DataFrame:
     """Annual gas taken at each gas bus by each kind of use: columns bus, sink, MWh."""
     rows = []
-    markets = n.generators[n.generators.carrier == "gas market"]
+    markets = n.loads[n.loads.carrier == GAS_DEMAND_CARRIER]
     for name, bus in markets.bus.items():
-        rows.append((bus, "market", annual_total(n, -n.generators_t.p[name])))
-    loads = n.loads[n.loads.carrier == "gas offtake"]
+        rows.append((bus, "market", annual_total(n, n.loads_t.p[name])))
+    loads = n.loads[n.loads.carrier == GAS_OFFTAKE_CARRIER]
     for name, bus in loads.bus.items():
         rows.append((bus, str(name), annual_total(n, n.loads_t.p[name])))
     plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
@@ -99,7 +111,8 @@ def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str
                     (supply, routes.get(link.asset, link.asset), consumers.get(bus, bus), part * share)
                 )
         for supply, amount in local.items():
-            rows.append((supply, "in-country", consumers.get(bus, bus), taken * amount / total))
+            route = IMPORTS if supplies.carrier[supply] == GAS_IMPORT_CARRIER else "in-country"
+            rows.append((supply, route, consumers.get(bus, bus), taken * amount / total))
     frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
     slack = frame.supply.isin(supplies.index[supplies.carrier == "slack"])
     frame.loc[slack, ["supply", "route"]] = UNSERVED

@@ -16,12 +16,21 @@ import pypsa
 import xarray as xr
 
 from caspian.inputs.tables import Dataset, delivery_buses
-from caspian.naming import ASSET, GAS_FIRED_CARRIER, UNITS_STARTED
+from caspian.naming import (
+    ASSET,
+    GAS_DEMAND_CARRIER,
+    GAS_FIRED_CARRIER,
+    GAS_IMPORT_CARRIER,
+    GAS_OFFTAKE_CARRIER,
+    UNITS_STARTED,
+)
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
+from caspian.results.rents import rents_dataset
 from caspian.results.views import (
     annual_energy,
     annual_factor,
+    annual_link_delivery,
     asset_links,
     asset_shadow_prices,
     snapshot_hours,
@@ -68,8 +77,20 @@ def _asset_frame(n: pypsa.Network, kind: str) -> pd.DataFrame:
     return out
 
 
+def _pipeline_deliveries(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
+    """Net annual gas the pipelines bring to each of ``buses``, MWh/y: delivered into the bus less sent
+    out of it (a market passes on what it does not burn, e.g. Bulgaria to Romania); buses no pipeline
+    reaches are left out."""
+    flows = annual_link_delivery(n, "gas pipeline")
+    inflow = flows.groupby("bus1")["delivered_mwh"].sum()
+    outflow = flows.groupby("bus0")["sent_mwh"].sum()
+    reached = [bus for bus in buses if bus in inflow.index]
+    net = inflow.reindex(reached) - outflow.reindex(reached, fill_value=0.0)
+    return net.clip(lower=0.0)
+
+
 def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
-    """Annual sales of the corridor into each market's price-taking sink, MWh/y."""
+    """Annual sales of the corridor into each power market's price-taking sink, MWh/y."""
     names = [f"{bus} market" for bus in buses if f"{bus} market" in n.generators.index]
     if not names:
         return pd.Series(dtype=float)
@@ -100,7 +121,7 @@ def _unserved(n: pypsa.Network) -> pd.Series:
 
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
-    loads = n.loads[n.loads.carrier == "gas offtake"]
+    loads = n.loads[n.loads.carrier.isin([GAS_OFFTAKE_CARRIER, GAS_DEMAND_CARRIER])]
     plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
     used = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
     if not plants.empty:
@@ -125,7 +146,7 @@ def _prices(n: pypsa.Network) -> pd.Series:
     return prices.mul(w, axis=0).sum() / w.sum()
 
 
-MARKET_CARRIERS = ("gas market", "power market")
+MARKET_CARRIERS = ("power market",)
 """Carriers of the price-taking market sinks, whose negative operating cost is the corridor's sales
 revenue."""
 
@@ -160,10 +181,12 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
     opex = n.statistics.opex(groupby="carrier", nice_names=False)
     carriers = opex.index.get_level_values("carrier")
     market = carriers.isin(MARKET_CARRIERS)
+    imports = carriers == GAS_IMPORT_CARRIER
     return {
         "objective_eur_y": float(n.objective) * factor,
         "capex_eur_y": float(n.statistics.capex().sum()) * factor,
-        "opex_eur_y": float(opex[~market].sum()) * factor,
+        "opex_eur_y": float(opex[~market & ~imports].sum()) * factor,
+        "gas_import_cost_eur_y": float(opex[imports].sum()) * factor,
         "startup_cost_eur_y": _start_up_cost(n) * factor,
         "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
@@ -205,15 +228,8 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             cables.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
-    gas_points = delivery_buses(n.buses, "gas")
-    gas_sales = _market_sales(n, gas_points)
-    loads = n.loads[(n.loads.carrier == "gas offtake") & n.loads.bus.isin(gas_points)]
-    if not loads.empty:
-        contracted = annual_energy(n, n.loads_t.p[loads.index]).groupby(loads.bus).sum()
-        gas_sales = gas_sales.add(contracted, fill_value=0.0)
+    gas_sales = _pipeline_deliveries(n, delivery_buses(n.buses, "gas"))
     unserved = _unserved(n)
-    if not gas_sales.empty and not unserved.empty:
-        gas_sales = gas_sales.sub(unserved.reindex(gas_sales.index, fill_value=0.0)).clip(lower=0.0)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
         ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
@@ -279,6 +295,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         },
     )
     ds = ds.merge(limits_dataset(bottlenecks(n)))
+    ds = ds.merge(rents_dataset(n))
     for key, value in _costs(n).items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
     europe = [m for m in delivery_buses(n.buses, "gas", europe_only=True) if m in gas_sales.index]

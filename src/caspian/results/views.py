@@ -81,14 +81,11 @@ def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
     )
 
 
-def bound_rent(n: pypsa.Network, component: str, names: pd.Index) -> pd.Series:
-    """Value of one more MW of each component's capacity over a year, EUR/MW/y (≥ 0): the summed duals
-    of its hourly capacity bound (links: the upper bound on p0; generators: the lower bound, the side a
-    market sink's absorption limit binds on), annualised. For an extendable link this is the LP's own
-    marginal value; at an interior optimum it equals the annualised cost of the next MW."""
-    table = n.links_t if component == "Link" else n.generators_t
-    attribute = "mu_upper" if component == "Link" else "mu_lower"
-    mu = table.get(attribute, pd.DataFrame())
+def bound_rent(n: pypsa.Network, names: pd.Index) -> pd.Series:
+    """Value of one more MW of each link's capacity over a year, EUR/MW/y (≥ 0): the summed duals of
+    its hourly upper bound on p0, annualised. For an extendable link this is the LP's own marginal
+    value; at an interior optimum it equals the annualised cost of the next MW."""
+    mu = n.links_t.get("mu_upper", pd.DataFrame())
     if mu is None or mu.empty:
         return pd.Series(0.0, index=names)
     summed = mu.reindex(columns=names, fill_value=0.0).abs().sum() * annual_factor(n)
@@ -108,7 +105,7 @@ def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:
     links = asset_links(n, kind)
     if links.empty:
         return pd.Series(dtype=float)
-    rent = bound_rent(n, "Link", links.index)
+    rent = bound_rent(n, links.index)
     forward = rent[~links.reverse].groupby(links.asset[~links.reverse]).max()
     reverse = rent[links.reverse].groupby(links.asset[links.reverse]).max()
     shadow = forward.add(reverse, fill_value=0.0).reindex(forward.index)

@@ -46,6 +46,12 @@ class ExplicitCase(_Strict):
 
     label: SafeName
     set: dict[str, Any] = Field(default_factory=dict)
+    group: str | None = Field(
+        None,
+        min_length=1,
+        max_length=80,
+        description="the assumption this case varies (one bar of the sweep report's tornado per group)",
+    )
 
 
 class SweepSpec(_Strict):
@@ -59,6 +65,10 @@ class SweepSpec(_Strict):
     combine: Literal["grid", "zip"] = "grid"
     parameters: list[Parameter] = Field(default_factory=list)
     cases: list[ExplicitCase] = Field(default_factory=list)
+    baseline: SafeName | None = Field(
+        None,
+        description="label of the case the grouped cases are measured against (the tornado's centre line)",
+    )
     data_overlays: list[str] = Field(
         default_factory=list,
         description="data overlay directories (relative to the sweep file) applied to every case, after "
@@ -74,6 +84,8 @@ class SweepSpec(_Strict):
         names = [p.name for p in self.parameters] + [c.label for c in self.cases]
         if len(set(names)) != len(names):
             raise ValueError("parameter names and case labels must be unique")
+        if self.baseline is not None and self.baseline not in {c.label for c in self.cases}:
+            raise ValueError(f"baseline {self.baseline!r} is not the label of a case")
         return self
 
 

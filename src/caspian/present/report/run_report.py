@@ -17,6 +17,7 @@ from caspian.inputs.tables import delivery_buses, load_dataset
 from caspian.naming import ASSET, restore_empty_labels
 from caspian.present.labels import bus_labels
 from caspian.present.report.figures_flows import electricity_bars, gas_sankey
+from caspian.present.report.figures_gas import monthly_gas_prices, supply_curves
 from caspian.present.report.figures_map import network_map
 from caspian.present.report.figures_time import duration_curves, monthly_gas, power_balance_weeks
 from caspian.present.report.style import Figure
@@ -35,10 +36,11 @@ from caspian.present.report.tables import (
     power_market_table,
     profile_table,
     provenance_table,
+    rent_table,
 )
 from caspian.results.backcast import compare
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
-from caspian.results.flows import gas_flow_paths
+from caspian.results.flows import IMPORTS, gas_flow_paths
 from caspian.results.prices import non_unique_buses
 from caspian.runs.rundir import read_run_record
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
@@ -136,7 +138,11 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
     data = load_dataset(data_dir, tuple(Path(o["path"]) for o in run.get("data_overlays") or ()))
     spec = run["spec"]
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
-    paths = gas_flow_paths(n, routes, bus_labels(n.buses)) if (n.buses.carrier == "gas").any() else None
+    paths = None
+    if (n.buses.carrier == "gas").any():
+        # the corridor's gas: a market's own imports (LNG, other pipelines) are the supply-curve section's
+        paths = gas_flow_paths(n, routes, bus_labels(n.buses))
+        paths = paths[paths.route != IMPORTS].reset_index(drop=True)
     binding = bottlenecks(n)
     limits = headline_limits(n, binding)
     headlines = []
@@ -175,8 +181,9 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         Headline(
             "Net system cost",
             f"{float(ds.objective_eur_y) / EUR_PER_BN:.3f} bn EUR/y",
-            "Annualised investment + operating cost − market revenue (a negative value means the "
-            "corridor earns more than it costs).",
+            "Annualised investment + operating cost + the gas markets' non-corridor supply (LNG, other "
+            "pipelines, demand response) − power market revenue: what it costs to serve the modelled "
+            "markets; compare cases, not its level.",
         )
     )
     unserved = float(ds.unserved_total_twh) if "unserved_total_twh" in ds else 0.0
@@ -201,6 +208,8 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         "duration": duration_curves(n),
         "weeks": power_balance_weeks(n),
         "monthly": monthly_gas(n),
+        "curves": supply_curves(n),
+        "gas_prices": monthly_gas_prices(n),
     }
     tables = {
         "gas_markets": gas_market_table(ds, n.buses),
@@ -230,6 +239,10 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         (
             "Supply → route → market",
             [f for f in (figures["sankey"], figures["electricity"], tables["cables"]) if f is not None],
+        ),
+        (
+            "Gas markets and who earns the rent",
+            [f for f in (figures["curves"], figures["gas_prices"], rent_table(ds)) if f is not None],
         ),
         ("Bottlenecks", [bottleneck_table(binding)]),
         (

@@ -15,6 +15,7 @@ import xarray as xr
 from caspian.present.report.run_report import Headline, RunReport
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
 from caspian.present.report.tables import Table
+from caspian.present.report.tornado import tornado_sections
 from caspian.sweep.plan import SweepSpec, load_sweep
 
 SWEEP_FILES = ("sweep.yaml", "manifest.csv", "sweep.nc")
@@ -29,6 +30,7 @@ NEUTRAL = "#555555"
 
 METRICS = (
     ("gas_to_europe_bcm", None, "gas to Europe", "bcm/y"),
+    ("pipeline_flow_bcm", "Trans-Caspian", "gas Trans-Caspian flow", "bcm/y"),
     ("power_to_europe_twh", None, "electricity to Europe", "TWh/y"),
     ("price_eur_mwh", "AZ gas", "gas price at Baku", "EUR/MWh"),
     ("price_eur_mwh", "TM gas", "gas price at Turkmenbashi", "EUR/MWh"),
@@ -37,8 +39,8 @@ METRICS = (
     ("unserved_total_twh", None, "unserved energy", "TWh/y"),
     ("objective_eur_y", None, "net system cost", "bn EUR/y"),
 )
-"""Metrics a sweep report plots when the sweep has them: (variable, bus or None, title, unit). Prices
-at the Caspian nodes are the model's own (European market prices are inputs)."""
+"""Metrics a sweep report plots when the sweep has them: (variable, label along its one dimension or
+None, title, unit). Prices at the Caspian nodes are the model's own."""
 
 PANELS_PER_ROW = 3
 PANEL_SIZE_IN = (4.0, 3.5)
@@ -63,9 +65,10 @@ def _metric(ds: xr.Dataset, var: str, bus: str | None) -> pd.Series | None:
         return None
     values = ds[var]
     if bus is not None:
-        if "bus" not in values.dims or bus not in values.bus.values:
+        dims = [d for d in values.dims if d != "case"]
+        if len(dims) != 1 or bus not in values[dims[0]].values:
             return None
-        values = values.sel(bus=bus)
+        values = values.sel({dims[0]: bus})
     series = values.to_series()
     if var == "objective_eur_y":
         series = series / 1e9
@@ -248,6 +251,7 @@ def build_sweep_report(directory: Path) -> RunReport:
         headlines=headlines,
     )
     report.sections = [
+        *tornado_sections(frame, sweep, metrics),
         ("Response to the swept parameters", _figures(frame, sweep, metrics)),
         ("Case table", [_case_table(frame, parameters, metrics)]),
         ("Failed cases", [failures]),

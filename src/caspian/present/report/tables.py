@@ -32,6 +32,11 @@ TABLE_KEYS = {
     "gas_supply": ("name", "component"),
     "gas_offtakes": ("name", "component"),
     "gas_markets": ("bus", "bus"),
+    "gas_alternatives": ("bus", "bus"),
+    "gas_demand_monthly": ("bus", "bus"),
+    "gas_storage": ("name", "component"),
+    "gas_tariffs": ("pipeline", "asset"),
+    "gas_outlets": ("bus", "bus"),
     "power_markets": ("bus", "bus"),
     "electricity_demand": ("bus", "bus"),
     "renewables": ("bus", "bus"),
@@ -229,7 +234,8 @@ def cost_table(ds: xr.Dataset) -> Table:
     """System cost split into capex, opex, start-ups and market revenue, bn EUR/y."""
     names = {
         "capex_eur_y": "annualised investment (capex)",
-        "opex_eur_y": "operating cost (supply, fuel, O&M)",
+        "opex_eur_y": "operating cost (supply, fuel, O&M, tariffs, storage cycling)",
+        "gas_import_cost_eur_y": "markets' non-corridor gas (LNG, other pipelines, demand response)",
         "startup_cost_eur_y": "start-ups of committed plants (unit commitment)",
         "market_net_revenue_eur_y": "market revenue (sales minus purchases)",
         "objective_eur_y": "net system cost (objective)",
@@ -238,9 +244,46 @@ def cost_table(ds: xr.Dataset) -> Table:
     return Table("System cost", ["item", "bn EUR/y"], rows, "lr")
 
 
+def rent_table(ds: xr.Dataset) -> Table | None:
+    """Who earns the corridor's gas rent, M EUR/y: per pipeline the tariffs collected and the scarcity
+    rent of its capacity, per supply its upstream margin (:mod:`caspian.results.rents`)."""
+    if "transit_rent_eur_y" not in ds and "upstream_margin_eur_y" not in ds:
+        return None
+    rows = []
+    if "transit_rent_eur_y" in ds:
+        transit = ds.transit_rent_eur_y.to_series()
+        scarcity = ds.scarcity_rent_eur_y.to_series()
+        for pipe in transit.index:
+            if abs(transit[pipe]) + abs(scarcity[pipe]) > 0.5 * EUR_PER_M:
+                rows.append(
+                    [
+                        f"pipeline {pipe}",
+                        "",
+                        f"{transit[pipe] / EUR_PER_M:,.1f}",
+                        f"{scarcity[pipe] / EUR_PER_M:,.1f}",
+                    ]
+                )
+    if "upstream_margin_eur_y" in ds:
+        for supply, margin in ds.upstream_margin_eur_y.to_series().items():
+            if abs(margin) > 0.5 * EUR_PER_M:
+                rows.append([f"supply {supply}", f"{margin / EUR_PER_M:,.1f}", "", ""])
+    note = (
+        "upstream margin = (price at the supply's bus − its marginal cost) × output; transit = tariff × gas "
+        "sent; scarcity = shadow price of capacity × capacity. Along a full pipeline, price downstream − "
+        "upstream = tariff + scarcity per MWh."
+    )
+    return Table(
+        "Corridor rent split (M EUR/y)",
+        ["who", "upstream margin", "transit tariffs", "scarcity rent"],
+        rows,
+        "lrrr",
+        note,
+    )
+
+
 def _used_keys(n: pypsa.Network, projects: list[str]) -> dict[str, set[str]]:
     assets = set(n.links[ASSET])
-    components = set(n.generators.index) | set(n.loads.index)
+    components = set(n.generators.index) | set(n.loads.index) | set(n.storage_units.index)
     return {"bus": set(n.buses.index), "asset": assets, "component": components, "project": set(projects)}
 
 
@@ -251,7 +294,12 @@ def estimate_rows(data: Dataset, n: pypsa.Network, year: int, projects: list[str
     rows = []
     for table, (key, kind) in TABLE_KEYS.items():
         frame = data.table(table)
-        keys = {"renewables": [key, "technology"], "projects": [key, "option"]}.get(table, [key])
+        keys = {
+            "renewables": [key, "technology"],
+            "projects": [key, "option"],
+            "gas_alternatives": [key, "name"],
+            "gas_demand_monthly": [key, "month"],
+        }.get(table, [key])
         if "from_year" in frame.columns:
             frame = in_force(frame, keys, year)
         if "earliest_year" in frame.columns:

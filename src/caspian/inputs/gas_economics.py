@@ -1,0 +1,292 @@
+"""The gas side's economics derived from the data and the spec, once, for both formulations (the PyPSA
+builder and the independent Pyomo model read them from here): hourly TTF, European markets' residual
+demand with its monthly shape, the stepwise supply curves of the alternatives, storage, pipeline
+tariffs, the valuation of each supply (running cost, development cost or netback) and the export
+netback that prices gas for power where the gas network is not modelled.
+
+Units: power in MW thermal (GCV), energy in MWh, prices in EUR/MWh of the price year. Hourly arrays are
+indexed by the build's hourly snapshots (``ctx.snapshots``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import csgraph_from_dense, dijkstra
+
+from caspian.errors import InputError
+from caspian.inputs import weather
+from caspian.inputs.context import BuildContext
+from caspian.inputs.tables import delivery_buses, in_force
+from caspian.units import GCV_KWH_PER_M3, HOURS_PER_YEAR, MWH_PER_BCM, bcm_per_year_to_mw
+
+MWH_PER_1000_M3 = GCV_KWH_PER_M3
+"""MWh (GCV) in 1,000 m³ of gas: 10.7 (1,000 m³ × 10.7 kWh/m³); converts USD/1000m3 tariffs."""
+
+HOURS_PER_DAY = 24.0
+MCM_PER_BCM = 1_000.0
+
+LNG = "lng"
+"""``gas_alternatives.csv`` kind whose spread ``markets.lng_spread_shift_eur_mwh`` moves."""
+
+
+@dataclass(frozen=True)
+class MarketDemand:
+    """A market's residual import demand, MW per hourly snapshot (monthly shape × annual volume)."""
+
+    name: str
+    bus: str
+    mw: np.ndarray
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One step of a market's supply curve: up to ``capacity_mw`` at ``cost_eur_mwh`` (hourly); named
+    ``'<bus> <row name>'`` (a row name such as 'LNG tier 1' recurs across markets)."""
+
+    name: str
+    bus: str
+    tier: int
+    kind: str
+    capacity_mw: float
+    cost_eur_mwh: np.ndarray
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Underground storage: withdrawal and injection capacity, MW; working gas, MWh; the cost of each
+    MWh withdrawn, EUR/MWh. The level over the horizon is cyclic (it ends where it starts)."""
+
+    name: str
+    bus: str
+    withdrawal_mw: float
+    injection_mw: float
+    energy_mwh: float
+    cost_eur_mwh: float
+
+
+def _month_hours(year: int) -> pd.Series:
+    """Hours of each month (1–12) in the model's 8760-hour year."""
+    return pd.Series(weather.hourly_index(year).month).value_counts().sort_index()
+
+
+def _months(ctx: BuildContext) -> np.ndarray:
+    return np.asarray(ctx.snapshots.month)
+
+
+def monthly_shape(ctx: BuildContext, bus: str) -> np.ndarray | None:
+    """Per hourly snapshot, the bus's gas demand relative to its annual mean (mean 1 over a full
+    year): the month's share × 8760 ÷ the month's hours; None when the bus has no monthly shares."""
+    shares = ctx.data.table("gas_demand_monthly")
+    shares = shares[shares["bus"] == bus].set_index("month")["share"]
+    if shares.empty:
+        return None
+    factor = shares * HOURS_PER_YEAR / _month_hours(ctx.spec.year)
+    return factor.reindex(_months(ctx)).to_numpy(dtype=float)
+
+
+def _ttf_rows(ctx: BuildContext) -> pd.DataFrame:
+    """The monthly TTF rows of ``markets.ttf_year`` (InputError naming the file when there are none)."""
+    table = ctx.data.table("gas_ttf_monthly")
+    rows = table[table["price_year"] == ctx.spec.markets.ttf_year]
+    if rows.empty:
+        raise InputError(
+            f"network '{ctx.spec.name}': field 'markets.ttf_year': {ctx.spec.markets.ttf_year} has no "
+            f"monthly TTF in {ctx.data.root / 'gas_ttf_monthly.csv'}"
+        )
+    return rows
+
+
+def ttf_hourly(ctx: BuildContext) -> np.ndarray:
+    """The TTF per hourly snapshot, EUR/MWh of the price year: the monthly means of
+    ``markets.ttf_year``, rescaled to ``markets.ttf_eur_mwh`` (hour-weighted annual mean) if set, times
+    ``markets.gas_price_scale``."""
+    markets = ctx.spec.markets
+    rows = _ttf_rows(ctx).set_index("month")
+    monthly = pd.Series(
+        [
+            ctx.data.to_price_year(float(p), int(c))
+            for p, c in zip(rows["price_eur_mwh"], rows["currency_year"], strict=True)
+        ],
+        index=rows.index,
+    )
+    if markets.ttf_eur_mwh is not None:
+        hours = _month_hours(ctx.spec.year)
+        mean = float((monthly * hours).sum() / hours.sum())
+        monthly = monthly * (markets.ttf_eur_mwh / mean)
+    return monthly.reindex(_months(ctx)).to_numpy(dtype=float) * markets.gas_price_scale
+
+
+def ttf_annual_mean(ctx: BuildContext) -> float:
+    """The hour-weighted annual mean of :func:`ttf_hourly` over a full model year, EUR/MWh."""
+    full = weather.hourly_index(ctx.spec.year)
+    markets = ctx.spec.markets
+    rows = _ttf_rows(ctx)
+    hours = _month_hours(ctx.spec.year)
+    prices = pd.Series(
+        [
+            ctx.data.to_price_year(float(p), int(c))
+            for p, c in zip(rows["price_eur_mwh"], rows["currency_year"], strict=True)
+        ],
+        index=rows["month"].to_numpy(),
+    )
+    mean = float((prices * hours).sum() / len(full))
+    if markets.ttf_eur_mwh is not None:
+        mean = markets.ttf_eur_mwh
+    return mean * markets.gas_price_scale
+
+
+CONTRACT_KIND = "contract"
+"""Offtake kind of a corridor contract (gas_offtakes.csv): fixed, and part of its market's consumption."""
+
+
+def market_demands(ctx: BuildContext) -> list[MarketDemand]:
+    """Each modelled market's residual import demand, shaped by its monthly shares: consumption −
+    domestic production − non-corridor contracts (gas_markets.csv) − the corridor contracts that
+    gas_offtakes.csv fixes at that bus (e.g. Türkiye's Shah Deniz contracts), × ``markets.gas_demand_scale``.
+    InputError when the corridor contracts exceed the residual."""
+    rows = in_force(ctx.data.table("gas_markets"), ["bus"], ctx.spec.year)
+    offtakes = in_force(ctx.data.table("gas_offtakes"), ["name"], ctx.spec.year)
+    offtakes = offtakes[(offtakes["kind"] == CONTRACT_KIND) & ~offtakes["name"].isin(ctx.spec.exclude)]
+    contracted = offtakes.groupby("bus")["annual_bcm"].sum()
+    out = []
+    for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
+        residual = row["consumption_bcm_y"] - row["domestic_production_bcm_y"] - row["other_contracts_bcm_y"]
+        residual -= float(contracted.get(row["bus"], 0.0))
+        if residual < 0:
+            fixed = float(contracted[row["bus"]])
+            raise InputError(
+                f"{ctx.data.root / 'gas_markets.csv'}: bus {row['bus']!r} ({row['from_year']}): the "
+                f"corridor contracts of gas_offtakes.csv ({fixed:g} bcm/y) exceed the residual import "
+                f"demand ({residual + fixed:g} bcm/y)"
+            )
+        shape = monthly_shape(ctx, row["bus"])
+        if shape is None:
+            raise InputError(
+                f"{ctx.data.root / 'gas_demand_monthly.csv'}: no monthly shares for {row['bus']!r}"
+            )
+        mean_mw = bcm_per_year_to_mw(residual) * ctx.spec.markets.gas_demand_scale
+        out.append(MarketDemand(f"{row['bus']} demand", row["bus"], mean_mw * shape))
+    return out
+
+
+def alternatives(ctx: BuildContext) -> list[Alternative]:
+    """The supply-curve steps in force at the modelled markets, cheapest tier first per bus; each costs
+    the hourly TTF plus its spread (LNG spreads shifted by ``markets.lng_spread_shift_eur_mwh``)."""
+    rows = in_force(ctx.data.table("gas_alternatives"), ["bus", "name"], ctx.spec.year)
+    rows = rows[rows["bus"].isin(ctx.buses) & ~rows["name"].isin(ctx.spec.exclude)]
+    ttf = ttf_hourly(ctx)
+    shift = ctx.spec.markets.lng_spread_shift_eur_mwh
+    out = []
+    for _, row in rows.sort_values(["bus", "tier"]).iterrows():
+        spread = ctx.data.to_price_year(float(row["spread_eur_mwh"]), int(row["currency_year"]))
+        spread += shift if row["kind"] == LNG else 0.0
+        out.append(
+            Alternative(
+                name=f"{row['bus']} {row['name']}",
+                bus=str(row["bus"]),
+                tier=int(row["tier"]),
+                kind=str(row["kind"]),
+                capacity_mw=bcm_per_year_to_mw(row["capacity_bcm_y"]),
+                cost_eur_mwh=ttf + spread,
+            )
+        )
+    return out
+
+
+def storages(ctx: BuildContext) -> list[Storage]:
+    """The underground storages in force at the modelled buses."""
+    rows = in_force(ctx.data.table("gas_storage"), ["name"], ctx.spec.year)
+    rows = rows[rows["bus"].isin(ctx.buses) & ~rows["name"].isin(ctx.spec.exclude)]
+
+    def mw(mcm_per_day: float) -> float:
+        return mcm_per_day / MCM_PER_BCM * MWH_PER_BCM / HOURS_PER_DAY
+
+    return [
+        Storage(
+            name=str(row["name"]),
+            bus=str(row["bus"]),
+            withdrawal_mw=mw(row["withdrawal_mcm_d"]),
+            injection_mw=mw(row["injection_mcm_d"]),
+            energy_mwh=row["working_bcm"] * MWH_PER_BCM,
+            cost_eur_mwh=ctx.data.to_price_year(float(row["cycle_cost_eur_mwh"]), int(row["currency_year"])),
+        )
+        for _, row in rows.iterrows()
+    ]
+
+
+def tariff_eur_mwh(ctx: BuildContext, value: float, unit: str, currency_year: int) -> float:
+    """A tariff stated in ``unit`` as EUR/MWh (GCV) of the price year (USD at ``usd_per_eur``)."""
+    per_mwh = value / MWH_PER_1000_M3 if unit == "USD/1000m3" else value
+    if unit != "EUR/MWh":
+        per_mwh /= ctx.data.parameter("usd_per_eur")
+    return ctx.data.to_price_year(per_mwh, currency_year)
+
+
+def tariffs(ctx: BuildContext) -> dict[str, float]:
+    """Pipeline → tariff in force, EUR/MWh sent, × ``markets.tariff_scale`` (0 for an untariffed one)."""
+    rows = in_force(ctx.data.table("gas_tariffs"), ["pipeline"], ctx.spec.year)
+    scale = ctx.spec.markets.tariff_scale
+    return {
+        str(row["pipeline"]): tariff_eur_mwh(ctx, row["value"], row["unit"], int(row["currency_year"]))
+        * scale
+        for _, row in rows.iterrows()
+    }
+
+
+def outlet_netbacks(ctx: BuildContext) -> dict[str, float]:
+    """Outlet → netback (border price − transport), EUR/MWh of the price year, × ``markets.netback_scale``."""
+    rows = in_force(ctx.data.table("gas_outlets"), ["name"], ctx.spec.year)
+    scale = ctx.spec.markets.netback_scale
+    return {
+        str(row["name"]): ctx.data.to_price_year(
+            row["border_price_eur_mwh"] - row["transport_eur_mwh"], int(row["currency_year"])
+        )
+        * scale
+        for _, row in rows.iterrows()
+    }
+
+
+def supply_cost_eur_mwh(ctx: BuildContext, row: pd.Series) -> float:
+    """A supply's marginal cost, EUR/MWh of the price year: its outlet's netback when netback-valued,
+    else its running or development cost."""
+    if row["cost_basis"] == "netback":
+        return outlet_netbacks(ctx)[str(row["outlet"])]
+    return ctx.data.to_price_year(float(row["marginal_cost_eur_mwh"]), int(row["currency_year"]))
+
+
+def supply_plateau_bcm_y(ctx: BuildContext, row: pd.Series) -> float:
+    """A supply's annual plateau, bcm/y, × the spec's ``markets.supply_scale`` of its bus."""
+    return float(row["plateau_bcm_y"]) * ctx.spec.markets.supply_scale.get(str(row["bus"]), 1.0)
+
+
+def export_netback_eur_mwh(ctx: BuildContext, bus: str) -> float | None:
+    """What gas at ``bus`` is worth when sold in Europe: the annual mean TTF less the cheapest sum of
+    tariffs along existing pipelines to a European delivery point (None when no pipeline path leads
+    there). Prices gas for power where the gas network is not modelled, so that an electricity-only run
+    values Azerbaijani gas as the coupled one does when the corridor is not congested."""
+    pipes = in_force(ctx.data.table("gas_pipelines"), ["name"], ctx.spec.year)
+    pipes = pipes[pipes["capacity_bcm_y"] > 0]
+    tariff = tariffs(ctx)
+    buses = sorted(set(pipes["bus0"]) | set(pipes["bus1"]) | {bus})
+    index = {b: i for i, b in enumerate(buses)}
+    dense = np.full((len(buses), len(buses)), np.inf)
+    for name, bus0, bus1 in zip(pipes["name"], pipes["bus0"], pipes["bus1"], strict=True):
+        dense[index[bus0], index[bus1]] = min(dense[index[bus0], index[bus1]], tariff.get(str(name), 0.0))
+    graph = csgraph_from_dense(dense, null_value=np.inf)  # keeps untariffed (zero-cost) edges
+    distance = dijkstra(graph, indices=index[bus])
+    europe = [b for b in delivery_buses(ctx.data.buses(), "gas", europe_only=True) if b in index]
+    reachable = [float(distance[index[b]]) for b in europe if np.isfinite(distance[index[b]])]
+    if not reachable:
+        return None
+    return ttf_annual_mean(ctx) - min(reachable)
+
+
+def fuel_price_eur_mwh(ctx: BuildContext, gas_bus: str | None) -> float:
+    """EUR/MWh (GCV) of gas burnt by a fleet that is not on a modelled gas network: the export netback
+    of its gas bus (:func:`export_netback_eur_mwh`) where a pipeline leads from there to Europe, else
+    the ``gas_fuel_price`` parameter (a fleet with no gas bus, or one no pipeline links to Europe)."""
+    netback = None if gas_bus is None else export_netback_eur_mwh(ctx, gas_bus)
+    return ctx.data.parameter("gas_fuel_price") if netback is None else netback

@@ -1,0 +1,236 @@
+"""Hand-checkable gas economics on the mini system (conftest.py): markets that clear against a
+stepwise supply curve of alternatives, tariffs that move rent from scarcity to transit, storage that
+lowers a winter price, opportunity-cost valuation, and the Pyomo formulation agreeing on all of them.
+
+Shared set-up (flat demand, no fuel use): a field in Azerbaijan (5 bcm/y at 5 EUR/MWh) serves a
+1 bcm/y domestic offtake and sends gas through P1 (3 bcm/y) to Italy; TTF is 30 EUR/MWh in every month
+unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import pypsa
+import pytest
+
+from caspian.inputs import gas_economics
+from caspian.inputs.context import make_context
+from caspian.inputs.spec import resolve_spec
+from caspian.inputs.tables import load_dataset
+from caspian.runs.crosscheck import LP_REL_TOL, crosscheck
+from caspian.runs.single import RunRequest, execute
+from caspian.units import MWH_PER_BCM
+from conftest import AZ_POWER_BUS, assert_costs_add_up, mini_tables
+
+HOURS = 8760
+GR_BUS = {
+    "bus": "GR gas",
+    "carrier": "gas",
+    "country": "GR",
+    "site": "Komotini",
+    "lat": 41.1,
+    "lon": 25.4,
+    "role": "market",
+    "delivery": "europe",
+}
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _step(bus: str, name: str, tier: int, capacity: float, spread: float, kind: str = "lng") -> dict:
+    return {
+        "bus": bus,
+        "name": name,
+        "tier": tier,
+        "kind": kind,
+        "capacity_bcm_y": capacity,
+        "spread_eur_mwh": spread,
+        "currency_year": 2024,
+        "from_year": 2020,
+    }
+
+
+def _market(bus: str, consumption: float) -> dict:
+    return {
+        "bus": bus,
+        "hub": bus,
+        "consumption_bcm_y": consumption,
+        "domestic_production_bcm_y": 0,
+        "other_contracts_bcm_y": 0,
+        "from_year": 2020,
+    }
+
+
+def two_markets(tariff: float | None = None) -> dict:
+    """Italy: residual demand 5.5 bcm/y, LNG at TTF (30) up to 4 bcm/y, then TTF + 5 up to 10.
+    Greece, behind P2 (Italy → Greece, 2 bcm/y): 1 bcm/y, LNG only at TTF + 10 = 40.
+
+    Paper solution: corridor gas (5 EUR/MWh + tariff) undercuts every LNG step, so P1 runs full
+    (3 bcm/y); 1 bcm/y goes on to Greece (displacing 40 EUR/MWh LNG, P2 not full), 2 stay in Italy,
+    whose remaining 3.5 bcm/y come from the first LNG tier (not full): Italy's price is 30, Greece's
+    is Italy's plus P2's nothing, 30. P1's scarcity rent is 30 − 5 − tariff EUR/MWh."""
+    tables = mini_tables()
+    tables["buses"].append(GR_BUS)
+    tables["gas_pipelines"].append(
+        {**tables["gas_pipelines"][0], "name": "P2", "bus0": "IT gas", "bus1": "GR gas"}
+    )
+    tables["gas_pipelines"][-1]["capacity_bcm_y"] = 2
+    tables["gas_markets"] = [_market("IT gas", 5.5), _market("GR gas", 1.0)]
+    tables["gas_alternatives"] = [
+        _step("IT gas", "LNG cheap", 1, 4, 0.0),
+        _step("IT gas", "LNG dear", 2, 10, 5.0),
+        _step("GR gas", "LNG", 1, 5, 10.0),
+    ]
+    tables["gas_demand_monthly"] += [
+        {"bus": "GR gas", "month": m, "share": d / 365} for m, d in enumerate(MONTH_DAYS, start=1)
+    ]
+    tables["projects"] = []
+    if tariff is not None:
+        tables["gas_tariffs"] = [
+            {"pipeline": "P1", "value": tariff, "unit": "EUR/MWh", "currency_year": 2024, "from_year": 2020}
+        ]
+    return tables
+
+
+def _summary(mini, tmp_path, tables, **spec):
+    network, data = mini(tables, **spec)
+    return execute(RunRequest(network, data, tmp_path / "results")).summary
+
+
+def _price(ds, bus: str) -> float:
+    return float(ds.price_eur_mwh.sel(bus=bus))
+
+
+def test_markets_clear_against_the_lng_tiers(mini, tmp_path):
+    """See :func:`two_markets`; objective = field 4 bcm × 5 + LNG 3.5 bcm × 30 = 125 × 10.7 TWh."""
+    ds = _summary(mini, tmp_path, two_markets())
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P2")) == pytest.approx(1.0, rel=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(2.0, rel=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="GR gas")) == pytest.approx(1.0, rel=1e-9)
+    assert float(ds.gas_to_europe_bcm) == pytest.approx(3.0, rel=1e-9)
+    assert _price(ds, "IT gas") == pytest.approx(30.0, rel=1e-9)
+    assert _price(ds, "GR gas") == pytest.approx(30.0, rel=1e-9)
+    assert _price(ds, "AZ gas") == pytest.approx(5.0, rel=1e-9)
+    assert float(ds.gas_import_cost_eur_y) == pytest.approx(3.5 * 30 * MWH_PER_BCM, rel=1e-9)
+    assert float(ds.objective_eur_y) == pytest.approx((4 * 5 + 3.5 * 30) * MWH_PER_BCM, rel=1e-9)
+    assert_costs_add_up(ds)
+
+
+def test_more_demand_moves_the_price_to_the_next_tier(mini, tmp_path):
+    """Italy's demand at 9.5 bcm/y: corridor 2 + cheap LNG 4 (full) + 3.5 of the dear tier, which sets
+    Italy's price at TTF + 5 = 35; Greece follows at 35 (P2 not full)."""
+    tables = two_markets()
+    tables["gas_markets"][0]["consumption_bcm_y"] = 9.5
+    ds = _summary(mini, tmp_path, tables)
+    assert _price(ds, "IT gas") == pytest.approx(35.0, rel=1e-9)
+    assert _price(ds, "GR gas") == pytest.approx(35.0, rel=1e-9)
+    assert float(ds.gas_import_cost_eur_y) == pytest.approx((4 * 30 + 3.5 * 35) * MWH_PER_BCM, rel=1e-9)
+
+
+@pytest.mark.parametrize("tariff", [0.0, 6.0])
+def test_a_tariff_moves_rent_from_scarcity_to_transit(mini, tmp_path, tariff):
+    """A tariff τ on P1 leaves flows and both end prices as they were and lowers P1's scarcity rent by
+    exactly τ: shadow = (30 − 5 − τ) EUR/MWh × 8760 h per MW-year; the transit rent τ × flow enters the
+    operating cost."""
+    ds = _summary(mini, tmp_path, two_markets(tariff))
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
+    assert _price(ds, "IT gas") == pytest.approx(30.0, rel=1e-9)
+    assert _price(ds, "AZ gas") == pytest.approx(5.0, rel=1e-9)
+    assert float(ds.pipeline_shadow_eur_per_mw_y.sel(pipeline="P1")) == pytest.approx(
+        (25 - tariff) * HOURS, rel=1e-9
+    )
+    assert float(ds.transit_rent_eur_y.sel(pipeline="P1")) == pytest.approx(
+        tariff * 3 * MWH_PER_BCM, abs=1e-3
+    )
+    assert float(ds.objective_eur_y) == pytest.approx((4 * 5 + 3.5 * 30 + 3 * tariff) * MWH_PER_BCM, rel=1e-9)
+
+
+def _seasonal(storage: bool) -> dict:
+    """January 31 and February 1 (48 h): TTF 40 in January, 20 in February; Italy's residual demand
+    10 bcm/y, P1 brings 3, LNG at TTF up to 30 bcm/y. With storage (1 bcm, 100 mcm/d each way, 1 EUR/MWh
+    per MWh withdrawn) the LP buys February LNG for January: January's LNG is displaced entirely
+    (January's need 7 bcm/y-rate = 8,550 MW < 44,583 MW of withdrawal), so January's price is set by
+    storage at February's 20 + 1 = 21 instead of 40: down by TTF_Jan − TTF_Feb − cost = 19 EUR/MWh."""
+    tables = mini_tables()
+    tables["projects"] = []
+    for row in tables["gas_ttf_monthly"]:
+        row["price_eur_mwh"] = {1: 40, 2: 20}.get(row["month"], 30)
+    tables["gas_alternatives"][0]["capacity_bcm_y"] = 30
+    if storage:
+        tables["gas_storage"] = [
+            {
+                "name": "IT storage",
+                "bus": "IT gas",
+                "working_bcm": 1,
+                "withdrawal_mcm_d": 100,
+                "injection_mcm_d": 100,
+                "cycle_cost_eur_mwh": 1,
+                "currency_year": 2024,
+                "from_year": 2020,
+            }
+        ]
+    return tables
+
+
+SEASONAL_TIME = {"hours": 48, "start_hour": 720}
+"""Hours 720–767 of the year: 24 h of January, 24 h of February."""
+
+
+@pytest.mark.parametrize(("storage", "january"), [(False, 40.0), (True, 21.0)])
+def test_storage_lowers_the_winter_price(mini, tmp_path, storage, january):
+    network, data = mini(_seasonal(storage), time=SEASONAL_TIME)
+    run = execute(RunRequest(network, data, tmp_path / "results"))
+    prices = pypsa.Network(run.directory / "network.nc").buses_t.marginal_price["IT gas"]
+    assert prices.iloc[:24].to_numpy() == pytest.approx([january] * 24, rel=1e-9)
+    assert prices.iloc[24:].to_numpy() == pytest.approx([20.0] * 24, rel=1e-9)
+
+
+def test_a_netback_supply_costs_its_outlet_price_less_transport(mini, tmp_path):
+    """The field valued at a netback of 18 − 4 = 14 EUR/MWh (its outlet) instead of its running cost:
+    still below Italy's 30, so P1 runs full and Azerbaijan's price is 14."""
+    tables = mini_tables()
+    field = tables["gas_supply"][0]
+    field.update(cost_basis="netback", marginal_cost_eur_mwh="", outlet="Elsewhere")
+    tables["gas_outlets"] = [
+        {
+            "name": "Elsewhere",
+            "bus": "AZ gas",
+            "capacity_bcm_y": 10,
+            "border_price_eur_mwh": 18,
+            "transport_eur_mwh": 4,
+            "currency_year": 2024,
+            "from_year": 2020,
+        }
+    ]
+    ds = _summary(mini, tmp_path, tables)
+    assert _price(ds, "AZ gas") == pytest.approx(14.0, rel=1e-9)
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
+
+
+def _agrees(mini, tables, **spec):
+    network, data = mini(tables, **spec)
+    result = crosscheck(network, data)
+    assert result.agrees, "\n".join(map(str, result.disagreements))
+    assert result.objective_tol == LP_REL_TOL
+    return result
+
+
+@pytest.mark.parametrize("tariff", [None, 6.0])
+def test_pyomo_models_supply_curves_and_tariffs_alike(mini, tariff):
+    _agrees(mini, two_markets(tariff))
+
+
+def test_pyomo_models_storage_alike(mini):
+    _agrees(mini, _seasonal(True), time=SEASONAL_TIME)
+
+
+def test_electricity_only_fleet_burns_gas_at_its_export_netback(mini, tmp_path):
+    """Without the gas network, Azerbaijan's gas fleet pays the annual mean TTF (30) less the tariffs
+    on the cheapest pipeline path to Europe (P1, 6 EUR/MWh): 24 EUR/MWh of fuel; a fleet with no gas
+    bus pays the ``gas_fuel_price`` parameter."""
+    tables = two_markets(6.0)
+    tables["buses"].append(AZ_POWER_BUS)
+    tables["parameters"].append({"parameter": "gas_fuel_price", "value": 31, "unit": "EUR/MWh"})
+    network, data = mini(tables, carriers=["electricity"])
+    ctx = make_context(resolve_spec(network), load_dataset(data))
+    assert gas_economics.fuel_price_eur_mwh(ctx, "AZ gas") == pytest.approx(24.0, rel=1e-12)
+    assert gas_economics.fuel_price_eur_mwh(ctx, None) == 31

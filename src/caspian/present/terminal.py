@@ -209,9 +209,11 @@ def print_summary(console: Console, result: RunResult) -> None:
         for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")
     }
     startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
+    imports = float(ds["gas_import_cost_eur_y"]) / 1e9 if "gas_import_cost_eur_y" in ds else 0.0
     console.print(
         f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
         f"opex {costs['opex_eur_y']:.3f}, "
+        + (f"markets' other gas {imports:.3f}, " if imports else "")
         + (f"start-ups {startup:.3f}, " if startup else "")
         + f"market net revenue {costs['market_net_revenue_eur_y']:.3f})"
     )
@@ -309,8 +311,8 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
         table.add_row(*keys, escape(status), *cells)
     console.print(table)
     console.print(
-        "net cost = annualised capex + operating cost − market revenue (a negative value means the "
-        "corridor earns more than it costs)"
+        "net cost = annualised capex + operating cost + the gas markets' non-corridor supply − power "
+        "market revenue (compare cases, not its level)"
     )
     console.print(
         f"sweep directory: [bold]{escape(str(outcome.directory))}[/] (manifest.csv, sweep.nc)", soft_wrap=True

@@ -65,6 +65,9 @@ def _tornado(column: str, rows: list[Swing], index: int) -> Figure:
     for y, row in enumerate(reversed(rows)):
         ax.barh(y, row.low - base, left=base, color=LOW_COLOUR, height=0.6)
         ax.barh(y, row.high - base, left=base, color=HIGH_COLOUR, height=0.6)
+        if row.width == 0:
+            ax.text(base, y, " no effect", ha="left", va="center", fontsize=7)
+            continue
         ax.text(row.low, y, f" {row.low_case} ", ha="right", va="center", fontsize=7)
         ax.text(row.high, y, f" {row.high_case} ", ha="left", va="center", fontsize=7)
     ax.axvline(base, color="black", linewidth=1)

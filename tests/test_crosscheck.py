@@ -2,13 +2,14 @@
 
 Mini system (conftest.py): dispatch, the LP expansion paper case (capex 4,000 M EUR → 1 bcm/y built),
 the MILP threshold (3,000 → loop built, 3,300 → not), an outage with unserved energy at 3 h resolution;
-then the Southern Gas Corridor over one week in dispatch, LP expansion and MILP. The mini system with
-electricity (:func:`coupled_tables`): a gas-fired fleet burning from the gas network and a cable to a
-price-taking market, solved on paper; the cable built by LP and MILP expansion. The green corridor
-(electricity) and the default network (gas + electricity) over one week, hourly and at 3 h, in
-dispatch (with priced unserved energy: both are short in winter without new capacity), LP expansion
-and MILP. Tests show the comparison fails when the Pyomo side is given a different input (gas and
-electricity, through the CLI's exit code 1), and what it refuses.
+then the Southern Gas Corridor over one week in dispatch (hourly), LP expansion and MILP (3 h). The
+mini system with electricity (:func:`coupled_tables`): a gas-fired fleet burning from the gas network
+and a cable to a price-taking market, solved on paper; the cable built by LP and MILP expansion. The
+green corridor (electricity) over one week, hourly and at 3 h, and the default network (gas +
+electricity) over three days hourly and a week at 3 h, in dispatch (with priced unserved energy: both
+are short in winter without new capacity), LP expansion and MILP. Tests show the comparison fails when
+the Pyomo side is given a different input (gas and electricity, through the CLI's exit code 1), and
+what it refuses.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ GREEN = REPO / "networks" / "green-corridor.yaml"
 CASPIAN = REPO / "networks" / "caspian.yaml"
 WEEK = [("time.hours", 168), ("time.resolution", None)]
 WEEK_3H = [("time.hours", 168), ("time.resolution", "3h")]
+THREE_DAYS = [("time.hours", 72), ("time.resolution", None)]
+"""Hourly horizon of the coupled default network's hourly cases: its storage, supply curves and
+monthly prices make a Pyomo week hourly the slowest test in the suite; three days keep CI short."""
 DISPATCH = [("mode", "dispatch"), ("unserved_energy", True)]  # no new capacity: short in winter
 MILP = [("expansion.milp", True)]
 COMMITTED = [("unit_commitment", True)]
@@ -157,10 +161,10 @@ def test_mini_outage_with_unserved_energy_at_3h_resolution(mini):
     ("scenario", "overrides", "problem"),
     [
         ("dispatch-only", WEEK, "LP"),
-        (None, WEEK, "LP"),
-        (None, [*WEEK, ("expansion.milp", True)], "MILP"),
+        (None, WEEK_3H, "LP"),
+        (None, [*WEEK_3H, ("expansion.milp", True)], "MILP"),
     ],
-    ids=["dispatch", "lp-expansion", "milp"],
+    ids=["dispatch", "lp-expansion-3h", "milp-3h"],
 )
 def test_southern_gas_corridor_week_agrees(scenario, overrides, problem):
     result = crosscheck(SGC, REPO / "data", scenario, overrides)
@@ -351,8 +355,8 @@ def test_electricity_expansion_builds_the_cable_on_both_sides(mini, milp, proble
         (GREEN, WEEK, "LP"),
         (GREEN, [*WEEK, *MILP], "MILP"),
         (GREEN, WEEK_3H, "LP"),
-        (CASPIAN, [*WEEK, *DISPATCH], "LP"),
-        (CASPIAN, WEEK, "LP"),
+        (CASPIAN, [*THREE_DAYS, *DISPATCH], "LP"),
+        (CASPIAN, THREE_DAYS, "LP"),
         (CASPIAN, [*WEEK_3H, *MILP], "MILP"),
         (CASPIAN, [*WEEK_3H, *DISPATCH], "LP"),
         (CASPIAN, [*WEEK_3H, *MILP, *COMMITTED], "MILP"),

@@ -28,6 +28,9 @@ MWH_PER_1000_M3 = GCV_KWH_PER_M3
 HOURS_PER_DAY = 24.0
 MCM_PER_BCM = 1_000.0
 
+PASSABLE_ROLES = frozenset({"supply", "transit"})
+"""Bus roles (buses.csv) an export-netback path may pass through: not a market or domestic grid."""
+
 LNG = "lng"
 """``gas_alternatives.csv`` kind whose spread ``markets.lng_spread_shift_eur_mwh`` moves."""
 
@@ -264,11 +267,15 @@ def supply_plateau_bcm_y(ctx: BuildContext, row: pd.Series) -> float:
 
 def export_netback_eur_mwh(ctx: BuildContext, bus: str) -> float | None:
     """What gas at ``bus`` is worth when sold in Europe: the annual mean TTF less the cheapest sum of
-    tariffs along existing pipelines to a European delivery point (None when no pipeline path leads
-    there). Prices gas for power where the gas network is not modelled, so that an electricity-only run
-    values Azerbaijani gas as the coupled one does when the corridor is not congested."""
+    tariffs along existing pipelines to a European delivery point, passing only through supply and
+    transit buses (not through another market, e.g. Türkiye's grid); None when no such path leads there.
+    Prices gas for power where the gas network is not modelled. It is an upper bound on the coupled
+    model's value: it ignores compressor fuel, the destination's hub spread and congestion (with SCP
+    full, the 2030 coupled run values gas at Baku about 6 EUR/MWh lower)."""
     pipes = in_force(ctx.data.table("gas_pipelines"), ["name"], ctx.spec.year)
-    pipes = pipes[pipes["capacity_bcm_y"] > 0]
+    roles = ctx.data.buses()["role"]
+    passable = pipes["bus0"].map(roles).isin(PASSABLE_ROLES) | (pipes["bus0"] == bus)
+    pipes = pipes[(pipes["capacity_bcm_y"] > 0) & passable]
     tariff = tariffs(ctx)
     buses = sorted(set(pipes["bus0"]) | set(pipes["bus1"]) | {bus})
     index = {b: i for i, b in enumerate(buses)}

@@ -102,9 +102,9 @@ def _ttf_rows(ctx: BuildContext) -> pd.DataFrame:
     return rows
 
 
-def ttf_hourly(ctx: BuildContext) -> np.ndarray:
-    """The TTF per hourly snapshot, EUR/MWh of the price year: the monthly means of
-    ``markets.ttf_year``, rescaled to ``markets.ttf_eur_mwh`` (hour-weighted annual mean) if set, times
+def _ttf_monthly(ctx: BuildContext) -> pd.Series:
+    """Month (1–12) → TTF, EUR/MWh of the price year: the monthly means of ``markets.ttf_year``,
+    rescaled to ``markets.ttf_eur_mwh`` (hour-weighted annual mean) if set, times
     ``markets.gas_price_scale``."""
     markets = ctx.spec.markets
     rows = _ttf_rows(ctx).set_index("month")
@@ -116,29 +116,23 @@ def ttf_hourly(ctx: BuildContext) -> np.ndarray:
         index=rows.index,
     )
     if markets.ttf_eur_mwh is not None:
-        hours = _month_hours(ctx.spec.year)
-        mean = float((monthly * hours).sum() / hours.sum())
-        monthly = monthly * (markets.ttf_eur_mwh / mean)
-    return monthly.reindex(_months(ctx)).to_numpy(dtype=float) * markets.gas_price_scale
+        monthly = monthly * (markets.ttf_eur_mwh / _hour_weighted_mean(ctx, monthly))
+    return monthly * markets.gas_price_scale
+
+
+def _hour_weighted_mean(ctx: BuildContext, monthly: pd.Series) -> float:
+    hours = _month_hours(ctx.spec.year)
+    return float((monthly * hours).sum() / hours.sum())
+
+
+def ttf_hourly(ctx: BuildContext) -> np.ndarray:
+    """The TTF per hourly snapshot, EUR/MWh of the price year (:func:`_ttf_monthly`)."""
+    return _ttf_monthly(ctx).reindex(_months(ctx)).to_numpy(dtype=float)
 
 
 def ttf_annual_mean(ctx: BuildContext) -> float:
     """The hour-weighted annual mean of :func:`ttf_hourly` over a full model year, EUR/MWh."""
-    full = weather.hourly_index(ctx.spec.year)
-    markets = ctx.spec.markets
-    rows = _ttf_rows(ctx)
-    hours = _month_hours(ctx.spec.year)
-    prices = pd.Series(
-        [
-            ctx.data.to_price_year(float(p), int(c))
-            for p, c in zip(rows["price_eur_mwh"], rows["currency_year"], strict=True)
-        ],
-        index=rows["month"].to_numpy(),
-    )
-    mean = float((prices * hours).sum() / len(full))
-    if markets.ttf_eur_mwh is not None:
-        mean = markets.ttf_eur_mwh
-    return mean * markets.gas_price_scale
+    return _hour_weighted_mean(ctx, _ttf_monthly(ctx))
 
 
 CONTRACT_KIND = "contract"

@@ -179,6 +179,10 @@ def test_unknown_unit_or_implausible_lifetime_is_refused(data, table, column, va
         ("parameters", "value", "2024.5", {"parameter": "price_year"}, "not a whole year"),
         ("parameters", "value", "0", {"parameter": "gas_fuel_price"}, "(plausible (0, 1000] EUR/MWh)"),
         ("parameters", "value", "5000", {"parameter": "gas_fuel_price"}, "implausible gas_fuel_price 5000"),
+        ("parameters", "value", "0", {"parameter": "voll_gas"}, "(plausible (0, 100000] EUR/MWh)"),
+        ("parameters", "value", "1e6", {"parameter": "voll_electricity"}, "implausible voll_electricity"),
+        ("map_routes", "lat", "95", {"asset": "TANAP", "seq": "1"}, "field 'lat'"),
+        ("map_routes", "seq", "0", {"asset": "TANAP", "seq": "1"}, "field 'seq'"),
         ("technology_costs", "value", "-1", {"parameter": "investment"}, "implausible investment -1"),
         ("technology_costs", "value", "25", {"parameter": "FOM"}, "(plausible [0, 20] %/year)"),
         ("technology_costs", "value", "0", {"parameter": "efficiency"}, "implausible efficiency 0"),
@@ -281,3 +285,9 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(data, tmp_path, monkeypatc
         assert len(lines) == 1 and str(data) in lines[0], result.stderr
         assert "Traceback" not in result.output
     assert not (tmp_path / "results").exists()
+
+
+def test_map_route_of_an_unknown_asset_is_refused(data):
+    path = data / "map_routes.csv"
+    _set_cell(path, "asset", "Nord Stream", lambda r: r["asset"] == "TANAP" and r["seq"] == "1")
+    _refused(data, "map_routes.csv: line 2 field 'asset'", "'Nord Stream' is not a pipeline or power link")

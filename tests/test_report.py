@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,13 +13,11 @@ import pandas as pd
 import pypsa
 import pytest
 import yaml
-from rich.console import Console
 from typer.testing import CliRunner
 
 from caspian.cli import app
 from caspian.present.report.figures_time import hourly
 from caspian.present.report.render import write_report
-from caspian.present.terminal import print_summary
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
 from caspian.results.flows import IMPORTS, UNSERVED, gas_flow_paths, gas_origins
 from caspian.runs.rundir import REPORT_FIGURES as FIGURE_DIR
@@ -29,7 +25,7 @@ from caspian.runs.single import RunRequest, execute
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
 from caspian.units import MW_PER_BCM_PER_YEAR, MWH_PER_BCM, capital_recovery_factor
-from conftest import REPO, mini_tables
+from conftest import ARTIFACTS, REPO, mini_tables, needs_chromium, open_in_chromium
 
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -84,11 +80,13 @@ def test_bottleneck_value_and_sentence_on_the_mini_system(mini, tmp_path):
     binding = bottlenecks(n)
     assert [b.asset for b in binding] == ["P1"]
     p1 = binding[0]
-    assert p1.step_value_eur_y == pytest.approx(25 * MWH_PER_BCM, rel=1e-6)
+    assert p1.gross_step_value_eur_y == pytest.approx(25 * MWH_PER_BCM, rel=1e-6)
     assert p1.hours_at_limit == pytest.approx(8760)
-    assert p1.step_value_eur_y == pytest.approx(
+    assert p1.gross_step_value_eur_y == pytest.approx(
         float(result.summary.pipeline_shadow_eur_per_bcm_y.sel(pipeline="P1"))
     )
+    # a fixed asset: no next step in the data, so no annuity and no net value
+    assert p1.status.startswith("fixed capacity") and not p1.has_next_step
     limits = headline_limits(n, binding)
     assert limits["gas"] == binding
     sentence = limit_sentence(3.0, "bcm/y", "gas", limits["gas"], "unused")
@@ -115,8 +113,9 @@ def test_interior_expansion_is_sized_by_cost_and_the_field_plateau_binds(mini, t
         ("P1", "expansion sized by cost"),
     ]
     plateau, pipeline = binding
-    assert plateau.step_value_eur_y == pytest.approx((30 - annuity / 8760 - 5) * MWH_PER_BCM, rel=1e-6)
-    assert pipeline.step_value_eur_y == 0.0
+    assert plateau.gross_step_value_eur_y == pytest.approx((30 - annuity / 8760 - 5) * MWH_PER_BCM, rel=1e-6)
+    assert pipeline.next_step_annuity_eur_per_mw_y == pytest.approx(annuity, rel=1e-9)
+    assert pipeline.net_step_value_eur_y == pytest.approx(0.0, abs=1e-3 * annuity)
     assert pipeline.shadow_eur_per_mw_y == pytest.approx(annuity, rel=1e-6)
     sentence = limit_sentence(4.0, "bcm/y", "gas", binding, "unused")
     assert sentence.startswith("Gas to Europe (4.00 bcm/y) is limited by Field A plateau (5.00 bcm/y")
@@ -124,34 +123,6 @@ def test_interior_expansion_is_sized_by_cost_and_the_field_plateau_binds(mini, t
         "; and by the cost of expanding P1 (to 4.00 bcm/y), built until one more step costs as much as it "
         "earns."
     )
-
-
-def test_terminal_summary_and_report_name_the_same_limits_at_the_same_shadow_price(mini, tmp_path):
-    """The interior expansion of P1 (the case where the terminal once read 0 from summary.nc and the
-    report the annuity): summary.nc's limit table, the terminal's table and report.md list the same
-    limits in the same order, and P1's shadow price is its annuity everywhere."""
-    tables = mini_tables()
-    tables["projects"][0]["capex_meur"] = 4000.0
-    result, data = _mini_run(
-        mini, tmp_path, tables, mode="expansion", expansion={"projects": ["P1 expansion"]}
-    )
-    annuity = 4000e6 / (2 * MW_PER_BCM_PER_YEAR) * capital_recovery_factor(0.07, 25)
-    ds = result.summary
-    assert list(ds.limit.values) == ["Field A plateau", "P1"]
-    assert float(ds.limit_shadow_eur_per_mw_y.sel(limit="P1")) == pytest.approx(annuity, rel=1e-6)
-    assert float(ds.pipeline_shadow_eur_per_mw_y.sel(pipeline="P1")) == pytest.approx(annuity, rel=1e-6)
-    console = Console(record=True, width=200)
-    print_summary(console, result)
-    terminal = console.export_text()
-    write_report(result.directory, data)
-    markdown = (result.directory / "report.md").read_text(encoding="utf-8")
-    table = markdown.split("### Binding limits")[1].split("\n\n")[1].splitlines()[2:]
-    report_rows = [[cell.strip() for cell in row.strip("|").split("|")] for row in table]
-    assert [row[0] for row in report_rows] == list(ds.limit.values)
-    for row in report_rows:
-        shadow = f"{float(ds.limit_shadow_eur_per_mw_y.sel(limit=row[0])):,.0f}"
-        assert row[4] == shadow
-        assert re.search(rf"{re.escape(row[0])}\s.*\s{re.escape(shadow)}\s", terminal)
 
 
 def test_flow_paths_close_the_gas_balance(mini, tmp_path):
@@ -293,54 +264,12 @@ def test_report_on_a_corrupt_run_yaml_fails_with_exit_2_and_writes_nothing(mini,
     assert sorted(p.name for p in result.directory.iterdir()) == before
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(os.environ.get("CASPIAN_TEST_ARTIFACTS", REPO / "test-artifacts"))
-"""Where the browser test leaves its screenshot (git-ignored)."""
-
-
-@pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Chromium not installed: apt-get install chromium chromium-driver (.ci/run does this)",
-)
+@needs_chromium
 def test_report_renders_in_headless_chromium_offline(week_report):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-extensions",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.get((week_report / "report.html").as_uri())
-        images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);"
-        )
-        height = driver.execute_script("return document.body.scrollHeight;")
-        driver.set_window_size(1400, min(int(height), 16000))
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        assert driver.save_screenshot(str(ARTIFACTS / "report-screenshot.png"))
-        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-        requests = [
-            json.loads(entry["message"])["message"]["params"]["request"]["url"]
-            for entry in driver.get_log("performance")
-            if '"Network.requestWillBeSent"' in entry["message"]
-        ]
-    finally:
-        driver.quit()
-    assert errors == []
-    assert len(images) == 8 and all(done and width > 100 and h > 100 for done, width, h in images)
-    assert [url for url in requests if not url.startswith(("data:", "file:"))] == []
+    page = open_in_chromium(week_report / "report.html", ARTIFACTS / "report-screenshot.png")
+    assert page.errors == []
+    assert len(page.images) == 8 and all(done and width > 100 and h > 100 for done, width, h in page.images)
+    assert [url for url in page.requests if not url.startswith(("data:", "file:"))] == []
     assert (ARTIFACTS / "report-screenshot.png").read_bytes().startswith(PNG_MAGIC)
 
 

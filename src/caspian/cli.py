@@ -227,7 +227,12 @@ OverlayOpt = Annotated[
     ),
 ]
 VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="show library and solver logs (INFO level)")
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="show library and solver logs (INFO level; solve streams HiGHS's log as it is written)",
+    ),
 ]
 MilpOpt = Annotated[
     bool, typer.Option("--milp", help="build projects as discrete options (MILP) instead of the LP hull")
@@ -251,7 +256,13 @@ def list_cmd() -> None:
         table.add_column(column, no_wrap=column != "scenarios")
     descriptions = []
     try:
-        for path in sorted(NETWORKS_DIR.glob("*.yaml")):
+        paths = sorted(NETWORKS_DIR.glob("*.yaml"))
+        if not paths:
+            raise InputError(
+                f"{NETWORKS_DIR.resolve()}: no network files (*.yaml) here; run caspian list from a "
+                "caspian project directory"
+            )
+        for path in paths:
             spec = resolve_spec(path)
             table.add_row(
                 escape(str(path)),
@@ -325,6 +336,7 @@ def solve(
 ) -> None:
     """Build and solve a network; write a run directory under results/ and print what flows to Europe."""
     configure_libraries(verbose)
+    from caspian.present.progress import run_display
     from caspian.present.terminal import print_summary
     from caspian.runs.single import RunRequest, execute
 
@@ -346,8 +358,10 @@ def solve(
             if quiet:
                 result = execute(request)
             else:
-                with err_console.status("starting") as status:
-                    result = execute(request, lambda msg: status.update(msg), _notice)
+                with run_display(err_console) as display:
+                    result = execute(
+                        request, display.update, _notice, display.solver_line if verbose else None
+                    )
     except Exception as exc:
         _fail(exc)
     if quiet:

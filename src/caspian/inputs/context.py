@@ -16,10 +16,9 @@ from caspian.units import HOURS_PER_YEAR, parse_power
 BUS_CARRIER = {"gas": "gas", "electricity": "AC"}
 """Model carrier named in the spec → bus carrier in ``buses.csv``."""
 
-SLACK_COST_EUR_PER_MWH = 10_000.0
-"""Cost of the diagnostic slack (unserved energy), EUR/MWh: a stated modelling value far above every
-price in the model, so that slack is used only where nothing else can serve. Only its quantity is
-reported; it never appears in a normal run."""
+VOLL_PARAMETER = {"gas": "voll_gas", "AC": "voll_electricity"}
+"""Bus carrier → the ``parameters.csv`` row pricing its unserved demand (value of lost load, EUR/MWh):
+the priced slack of ``unserved_energy: true`` runs and of the infeasibility diagnosis."""
 
 SLACK_CAPACITY_MW = 1e6
 """Capacity of each diagnostic slack generator, MW: larger than any bus's demand (the largest, Türkiye's
@@ -36,6 +35,10 @@ class BuildContext:
     discount_rate: float
     buses: frozenset[str]
     with_slack: bool
+
+    def value_of_lost_load(self, bus_carrier: str) -> float:
+        """Price of unserved demand at a bus of ``bus_carrier`` ('gas' or 'AC'), EUR/MWh (data row)."""
+        return self.data.parameter(VOLL_PARAMETER[bus_carrier])
 
     @property
     def horizon_fraction(self) -> float:

@@ -45,6 +45,9 @@ MAX_POWER_PRICE_EUR_MWH = 4_000.0
 MAX_GAS_PRICE_EUR_MWH = 1_000.0
 """EUR/MWh (GCV): about three times the highest TTF day-ahead close (≈340 EUR/MWh, August 2022)."""
 
+MAX_VOLL_EUR_MWH = 100_000.0
+"""EUR/MWh: a value of lost load above 100 EUR/kWh is a typo (EU estimates reach ~16 EUR/kWh)."""
+
 MAX_CAPEX_MEUR = 100_000.0
 """Million EUR: above the largest corridor project estimate (full TAP expansion and TANAP loops are a
 few EUR bn; the whole Southern Gas Corridor cost about USD 40 bn)."""
@@ -138,6 +141,8 @@ PARAMETER_UNITS: dict[str, frozenset[str]] = {
     "gas_ncv_per_gcv": frozenset({"per unit"}),
     "pipeline_fuel_per_1000km": frozenset({"per unit per 1000 km"}),
     "gas_fuel_price": frozenset({"EUR/MWh"}),
+    "voll_electricity": frozenset({"EUR/MWh"}),
+    "voll_gas": frozenset({"EUR/MWh"}),
 }
 """Units each row of ``parameters.csv`` must be stated in."""
 
@@ -150,6 +155,7 @@ OBSERVED_FLOW_UNITS = frozenset({"bcm", "share"})
 
 _LOSS = Bound(0.0, MAX_LOSS_SHARE, "per unit")
 _GAS_PRICE = Bound(0.0, MAX_GAS_PRICE_EUR_MWH, "EUR/MWh", low_open=True)
+_VOLL = Bound(0.0, MAX_VOLL_EUR_MWH, "EUR/MWh", low_open=True)
 
 PARAMETER_BOUNDS: dict[str, Bound] = {
     "discount_rate": Bound(0.0, MAX_DISCOUNT_RATE, "per unit", low_open=True),
@@ -161,6 +167,8 @@ PARAMETER_BOUNDS: dict[str, Bound] = {
     "gas_ncv_per_gcv": Bound(*GAS_NCV_PER_GCV_RANGE, "per unit"),
     "pipeline_fuel_per_1000km": _LOSS,
     "gas_fuel_price": _GAS_PRICE,
+    "voll_electricity": _VOLL,
+    "voll_gas": _VOLL,
 }
 """Plausible range of each row of ``parameters.csv`` (``hicp_<year>`` rows: :data:`HICP_RANGE`)."""
 
@@ -433,6 +441,21 @@ class ParameterRow(TableRow):
         if parameter is None:
             return unit
         return _check_unit(unit, _parameter_rule(parameter)[1], parameter)
+
+
+MAX_WAYPOINTS = 50
+"""Most waypoints of one drawn route (``map_routes.csv``)."""
+
+
+class MapRouteRow(TableRow):
+    """A waypoint of an asset's drawn route on the report's map (display only: the model uses the data
+    lengths of gas_pipelines.csv and power_links.csv)."""
+
+    asset: Name
+    seq: int = Field(ge=1, le=MAX_WAYPOINTS)
+    site: str = Field(min_length=1)
+    lat: Latitude
+    lon: Longitude
 
 
 class ObservedFlowRow(TableRow):

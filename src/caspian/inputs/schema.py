@@ -17,6 +17,7 @@ from caspian.inputs.rows import (
     ElectricityDemandRow,
     GasOfftakeRow,
     GasPipelineRow,
+    MapRouteRow,
     ObservedFlowRow,
     ParameterRow,
     PowerLinkRow,
@@ -55,6 +56,7 @@ TABLES: dict[str, type[TableRow]] = {
     "technology_costs": TechnologyCostRow,
     "parameters": ParameterRow,
     "observed_flows": ObservedFlowRow,
+    "map_routes": MapRouteRow,
 }
 """Table name (file ``data/<name>.csv``) → row model."""
 
@@ -82,6 +84,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "technology_costs": ("technology", "parameter"),
     "parameters": ("parameter",),
     "observed_flows": ("metric", "year"),
+    "map_routes": ("asset", "seq"),
 }
 """Columns that identify a row of each table: no two rows share them, and an overlay row with the same
 key replaces the base row."""

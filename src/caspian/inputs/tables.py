@@ -248,6 +248,11 @@ def _check_references(tables: dict[str, _Table]) -> None:
                 raise InputError(
                     f"{origin} field '{end1}': {bus1!r} is also '{end0}': the two ends must differ"
                 )
+    drawn = set(tables["gas_pipelines"].frame["name"]) | set(tables["power_links"].frame["name"])
+    routes = tables["map_routes"]
+    for origin, asset in zip(routes.origins, routes.frame["asset"], strict=True):
+        if asset not in drawn:
+            raise InputError(f"{origin} field 'asset': {asset!r} is not a pipeline or power link")
     technologies = set(tables["unit_commitment"].frame["technology"])
     sizes = tables["unit_sizes"]
     for origin, technology in zip(sizes.origins, sizes.frame["commitment"], strict=True):

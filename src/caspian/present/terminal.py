@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pypsa
 import xarray as xr
@@ -14,7 +16,7 @@ from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
 from caspian.present.text import model_size_text
 from caspian.pypsa_model.solve import MipResult
-from caspian.results.bottlenecks import EUR_PER_M
+from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.runs.single import RunResult
 from caspian.sweep.orchestrate import SweepOutcome
@@ -140,15 +142,13 @@ def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None
 
 
 def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
-    """The binding limits of summary.nc's ``limit`` table (the report's list, in its order)."""
+    """The binding limits of summary.nc's ``limit`` table (the report's list, in its order), with the
+    three columns of :class:`caspian.results.bottlenecks.Bottleneck` and what each means."""
     if "limit" not in ds.dims or not ds.sizes["limit"]:
         console.print("no capacity limit binds")
         return
-    table = Table(
-        title="Binding limits (shadow price: value of one more MW over a year; step value: net value of one "
-        "more step, 0 where the optimum sized an expansion itself)"
-    )
-    for col in ("limit", "kind", "shadow EUR/MW/y", "step", "step value M EUR/y", "status"):
+    table = Table(title="Binding limits", caption=LIMIT_COLUMNS_NOTE, caption_justify="left")
+    for col in ("limit", "kind", "shadow EUR/MW/y", "next step EUR/MW/y", "step", "net M EUR/y", "status"):
         table.add_column(col, justify="left" if col in ("limit", "kind", "step", "status") else "right")
     for i in range(ds.sizes["limit"]):
         row = ds.isel(limit=i)
@@ -156,11 +156,17 @@ def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
             escape(str(row.limit.values)),
             escape(str(row.limit_kind.values)),
             f"{float(row.limit_shadow_eur_per_mw_y):,.0f}",
+            _or_dash(float(row.limit_next_step_annuity_eur_per_mw_y), 1.0, "{:,.0f}"),
             escape(str(row.limit_step.values)),
-            f"{float(row.limit_step_value_eur_y) / EUR_PER_M:,.1f}",
+            _or_dash(float(row.limit_net_step_value_eur_y), EUR_PER_M, "{:,.1f}"),
             escape(str(row.limit_status.values)),
         )
     console.print(table)
+
+
+def _or_dash(value: float, divisor: float, fmt: str) -> str:
+    """``value / divisor`` formatted, or an em dash where the value does not exist (NaN)."""
+    return fmt.format(value / divisor) if math.isfinite(value) else "—"
 
 
 def _built(console: Console, ds: xr.Dataset) -> None:
@@ -250,51 +256,70 @@ def _start_text(mip: MipResult) -> str:
 
 
 SWEEP_ROUTES = (
-    ("pipeline_flow_bcm", "pipeline", "Trans-Caspian", "TCP bcm/y"),
-    ("pipeline_flow_bcm", "pipeline", "SCP", "SCP bcm/y"),
-    ("pipeline_flow_bcm", "pipeline", "TAP", "TAP bcm/y"),
-    ("cable_forward_twh", "cable", "Caspian cable", "Caspian cable TWh/y"),
-    ("cable_forward_twh", "cable", "Black Sea cable", "Black Sea cable TWh/y"),
+    ("pipeline_flow_bcm", "pipeline", "Trans-Caspian", "TCP", "Trans-Caspian flow, bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "SCP", "SCP", "SCP flow, bcm/y"),
+    ("pipeline_flow_bcm", "pipeline", "TAP", "TAP", "TAP flow, bcm/y"),
+    ("cable_forward_twh", "cable", "Caspian cable", "CasC", "Caspian cable, TWh/y"),
+    ("cable_forward_twh", "cable", "Black Sea cable", "BSC", "Black Sea cable, TWh/y"),
 )
 """Per-route flows shown in the sweep table when the sweep's network has the asset: (variable,
-dimension, asset, column title)."""
+dimension, asset, short column title, its meaning in the legend)."""
 
 SWEEP_TOTALS = (
-    ("gas_to_europe_bcm", "pipeline", "gas to EU bcm/y", 1.0),
-    ("power_to_europe_twh", "cable", "power to EU TWh/y", 1.0),
-    ("unserved_total_twh", "", "unserved TWh/y", 1.0),
-    ("capex_eur_y", "", "capex bn EUR/y", 1e-9),
-    ("objective_eur_y", "", "net cost bn EUR/y", 1e-9),
+    ("gas_to_europe_bcm", "pipeline", "EU gas", "gas to Europe, bcm/y", 1.0),
+    ("power_to_europe_twh", "cable", "EU power", "electricity to Europe, TWh/y", 1.0),
+    ("unserved_total_twh", "", "unserved", "unserved energy, TWh/y", 1.0),
+    ("capex_eur_y", "", "capex", "annualised capex, bn EUR/y", 1e-9),
+    ("objective_eur_y", "", "net", "net system cost, bn EUR/y", 1e-9),
+    (
+        "objective_excl_unserved_eur_y",
+        "",
+        "net excl.",
+        "net system cost without the unserved-energy penalty, bn EUR/y",
+        1e-9,
+    ),
 )
-"""Headline columns: (variable, dimension the carrier needs, title, scale)."""
+"""Headline columns: (variable, dimension the carrier needs, short title, legend text, scale)."""
+
+NET_COST_NOTE = (
+    "net system cost = annualised capex + operating cost + the gas markets' non-corridor supply − power "
+    "market revenue (compare cases, not its level)"
+)
 
 
-def _sweep_columns(ds: xr.Dataset) -> list[tuple[str, xr.DataArray]]:
+def _sweep_columns(ds: xr.Dataset) -> list[tuple[str, str, xr.DataArray]]:
     columns = []
-    for var, dim, asset, title in SWEEP_ROUTES:
+    for var, dim, asset, title, legend in SWEEP_ROUTES:
         if var in ds and asset in ds[dim].values:
-            columns.append((title, ds[var].sel({dim: asset})))
-    for var, dim, title, scale in SWEEP_TOTALS:
+            columns.append((title, legend, ds[var].sel({dim: asset})))
+    for var, dim, title, legend, scale in SWEEP_TOTALS:
         if var in ds and (not dim or dim in ds.dims):
-            columns.append((title, ds[var] * scale))
+            columns.append((title, legend, ds[var] * scale))
     return columns
 
 
+def _short_parameter(name: str) -> str:
+    """A swept parameter's column title: the last part of its dotted path (``markets.ttf_year`` →
+    ``ttf_year``); the legend names the full path."""
+    return name.rsplit(".", 1)[-1]
+
+
 def print_sweep(console: Console, outcome: SweepOutcome) -> None:
-    """Compact table per case: swept parameters (or the case label), flows on the corridor's main
-    routes (0 where a case has no such asset), flows to Europe, capex and net system cost; then
-    where the outputs are."""
+    """Compact table per case (short column titles, explained in a legend below so that it fits 120
+    columns): swept parameters (or the case label), flows on the corridor's main routes (0 where a case
+    has no such asset), flows to Europe, unserved energy, capex and net system cost; then where the
+    outputs are."""
     ds = outcome.dataset
     table = Table(
         title=escape(f"Sweep: {outcome.directory.name} ({len(outcome.cases)} cases, {outcome.reused} reused)")
     )
     parameters = [name for name, _value in outcome.cases[0].parameters] if outcome.cases else []
     for header in parameters or ["case"]:
-        table.add_column(escape(header), justify="right" if parameters else "left", overflow="fold")
+        table.add_column(escape(_short_parameter(header)), justify="right" if parameters else "left")
     table.add_column("status")
     columns = _sweep_columns(ds)
-    for title, _values in columns:
-        table.add_column(title, justify="right", overflow="fold")
+    for title, _legend, _values in columns:
+        table.add_column(title, justify="right", no_wrap=True)
     for case in outcome.cases:
         result = outcome.results.get(case.case_id)
         status = "ok" if result and result.status == "ok" else (result.exit_class if result else "not run")
@@ -302,7 +327,7 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
             [escape(str(value)) for _name, value in case.parameters] if parameters else [escape(case.label)]
         )
         cells = []
-        for _title, values in columns:
+        for _title, _legend, values in columns:
             value = float(values.sel(case=case.case_id))
             if status != "ok":
                 cells.append("-")
@@ -310,10 +335,10 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
                 cells.append(f"{0.0 if value != value else value:.2f}")
         table.add_row(*keys, escape(status), *cells)
     console.print(table)
-    console.print(
-        "net cost = annualised capex + operating cost + the gas markets' non-corridor supply − power "
-        "market revenue (compare cases, not its level)"
-    )
+    legend = [f"{title}: {text}" for title, text, _values in columns]
+    legend += [f"{_short_parameter(p)}: {p}" for p in parameters if _short_parameter(p) != p]
+    console.print(escape("; ".join(legend)), soft_wrap=False)
+    console.print(NET_COST_NOTE)
     console.print(
         f"sweep directory: [bold]{escape(str(outcome.directory))}[/] (manifest.csv, sweep.nc)", soft_wrap=True
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from caspian.errors import InputError
-from caspian.inputs.context import SLACK_CAPACITY_MW, SLACK_COST_EUR_PER_MWH, make_context
+from caspian.inputs.context import SLACK_CAPACITY_MW, BuildContext, make_context
 from caspian.inputs.fleets import CommittedFleet
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
@@ -27,13 +27,13 @@ from caspian.units import HOURS_PER_YEAR
 class PyomoInputs:
     """One network's inputs. ``weights_h``: hours each snapshot stands for; ``gas``/``power``: None when
     that carrier is not modelled; ``slack_cost_eur_per_mwh``: price of unserved energy at the buses with
-    fixed demand (None: no slack)."""
+    fixed demand by bus, EUR/MWh (None: no slack)."""
 
     name: str
     weights_h: np.ndarray
     gas: GasInputs | None
     power: PowerInputs | None
-    slack_cost_eur_per_mwh: float | None = None
+    slack_cost_eur_per_mwh: dict[str, float] | None = None
     slack_capacity_mw: float = SLACK_CAPACITY_MW
 
     @property
@@ -87,6 +87,12 @@ def check_supported(spec: NetworkSpec) -> None:
         raise InputError("crosscheck: time.segments is not supported; use time.resolution")
 
 
+def _value_of_lost_load(ctx: BuildContext) -> dict[str, float]:
+    """Price of unserved demand at every modelled bus, EUR/MWh (by its carrier's data row)."""
+    carriers = ctx.data.table("buses").set_index("bus")["carrier"]
+    return {bus: ctx.value_of_lost_load(str(carriers[bus])) for bus in sorted(ctx.buses)}
+
+
 def pyomo_inputs(spec: NetworkSpec, data: Dataset) -> PyomoInputs:
     """Derive the model's inputs from the resolved spec and the data (InputError on bad input)."""
     check_supported(spec)
@@ -111,5 +117,5 @@ def pyomo_inputs(spec: NetworkSpec, data: Dataset) -> PyomoInputs:
         weights_h=np.full(spec.time.hours // step, float(step)),
         gas=gas,
         power=power,
-        slack_cost_eur_per_mwh=SLACK_COST_EUR_PER_MWH if spec.unserved_energy else None,
+        slack_cost_eur_per_mwh=_value_of_lost_load(ctx) if spec.unserved_energy else None,
     )

@@ -144,8 +144,8 @@ def build_model(inputs: PyomoInputs) -> pyo.ConcreteModel:
     m.balance = pyo.Constraint(m.B, m.T, rule=balance, doc="MW; dual = price × weight")
     cost = [term for part in parts for term in part.cost]
     if slack:
-        price = inputs.slack_cost_eur_per_mwh
-        cost += [weight[t] * price * m.unserved[b, t] for b in m.S for t in m.T]
+        price = inputs.slack_cost_eur_per_mwh or {}
+        cost += [weight[t] * price[b] * m.unserved[b, t] for b in m.S for t in m.T]
     objective = pyo.quicksum(cost)
     projects = {p.name: p for p in inputs.projects}
     if projects:

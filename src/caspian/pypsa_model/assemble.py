@@ -15,7 +15,6 @@ import pypsa
 from caspian.errors import InputError
 from caspian.inputs.context import (
     SLACK_CAPACITY_MW,
-    SLACK_COST_EUR_PER_MWH,
     BuildContext,
     make_context,
 )
@@ -142,7 +141,7 @@ def _label_own_assets(n: pypsa.Network) -> None:
         static[BUILD_MAX] = static[BUILD_MAX].fillna(bound) if BUILD_MAX in static else bound
 
 
-def _add_slack(n: pypsa.Network) -> None:
+def _add_slack(n: pypsa.Network, ctx: BuildContext) -> None:
     """Priced unserved energy at every bus with fixed demand (a load: electricity demand or a gas offtake).
     Only fixed demand can make the model infeasible (markets, plants and links may all stay at 0), and a
     slack at a transit or market-only bus would merely be an equally priced alternative to the slack at
@@ -154,7 +153,7 @@ def _add_slack(n: pypsa.Network) -> None:
         bus=buses,
         carrier="slack",
         p_nom=SLACK_CAPACITY_MW,
-        marginal_cost=SLACK_COST_EUR_PER_MWH,
+        marginal_cost=[ctx.value_of_lost_load(n.buses.carrier[bus]) for bus in buses],
     )
 
 
@@ -172,7 +171,7 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
     if n.loads.empty and n.generators.empty:
         raise InputError(f"network '{spec.name}': field 'year': no data rows in force in {spec.year}")
     if ctx.with_slack:
-        _add_slack(n)
+        _add_slack(n, ctx)
     _label_own_assets(n)
     _apply_outages(n, ctx)
     return BuildResult(

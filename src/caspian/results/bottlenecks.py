@@ -19,13 +19,14 @@ from caspian.inputs.tables import delivery_buses
 from caspian.naming import BUILD_MAX, CAPACITY_FROM, FROM_LP, FROM_MILP, FROM_SPEC, GAS_SUPPLY_CARRIER
 from caspian.results.flows import upstream
 from caspian.results.views import (
+    BUILT_MW,
     annual_factor,
     asset_flows,
     asset_links,
     asset_shadow_prices,
     snapshot_hours,
 )
-from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, MWH_PER_BCM, mw_to_bcm_per_year
+from caspian.units import HOURS_PER_YEAR, MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year
 
 BINDING_THRESHOLD_EUR_PER_MW_Y = 1.0
 """A capacity limit counts as binding when one more MW is worth more than 1 EUR/y (stated threshold
@@ -54,18 +55,50 @@ AT_MAX_OPTION = 1e-3
 
 @dataclass(frozen=True)
 class Bottleneck:
-    """A capacity limit: its shadow price (summed hourly duals, EUR/MW/y) and the net value of one more
-    step (EUR/y): the shadow price for a fixed capacity, the shadow price minus the annuity of the
-    largest option for an asset built to that option, and 0 for an expansion the optimum sized itself
-    (there the shadow price equals the cost of the next step)."""
+    """A capacity limit and the three numbers that say what relaxing it is worth:
+
+    - ``shadow_eur_per_mw_y``: the dual of the capacity in place (existing or built), EUR/MW/y — what
+      one more MW of it would save over a year, before paying for it;
+    - ``next_step_annuity_eur_per_mw_y``: the annuity of the next expansion step in the data, EUR/MW/y
+      (NaN where none is left: a fixed asset, one built to its largest option, a lumpy MILP/spec
+      choice, a supply plateau);
+    - :attr:`net_step_value_eur_y`: one more step's value net of that annuity, EUR/y (NaN without a
+      next step): 0 where the optimum sized an expansion itself, negative where it chose not to build.
+    """
 
     asset: str
     kind: str
     capacity_mw: float
     hours_at_limit: float
     shadow_eur_per_mw_y: float
-    step_value_eur_y: float
+    next_step_annuity_eur_per_mw_y: float
     status: str
+
+    @property
+    def step_mw(self) -> float:
+        """Size of one more step, MW."""
+        return STEP_MW[self.kind]
+
+    @property
+    def gross_step_value_eur_y(self) -> float:
+        """What one more step of capacity would save over a year before its cost, EUR/y."""
+        return self.shadow_eur_per_mw_y * self.step_mw
+
+    @property
+    def net_step_value_eur_y(self) -> float:
+        """One more step's value net of the next step's annuity, EUR/y; NaN without a next step."""
+        return (self.shadow_eur_per_mw_y - self.next_step_annuity_eur_per_mw_y) * self.step_mw
+
+    @property
+    def has_next_step(self) -> bool:
+        """Whether the data prices a next expansion step."""
+        return bool(np.isfinite(self.next_step_annuity_eur_per_mw_y))
+
+    @property
+    def is_hard(self) -> bool:
+        """A hard limit: no priced next step, or one worth more than it costs (a lumpy or capped case)."""
+        threshold = BINDING_THRESHOLD_EUR_PER_MW_Y * self.step_mw
+        return not self.has_next_step or self.net_step_value_eur_y > threshold
 
     @property
     def capacity_label(self) -> str:
@@ -87,23 +120,54 @@ class Bottleneck:
         return STEP_LABEL[self.kind]
 
 
-def _status_and_net(group: pd.DataFrame, shadow: float, factor: float) -> tuple[str, float]:
-    """How an asset's capacity was set, and the net value per MW of one more step (EUR/MW/y)."""
+SHADOW_MEANING = (
+    "shadow price: what one more MW of the capacity in place (existing or built) saves over a year, "
+    "before paying for it"
+)
+ANNUITY_MEANING = (
+    "annuity of the next expansion step in the data (capex annuity + fixed O&M per MW and year); "
+    "none where no step is left (fixed asset, largest option built, lumpy choice, supply plateau)"
+)
+NET_MEANING = (
+    "net value of one more step (+1 bcm/y or +100 MW): (shadow price − next step's annuity) × step; "
+    "0 where the optimum sized an expansion itself, negative where it chose not to build"
+)
+"""The three columns' meanings, one sentence each: summary.nc attributes, terminal and report notes."""
+
+LIMIT_COLUMNS_NOTE = (
+    "Shadow price: what one more MW of the capacity in place saves over a year, before paying for it. "
+    "Next step: the annuity of the next expansion step in the data, per MW and year (— where none is "
+    "left). Net: one more step's value after paying that annuity — 0 where the optimum sized an "
+    "expansion itself, negative where it chose not to build, — without a next step."
+)
+"""The note under every binding-limits table (terminal and report)."""
+
+SIZED_BY_COST = "expansion sized by cost"
+NOT_EXPANDED = "not expanded: the next step costs more than it earns"
+NEXT_NOT_WORTH = "expanded to the end of a step: the next step costs more than it earns"
+
+
+def _status_and_next_step(group: pd.DataFrame, factor: float) -> tuple[str, float]:
+    """How an asset's capacity was set, and the annuity of its next expansion step in the data
+    (EUR/MW/y; NaN where there is none). Expansion segments are built cheapest first, so the next step
+    is the cheapest segment not yet at its bound."""
     held = group[group[CAPACITY_FROM].isin([FROM_SPEC, FROM_MILP])]
-    pinned = held[held.p_nom_opt > 0]
     free = group[group[CAPACITY_FROM] == FROM_LP]
-    if not held.empty and pinned.empty:
-        return "not expanded: its options cost more than they earn", 0.0
-    if not pinned.empty:
-        cost = float((pinned.capital_cost * pinned.p_nom_opt).sum() / pinned.p_nom_opt.sum()) * factor
-        return "fixed by the spec or a MILP option (annuity charged)", max(shadow - cost, 0.0)
+    if not held.empty:
+        if (held.p_nom_opt > BUILT_MW).any():
+            return "fixed by the spec or a MILP option (lumpy: no marginal step)", np.nan
+        return "lumpy options not taken (their annuity exceeds what they earn)", np.nan
     if free.empty:
-        return "fixed capacity", shadow
-    if float(free.p_nom_opt.sum()) <= AT_MAX_OPTION * float(free[BUILD_MAX].sum()):
-        return "not expanded: the first step costs more than it earns", 0.0
-    if (free.p_nom_opt >= free[BUILD_MAX] * (1 - AT_MAX_OPTION)).all():
-        return "built to its largest option", max(shadow - float(free.capital_cost.iloc[-1]) * factor, 0.0)
-    return "expansion sized by cost", 0.0
+        return "fixed capacity (no expansion option in the data)", np.nan
+    open_steps = free[free.p_nom_opt < free[BUILD_MAX] * (1 - AT_MAX_OPTION)]
+    if open_steps.empty:
+        return "built to its largest option (no further step in the data)", np.nan
+    annuity = float(open_steps.capital_cost.min()) * factor
+    if float(free.p_nom_opt.sum()) <= BUILT_MW:
+        return NOT_EXPANDED, annuity
+    if (open_steps.p_nom_opt > BUILT_MW).any():
+        return SIZED_BY_COST, annuity
+    return NEXT_NOT_WORTH, annuity
 
 
 def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
@@ -120,19 +184,18 @@ def _link_bottlenecks(n: pypsa.Network, kind: str) -> list[Bottleneck]:
     for asset, group in links.groupby("asset"):
         forward = group[~group.reverse]
         capacity = float(forward.p_nom_opt.sum())
-        if capacity <= 0:
+        if capacity <= BUILT_MW:
             continue
         at_limit = float(w[flows[asset].abs() >= AT_LIMIT * capacity].sum() * factor)
-        shadow = float(shadows[asset])
-        status, net = _status_and_net(forward, shadow, factor)
+        status, next_annuity = _status_and_next_step(forward, factor)
         out.append(
             Bottleneck(
                 asset=str(asset),
                 kind=kind,
                 capacity_mw=capacity,
                 hours_at_limit=at_limit,
-                shadow_eur_per_mw_y=shadow,
-                step_value_eur_y=net * STEP_MW[kind],
+                shadow_eur_per_mw_y=float(shadows[asset]),
+                next_step_annuity_eur_per_mw_y=next_annuity,
                 status=status,
             )
         )
@@ -164,7 +227,7 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
                 capacity_mw=float(row.e_sum_max) * factor / HOURS_PER_YEAR,
                 hours_at_limit=float(w.sum() * factor),
                 shadow_eur_per_mw_y=max(value_per_mwh, 0.0) * HOURS_PER_YEAR,
-                step_value_eur_y=max(value_per_mwh, 0.0) * MWH_PER_BCM,
+                next_step_annuity_eur_per_mw_y=np.nan,
                 status="annual plateau (data)",
             )
         )
@@ -172,8 +235,9 @@ def _supply_bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
 
 
 def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
-    """Every pipeline, cable and gas-supply limit that binds (shadow price above
-    the stated threshold), by net value of one more step, then by shadow price."""
+    """Every pipeline, cable and gas-supply limit that binds (shadow price above the stated threshold):
+    hard limits first (:attr:`Bottleneck.is_hard`), each group by the gross value of one more step
+    (comparable across kinds: +1 bcm/y, +100 MW)."""
     candidates = [
         *_link_bottlenecks(n, "pipeline"),
         *_link_bottlenecks(n, "cable"),
@@ -185,23 +249,29 @@ def bottlenecks(n: pypsa.Network) -> list[Bottleneck]:
         for b in candidates
         if np.isfinite(b.shadow_eur_per_mw_y) and b.shadow_eur_per_mw_y > BINDING_THRESHOLD_EUR_PER_MW_Y
     ]
-    return sorted(binding, key=lambda b: (-b.step_value_eur_y, -b.shadow_eur_per_mw_y))
+    return sorted(binding, key=lambda b: (not b.is_hard, -b.gross_step_value_eur_y))
 
 
 def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck], absent: str) -> str:
-    """One sentence naming what limits a headline flow: hard limits first (worth more than they cost to
-    relax), then expansions the optimum sized by their cost."""
+    """One sentence naming what limits a headline flow: hard limits first (no priced next step, or one
+    worth more than it costs), then expansions the optimum sized by their cost, then limits whose next
+    step would cost more than it earns. Values are gross (before the cost of the step) unless named net."""
     if total <= 1e-6:
         return f"No {what} reaches Europe: {absent}."
-    hard = [b for b in limits if b.step_value_eur_y > BINDING_THRESHOLD_EUR_PER_MW_Y * STEP_MW[b.kind]]
-    sized = [b for b in limits if b not in hard and b.status == "expansion sized by cost"]
-    unbuilt = [b for b in limits if b not in hard and b.status.startswith("not expanded")]
+    hard = [b for b in limits if b.is_hard]
+    sized = [b for b in limits if b not in hard and b.status == SIZED_BY_COST]
+    unbuilt = [b for b in limits if b not in hard and b not in sized]
     head = f"{what.capitalize()} to Europe ({total:.2f} {unit})"
-    if not hard and not sized and not unbuilt:
+    if not limits:
         return f"{head} is not capacity-limited: the optimum sends what is worth sending at these prices."
     parts = [
-        f"{b.asset} ({b.capacity_label}, {b.limit_phrase}; {b.step_label} worth "
-        f"{b.step_value_eur_y / EUR_PER_M:,.1f} M EUR/y)"
+        f"{b.asset} ({b.capacity_label}, {b.limit_phrase}; {b.step_label} would save "
+        f"{b.gross_step_value_eur_y / EUR_PER_M:,.1f} M EUR/y before its cost"
+        + (
+            f", {b.net_step_value_eur_y / EUR_PER_M:,.1f} M EUR/y net of the next step's annuity)"
+            if b.has_next_step
+            else ")"
+        )
         for b in hard[:MAX_NAMED_LIMITS]
     ]
     sentence = f"{head} is limited by " + "; ".join(parts) if parts else f"{head} is limited"
@@ -214,7 +284,7 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
     if unbuilt:
         names = ", ".join(f"{b.asset} ({b.capacity_label})" for b in unbuilt[:MAX_NAMED_LIMITS])
         joiner = "; and" if parts or sized else ""
-        sentence += f"{joiner} by {names}, whose expansion would cost more than it earns"
+        sentence += f"{joiner} by {names}, whose next step would cost more than it earns"
     return sentence + "."
 
 
@@ -245,12 +315,17 @@ def limits_dataset(binding: list[Bottleneck]) -> xr.Dataset:
             "limit_shadow_eur_per_mw_y": (
                 "limit",
                 [b.shadow_eur_per_mw_y for b in binding],
-                {"units": "EUR/MW/y", "description": "value of one more MW of the limit over a year"},
+                {"units": "EUR/MW/y", "description": SHADOW_MEANING},
             ),
-            "limit_step_value_eur_y": (
+            "limit_next_step_annuity_eur_per_mw_y": (
                 "limit",
-                [b.step_value_eur_y for b in binding],
-                {"units": "EUR/y", "description": "net value of one more step (limit_step)"},
+                [b.next_step_annuity_eur_per_mw_y for b in binding],
+                {"units": "EUR/MW/y", "description": ANNUITY_MEANING},
+            ),
+            "limit_net_step_value_eur_y": (
+                "limit",
+                [b.net_step_value_eur_y for b in binding],
+                {"units": "EUR/y", "description": NET_MEANING},
             ),
         },
         coords={

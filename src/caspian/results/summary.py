@@ -27,6 +27,7 @@ from caspian.naming import (
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
+from caspian.results.security import SLACK_CARRIER, security_dataset, slack_generators, unserved_by_bus
 from caspian.results.views import (
     annual_energy,
     annual_factor,
@@ -109,16 +110,6 @@ def _market_prices(n: pypsa.Network, buses: list[str]) -> pd.Series:
     return means
 
 
-def _unserved(n: pypsa.Network) -> pd.Series:
-    """Annual energy supplied by the priced slack at each bus (demand left unserved), MWh/y."""
-    slack = n.generators.index[n.generators.carrier == "slack"]
-    if not len(slack):
-        return pd.Series(dtype=float)
-    unserved = pd.Series(annual_energy(n, n.generators_t.p[slack]))
-    unserved.index = n.generators.bus[slack].to_numpy()
-    return unserved
-
-
 def _gas_consumption(n: pypsa.Network) -> pd.Series:
     """Annual gas consumed at each gas bus by loads and gas-fired plants, MWh/y."""
     loads = n.loads[n.loads.carrier.isin([GAS_OFFTAKE_CARRIER, GAS_DEMAND_CARRIER])]
@@ -182,14 +173,18 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
     carriers = opex.index.get_level_values("carrier")
     market = carriers.isin(MARKET_CARRIERS)
     imports = carriers == GAS_IMPORT_CARRIER
-    return {
+    slack = carriers == SLACK_CARRIER
+    costs = {
         "objective_eur_y": float(n.objective) * factor,
         "capex_eur_y": float(n.statistics.capex().sum()) * factor,
-        "opex_eur_y": float(opex[~market & ~imports].sum()) * factor,
+        "opex_eur_y": float(opex[~market & ~imports & ~slack].sum()) * factor,
         "gas_import_cost_eur_y": float(opex[imports].sum()) * factor,
         "startup_cost_eur_y": _start_up_cost(n) * factor,
         "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
+    if len(slack_generators(n)):
+        costs["unserved_cost_eur_y"] = float(opex[slack].sum()) * factor
+    return costs
 
 
 def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
@@ -229,7 +224,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
     gas_sales = _pipeline_deliveries(n, delivery_buses(n.buses, "gas"))
-    unserved = _unserved(n)
+    unserved = unserved_by_bus(n)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
         ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
@@ -296,8 +291,10 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     )
     ds = ds.merge(limits_dataset(bottlenecks(n)))
     ds = ds.merge(rents_dataset(n))
-    for key, value in _costs(n).items():
+    costs = _costs(n)
+    for key, value in costs.items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
+    ds = ds.merge(security_dataset(n, costs["objective_eur_y"]))
     europe = [m for m in delivery_buses(n.buses, "gas", europe_only=True) if m in gas_sales.index]
     ds["gas_to_europe_bcm"] = xr.DataArray(
         float(gas_sales[europe].map(mwh_to_bcm).sum()), attrs={"units": "bcm/y"}

@@ -18,6 +18,9 @@ from caspian.units import HOURS_PER_YEAR
 CARRIER_OF_KIND = {"pipeline": "gas pipeline", "cable": "interconnector"}
 """Link carrier of each kind of corridor asset."""
 
+BUILT_MW = 1e-3
+"""Capacity below which a solved link counts as not built, MW (solver noise of an LP at rest)."""
+
 
 def snapshot_hours(n: pypsa.Network) -> pd.Series:
     """Hours each snapshot stands for (its objective weighting)."""
@@ -93,20 +96,23 @@ def bound_rent(n: pypsa.Network, names: pd.Index) -> pd.Series:
 
 
 def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:
-    """THE shadow price of each asset's capacity, EUR/MW/y: the largest rent among its forward links
-    (existing capacity and expansion segments share one physical limit) plus, for a bidirectional cable,
-    the largest rent among its reverse twins (whose capacity is tied to the forward one). Every table,
-    summary.nc and the report take it from here.
+    """THE shadow price of each asset's capacity, EUR/MW/y: the dual of the capacity actually in place —
+    the largest rent among its forward links that hold capacity (existing capacity and built expansion
+    segments share one physical limit) plus, for a bidirectional cable, the largest rent among its
+    built reverse twins (whose capacity is tied to the forward one). Every table, summary.nc and the
+    report take it from here.
 
-    NaN for an asset whose capacity is 0 (an unbuilt candidate): there p ≥ 0 and p ≤ p_nom = 0 bind
-    together, so the split of the dual between them — and the rent of the capacity bound — is not
-    unique (the solver reports any value up to the first MW's annuity). Such an asset is reported as
-    unbuilt with no shadow price, never as a binding limit."""
+    A link of capacity 0 (an unbuilt expansion step, or an unbuilt candidate) never counts: there
+    p ≥ 0 and p ≤ p_nom = 0 bind together, so the split of the dual between them — and the rent of the
+    capacity bound — is not unique (the solver reports any value up to that step's annuity; the
+    Trans-Caspian pipeline's unbuilt second step once showed 19,281 EUR/MW/y beside the built step's
+    3,353). An asset with no capacity at all has no shadow price (NaN) and is never a binding limit."""
     links = asset_links(n, kind)
     if links.empty:
         return pd.Series(dtype=float)
     rent = bound_rent(n, links.index)
-    forward = rent[~links.reverse].groupby(links.asset[~links.reverse]).max()
-    reverse = rent[links.reverse].groupby(links.asset[links.reverse]).max()
-    shadow = forward.add(reverse, fill_value=0.0).reindex(forward.index)
-    return shadow.where(asset_capacity(n, kind).reindex(shadow.index) > 0)
+    built = links.p_nom_opt > BUILT_MW
+    forward = rent[~links.reverse & built].groupby(links.asset[~links.reverse & built]).max()
+    reverse = rent[links.reverse & built].groupby(links.asset[links.reverse & built]).max()
+    assets = pd.Index(links.asset[~links.reverse].unique(), name="asset")
+    return forward.add(reverse, fill_value=0.0).reindex(assets)

@@ -32,6 +32,7 @@ from caspian.results.backcast import compare
 from caspian.results.summary import summarize, write_summary
 from caspian.results.views import annual_factor
 from caspian.runs.rundir import REPORT_FIGURES, REPORT_FILES, RUN_RECORD, check_target, staged
+from caspian.runs.solver_progress import watch_solver_log
 from caspian.units import mwh_to_bcm
 from caspian.versions import stack_versions
 
@@ -174,9 +175,12 @@ def execute(
     request: RunRequest,
     report: Callable[[str], None] = lambda _msg: None,
     notify: Callable[[str], None] = lambda _msg: None,
+    solver_line: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run the model and write its run directory; return where and what. ``report`` gets progress
-    messages, ``notify`` one-line notices a user should read (an earlier run's report is replaced)."""
+    messages (during the solve about every half second, with HiGHS's latest progress), ``notify``
+    one-line notices a user should read (an earlier run's report is replaced), ``solver_line`` (if
+    given) every line of HiGHS's log as it is written."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     spec, data = prepare(request)
@@ -193,10 +197,14 @@ def execute(
     timings["build_s"] = time.perf_counter() - start
     network = built.network
     with staged(final) as staging:
-        report(f"solving {len(network.snapshots)} snapshots with HiGHS")
+        stage = f"solving {len(network.snapshots)} snapshots with HiGHS"
+        report(stage)
         solve_options = dataclasses.replace(options, log_file=staging / "solver.log")
         try:
-            outcome = solve_network(network, solve_options, built.lumpy_projects, built.commitment)
+            with watch_solver_log(
+                solve_options.log_file, lambda progress: report(f"{stage}: {progress}"), solver_line
+            ):
+                outcome = solve_network(network, solve_options, built.lumpy_projects, built.commitment)
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")
             diagnosis_options = dataclasses.replace(options, log_file=staging / "diagnosis.log")

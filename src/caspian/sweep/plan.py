@@ -13,15 +13,18 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from caspian.errors import InputError, InputShapeError
 from caspian.inputs.coverage import check_year_coverage
 from caspian.inputs.spec import OverrideError, SafeName, check_path, resolve_spec, shown_value, spec_hash
 from caspian.inputs.tables import Dataset
 from caspian.inputs.yamlio import read_yaml_mapping
+
+MAX_HEADLINE_METRICS = 12
+"""Most headline metrics a sweep file may name (a report leads with a few, not everything)."""
 
 
 class _Strict(BaseModel):
@@ -74,6 +77,12 @@ class SweepSpec(_Strict):
         description="data overlay directories (relative to the sweep file) applied to every case, after "
         "the network file's own",
     )
+    headline_metrics: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]] = Field(
+        default_factory=list,
+        max_length=MAX_HEADLINE_METRICS,
+        description="summary.nc variables the sweep report leads with: a scalar gives a headline range "
+        "over the cases, a variable by bus, country or asset a case × label table",
+    )
 
     @model_validator(mode="after")
     def _one_source_of_cases(self) -> SweepSpec:
@@ -84,6 +93,8 @@ class SweepSpec(_Strict):
         names = [p.name for p in self.parameters] + [c.label for c in self.cases]
         if len(set(names)) != len(names):
             raise ValueError("parameter names and case labels must be unique")
+        if len(set(self.headline_metrics)) != len(self.headline_metrics):
+            raise ValueError("headline_metrics: a metric is named twice")
         if self.baseline is not None and self.baseline not in {c.label for c in self.cases}:
             raise ValueError(f"baseline {self.baseline!r} is not the label of a case")
         return self

@@ -15,14 +15,13 @@ import pypsa
 from caspian.naming import ALTERNATIVE_TIER, GAS_DEMAND_CARRIER, GAS_IMPORT_CARRIER
 from caspian.present.labels import bus_labels
 from caspian.present.report.figures_time import MIN_MONTHS, hourly
-from caspian.present.report.style import Figure, new_figure, png_bytes, styled
+from caspian.present.report.style import Figure, monthly_figure, new_figure, png_bytes, styled
 from caspian.results.views import annual_energy, annual_link_delivery, snapshot_hours
 from caspian.units import mw_to_bcm_per_year, mwh_to_bcm
 
 CORRIDOR_COLOUR = "#c0392b"
 STEP_COLOUR = "#7f8c8d"
 PANELS_PER_ROW = 3
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _weighted_mean(n: pypsa.Network, frame: pd.DataFrame) -> pd.Series:
@@ -113,13 +112,7 @@ def monthly_gas_prices(n: pypsa.Network) -> Figure | None:
         return None
     monthly = prices.groupby(months).mean()
     labels = bus_labels(n.buses)
-    fig, ax = new_figure(9.0, 3.6)
-    for bus in buses:
-        ax.plot(monthly.index, monthly[bus], marker="o", ms=3, lw=1.3, label=labels.get(bus, bus))
-    ax.set_xticks(range(1, 13), MONTH_NAMES)
-    ax.set_xlim(0.5, 12.5)
-    ax.set_ylabel("EUR/MWh")
-    ax.legend(fontsize=7.5, ncols=4)
+    fig = monthly_figure(monthly[buses], labels, {}, "EUR/MWh")
     caption = (
         "Monthly mean gas price (the bus dual) at each market and at Baku: markets follow the monthly TTF "
         "plus the spread of their marginal step, storage narrows the winter–summer gap; Baku's price is "

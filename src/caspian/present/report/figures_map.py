@@ -1,7 +1,12 @@
-"""The network map: buses at their data coordinates, pipelines and power links with width ∝ annual
-flow and colour = annual utilisation, country outlines from data/countries.geojson."""
+"""The network map: buses at their data coordinates, pipelines and power links along their routes
+(data/map_routes.csv waypoints, else straight) with width ∝ annual flow and colour = annual utilisation,
+candidates left unbuilt dotted, country outlines (data/countries.geojson) and names, labels placed
+without overlaps, and a caption generated from what is in the run."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 import matplotlib.colors as mcolors
@@ -10,6 +15,7 @@ import pandas as pd
 import pypsa
 from matplotlib import cm
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
 from caspian.inputs.geography import CountryOutline
 from caspian.naming import REVERSE
@@ -35,11 +41,17 @@ MARGIN_DEG = (2.0, 3.0)
 """Map margin around the buses, degrees of longitude and latitude."""
 MAP_WIDTH_IN = 12.0
 MAP_HEIGHT_RANGE_IN = (3.5, 8.0)
+CANDIDATE_COLOUR = "#8a8a8a"
+"""Colour of candidate assets the run left unbuilt (dotted, labelled "candidate, not built")."""
+COUNTRY_COLOUR = "#7a7468"
+COUNTRY_SIZE = 8.5
+COUNTRY_LABEL_PRIORITY = -1.0
+"""Country names are placed after every asset label (labels with higher priority go first)."""
 
 
 def _map_segments(n: pypsa.Network) -> pd.DataFrame:
-    """One row per asset in service: kind, end buses (forward direction), annual flow (MWh/y, both
-    directions) and annual utilisation."""
+    """One row per asset in the run: kind, end buses (forward direction), annual flow (MWh/y, both
+    directions), annual utilisation and whether it is in service (a candidate left unbuilt is not)."""
     rows = []
     for kind, carrier in (("pipeline", "gas pipeline"), ("cable", "interconnector")):
         links = annual_link_delivery(n, carrier)
@@ -51,10 +63,7 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
             first = group.iloc[0]
             flipped = first.direction == REVERSE
             cap = float(capacity.get(asset, 0.0))
-            if cap <= 0:
-                continue
-            series = flows[asset]
-            annual = annual_total(n, series.abs())
+            annual = annual_total(n, flows[asset].abs()) if cap > 0 else 0.0
             rows.append(
                 {
                     "asset": asset,
@@ -62,10 +71,49 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
                     "bus0": first.bus1 if flipped else first.bus0,
                     "bus1": first.bus0 if flipped else first.bus1,
                     "annual_mwh": annual,
-                    "utilisation": annual / (cap * HOURS_PER_YEAR),
+                    "utilisation": annual / (cap * HOURS_PER_YEAR) if cap > 0 else 0.0,
+                    "built": cap > 0,
                 }
             )
-    return pd.DataFrame(rows, columns=["asset", "kind", "bus0", "bus1", "annual_mwh", "utilisation"])
+    frame = pd.DataFrame(rows, columns=[*SEGMENT_COLUMNS])
+    frame["built"] = frame["built"].astype(bool)  # a boolean mask even for a network without assets
+    return frame
+
+
+SEGMENT_COLUMNS = ("asset", "kind", "bus0", "bus1", "annual_mwh", "utilisation", "built")
+
+
+def _route(
+    row: Any, positions: dict[str, tuple[float, float]], waypoints: pd.DataFrame
+) -> tuple[list[float], list[float]]:
+    """The drawn polyline of an asset: its bus0 site, its waypoints from map_routes.csv in order (in
+    the forward direction), its bus1 site."""
+    points = waypoints[waypoints.asset == row.asset].sort_values("seq")
+    xs = [positions[row.bus0][0], *points.lon.astype(float), positions[row.bus1][0]]
+    ys = [positions[row.bus0][1], *points.lat.astype(float), positions[row.bus1][1]]
+    return xs, ys
+
+
+def _offset(xs: list[float], ys: list[float], distance: float) -> tuple[list[float], list[float]]:
+    """The polyline shifted sideways by ``distance`` degrees (along the normal of its end-to-end line),
+    so that power links do not hide pipelines."""
+    dx, dy = xs[-1] - xs[0], ys[-1] - ys[0]
+    length = max(float(np.hypot(dx, dy)), 1e-9)
+    nx, ny = -dy / length * distance, dx / length * distance
+    return [x + nx for x in xs], [y + ny for y in ys]
+
+
+def _midpoint(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """The point halfway along a polyline (by length)."""
+    steps = np.hypot(np.diff(xs), np.diff(ys))
+    if steps.sum() <= 0:
+        return xs[0], ys[0]
+    half = steps.sum() / 2
+    done = np.concatenate([[0.0], np.cumsum(steps)])
+    i = int(np.searchsorted(done, half, side="right") - 1)
+    i = min(i, len(steps) - 1)
+    t = (half - done[i]) / steps[i] if steps[i] > 0 else 0.0
+    return xs[i] + t * (xs[i + 1] - xs[i]), ys[i] + t * (ys[i + 1] - ys[i])
 
 
 def _display_positions(n: pypsa.Network) -> dict[str, tuple[float, float]]:
@@ -81,20 +129,63 @@ def _display_positions(n: pypsa.Network) -> dict[str, tuple[float, float]]:
     return positions
 
 
-@styled
-def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
-    """Map of buses, pipelines and cables: width ∝ annual flow, colour = utilisation."""
+@dataclass
+class MapDrawing:
+    """A drawn map before it becomes a PNG: the figure, its axes, the labels placed (their boxes in
+    display coordinates, for overlap checks), the asset labels left out for lack of room, and the
+    candidates drawn as not built."""
+
+    fig: Any
+    ax: Any
+    placed: list[Bbox]
+    left_out: list[Label]
+    candidates: list[str]
+
+
+def _country_labels(outlines: list[CountryOutline], countries: set[str]) -> list[Label]:
+    """A name at the centre of the largest ring of each modelled country (placed like other labels)."""
+    labels = []
+    for outline in outlines:
+        if outline.iso2 not in countries or not outline.rings:
+            continue
+        ring = max(outline.rings, key=len)
+        lon, lat = (float(np.mean(values)) for values in zip(*ring, strict=True))
+        labels.append(Label(lon, lat, outline.name, COUNTRY_LABEL_PRIORITY, COUNTRY_COLOUR, COUNTRY_SIZE))
+    return labels
+
+
+def _caption(segments: pd.DataFrame, candidates: list[str], left_out: list[Label], outlines: bool) -> str:
+    """What the map shows, generated from what is in the run."""
+    caption = (
+        "Annual flows; line width ∝ annual flow (per carrier), colour = annual utilisation (flow ÷ "
+        "capacity × 8,760 h). Idle assets are drawn thin and unlabelled. Routes follow the waypoints of "
+        "data/map_routes.csv where given, otherwise straight lines between bus sites; the Turkish grid "
+        "node is drawn at Eskişehir, TANAP's main exit to BOTAŞ (data/buses.csv)."
+    )
+    built = set(segments.asset[segments.built])
+    if "Caspian cable" in built:
+        caption += " The Kazakh power node is Almaty, so the Caspian cable is drawn to it."
+    if candidates:
+        caption += f" Candidates not built (grey, dotted): {', '.join(candidates)}."
+    if left_out:
+        caption += " Not labelled for lack of room: " + ", ".join(label.text for label in left_out) + "."
+    if not outlines:
+        caption += " No country outlines (data/countries.geojson missing)."
+    return caption
+
+
+def draw_network_map(n: pypsa.Network, outlines: list[CountryOutline], waypoints: pd.DataFrame) -> MapDrawing:
+    """Draw buses, pipelines and cables (width ∝ annual flow, colour = utilisation, routes through
+    ``waypoints`` — the map_routes table), candidates left unbuilt, and country names."""
     segments = _map_segments(n)
     positions = _display_positions(n)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
-    lon0, lon1 = min(xs) - 2.0, max(xs) + 2.0
-    lat0, lat1 = min(ys) - 3.0, max(ys) + 3.0
+    lon0, lon1 = min(xs) - MARGIN_DEG[0], max(xs) + MARGIN_DEG[0]
+    lat0, lat1 = min(ys) - MARGIN_DEG[1], max(ys) + MARGIN_DEG[1]
     aspect = 1.0 / np.cos(np.radians((lat0 + lat1) / 2))
-    width_in = 12.0
-    fig, ax = new_figure(
-        width_in, min(max(width_in * (lat1 - lat0) * aspect / (lon1 - lon0) + 0.9, 3.5), 8.0)
-    )
+    height = MAP_WIDTH_IN * (lat1 - lat0) * aspect / (lon1 - lon0) + 0.9
+    fig, ax = new_figure(MAP_WIDTH_IN, min(max(height, MAP_HEIGHT_RANGE_IN[0]), MAP_HEIGHT_RANGE_IN[1]))
     ax.grid(False)
     for outline in outlines:
         for ring in outline.rings:
@@ -106,34 +197,41 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
         "utilisation",
         matplotlib.colormaps[UTILISATION_COLOURMAP](np.linspace(*UTILISATION_COLOUR_RANGE, 256)),
     )
+    built = segments[segments.built]
     largest = {
-        kind: max(float(segments[segments.kind == kind].annual_mwh.max()), 1.0) if not segments.empty else 1.0
+        kind: max(float(built[built.kind == kind].annual_mwh.max()), 1.0) if not built.empty else 1.0
         for kind in ("pipeline", "cable")
     }
     labels = []
+    candidates = sorted(segments.asset[~segments.built])
     for row in segments.sort_values("annual_mwh").itertuples():
-        (x0, y0), (x1, y1) = positions[row.bus0], positions[row.bus1]
+        line_x, line_y = _route(row, positions, waypoints)
+        if row.kind == "cable":
+            line_x, line_y = _offset(line_x, line_y, POWER_LINE_OFFSET_DEG)
+        if not row.built:
+            ax.plot(line_x, line_y, color=CANDIDATE_COLOUR, linewidth=MIN_LINE_PT, linestyle=":", zorder=1.5)
+            mid = _midpoint(line_x, line_y)
+            labels.append(Label(mid[0], mid[1], f"{row.asset}: candidate, not built", 0.0, CANDIDATE_COLOUR))
+            continue
         width = MIN_LINE_PT + (MAX_LINE_PT - MIN_LINE_PT) * row.annual_mwh / largest[row.kind]
         if row.kind == "cable":
-            dx, dy = x1 - x0, y1 - y0
-            length = max(np.hypot(dx, dy), 1e-9)
-            shift = (-dy / length * POWER_LINE_OFFSET_DEG, dx / length * POWER_LINE_OFFSET_DEG)
-            x0, y0, x1, y1 = x0 + shift[0], y0 + shift[1], x1 + shift[0], y1 + shift[1]
             style: str | tuple[int, tuple[float, float]] = (0, (3, 1.5))
             value = f"{mwh_to_twh(row.annual_mwh):.1f} TWh"
         else:
             style, value = "solid", f"{mwh_to_bcm(row.annual_mwh):.1f} bcm"
         ax.plot(
-            [x0, x1],
-            [y0, y1],
+            line_x,
+            line_y,
             color=cmap(norm(row.utilisation)),
             linewidth=width,
             linestyle=style,
             solid_capstyle="butt",
+            solid_joinstyle="round",
             zorder=2.5 if row.kind == "cable" else 2,
         )
         if row.utilisation >= LABEL_MIN_UTILISATION:
-            labels.append(Label((x0 + x1) / 2, (y0 + y1) / 2, f"{row.asset} {value}", row.annual_mwh))
+            mid = _midpoint(line_x, line_y)
+            labels.append(Label(mid[0], mid[1], f"{row.asset} {value}", row.annual_mwh))
     for carrier, marker in (("gas", "s"), ("AC", "o")):
         names = [bus for bus in n.buses.index[n.buses.carrier == carrier]]
         ax.scatter(
@@ -152,7 +250,7 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
     ax.set_xlabel("longitude, °E")
     ax.set_ylabel("latitude, °N")
     fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, label="utilisation (annual)")
-    kinds = set(segments.kind) if not segments.empty else set()
+    kinds = set(built.kind)
     handles = []
     if "pipeline" in kinds:
         handles.append(Line2D([], [], color="#555", lw=3, label="pipeline (width ∝ bcm/y)"))
@@ -160,27 +258,29 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline]) -> Figure:
         handles.append(
             Line2D([], [], color="#555", lw=2, linestyle=(0, (3, 1.5)), label="power link (∝ TWh/y)")
         )
+    if candidates:
+        handles.append(
+            Line2D([], [], color=CANDIDATE_COLOUR, lw=1, linestyle=":", label="candidate, not built")
+        )
     for carrier, marker, label in (("gas", "s", "gas node"), ("AC", "o", "power node")):
         if (n.buses.carrier == carrier).any():
             key = "gas" if carrier == "gas" else "electricity"
             handles.append(Line2D([], [], marker=marker, color=CARRIER_COLOURS[key], lw=0, label=label))
-    ax.legend(
-        handles=handles,
-        loc="lower right",
-        fontsize=7.5,
-        framealpha=0.9,
-    )
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
     fig.canvas.draw()
-    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
-    left_out = place_labels(ax, labels, keep_out=[legend_box])
-    caption = (
-        "Annual flows; line width ∝ annual flow (per carrier), colour = annual utilisation (flow ÷ "
-        "capacity × 8,760 h). Idle assets are drawn thin and unlabelled. Lines are straight between bus "
-        "sites, not pipeline or cable routes (the Kazakh power node is Almaty, so the Caspian cable is "
-        "drawn to it)."
-    )
-    if left_out:
-        caption += " Not labelled for lack of room: " + ", ".join(label.text for label in left_out) + "."
-    if not outlines:
-        caption += " No country outlines (data/countries.geojson missing)."
-    return Figure("map", "Network map", caption, png_bytes(fig))
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg canvas, always here
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    countries = _country_labels(outlines, set(n.buses.country))
+    left_out = place_labels(ax, labels + countries, keep_out=[legend_box])
+    placed = [text.get_window_extent(renderer) for text in ax.texts]
+    # a country name without room is decoration, not a missing result: only assets are reported
+    return MapDrawing(fig, ax, placed, [label for label in left_out if label not in countries], candidates)
+
+
+@styled
+def network_map(n: pypsa.Network, outlines: list[CountryOutline], waypoints: pd.DataFrame) -> Figure:
+    """Map of buses, pipelines and cables: width ∝ annual flow, colour = utilisation (see
+    :func:`draw_network_map`)."""
+    drawing = draw_network_map(n, outlines, waypoints)
+    caption = _caption(_map_segments(n), drawing.candidates, drawing.left_out, bool(outlines))
+    return Figure("map", "Network map", caption, png_bytes(drawing.fig))

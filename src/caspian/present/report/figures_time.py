@@ -13,6 +13,7 @@ from caspian.present.report.style import (
     FLEET_COLOURS,
     Figure,
     colour,
+    monthly_figure,
     new_figure,
     png_bytes,
     styled,
@@ -66,6 +67,8 @@ def duration_curves(n: pypsa.Network) -> Figure | None:
     if pipes.empty and cables.empty:
         return None
     hours = snapshot_hours(n) * annual_factor(n)
+    candidates = [a for a in MAIN_CABLES if a in asset_capacity(n, "cable").index and a not in cables.columns]
+    no_cable = "candidate, not built: " + ", ".join(candidates) if candidates else "no HVDC cable in this run"
     fig, (left, right) = new_figure(11.0, 3.8, ncols=2)
     panels = (
         (
@@ -76,7 +79,7 @@ def duration_curves(n: pypsa.Network) -> Figure | None:
             "Main pipelines",
             "no main pipeline in this run",
         ),
-        (right, cables, "flow, MW (negative = reverse)", float, "HVDC cables", "no HVDC cable in this run"),
+        (right, cables, "flow, MW (negative = reverse)", float, "HVDC cables", no_cable),
     )
     for ax, frame, unit, convert, title, empty in panels:
         for asset in frame.columns:
@@ -189,23 +192,8 @@ def monthly_gas(n: pypsa.Network) -> Figure | None:
     if len(set(months)) < MIN_MONTHS:
         return None
     monthly = flows.groupby(months).sum().map(mwh_to_bcm)
-    fig, ax = new_figure(9.0, 3.6)
-    for asset in names:
-        ax.plot(
-            monthly.index,
-            monthly[asset],
-            marker="o",
-            ms=3.5,
-            lw=1.4,
-            label=asset,
-            color=colour(ASSET_COLOURS, asset),
-        )
-    ax.set_xticks(
-        range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    )
-    ax.set_xlim(0.5, 12.5)
-    ax.set_ylabel("gas, bcm per month")
-    ax.legend(fontsize=7.5, ncols=3)
+    colours = {asset: colour(ASSET_COLOURS, asset) for asset in names}
+    fig = monthly_figure(monthly[names], {}, colours, "gas, bcm per month")
     caption = "Gas sent into each main pipeline per calendar month (bcm), hour by hour summed."
     if len(set(months)) < 12:
         caption += f" The horizon covers months {min(months)}–{max(months)} only."

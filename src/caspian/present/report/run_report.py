@@ -11,7 +11,6 @@ import pypsa
 import xarray as xr
 
 from caspian.errors import InputError
-from caspian.inputs.context import SLACK_COST_EUR_PER_MWH
 from caspian.inputs.geography import load_country_outlines
 from caspian.inputs.tables import delivery_buses, load_dataset
 from caspian.naming import ASSET, restore_empty_labels
@@ -42,6 +41,7 @@ from caspian.results.backcast import compare
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
 from caspian.results.flows import IMPORTS, gas_flow_paths
 from caspian.results.prices import non_unique_buses
+from caspian.results.security import voll_text
 from caspian.runs.rundir import read_run_record
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
 
@@ -191,17 +191,20 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
         where = ", ".join(
             f"{bus} {value:.2f}" for bus, value in ds.unserved_twh.to_series().items() if value > 0
         )
+        penalty = float(ds.unserved_cost_eur_y)
         headlines.append(
             Headline(
                 "Unserved demand",
                 f"{unserved:.2f} TWh/y",
-                f"Demand no supply could meet ({where} TWh/y), met by the priced slack at "
-                f"{SLACK_COST_EUR_PER_MWH:,.0f} EUR/MWh: the penalty is inside the operating cost and "
-                "the net system cost, and prices at those buses reflect it.",
+                f"Demand no supply could meet ({where} TWh/y), met by the priced slack at the value of "
+                f"lost load ({voll_text(n)}; parameters.csv): its penalty, "
+                f"{penalty / EUR_PER_BN:.3f} bn EUR/y, is inside the net system cost "
+                f"({float(ds.objective_excl_unserved_eur_y) / EUR_PER_BN:.3f} bn EUR/y without it), and "
+                "prices at those buses reflect it.",
             )
         )
     outlines = load_country_outlines(data_dir)
-    network_figure = network_map(n, outlines)
+    network_figure = network_map(n, outlines, data.table("map_routes"))
     figures = {
         "sankey": gas_sankey(paths) if paths is not None else None,
         "electricity": electricity_bars(n),

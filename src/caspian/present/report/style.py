@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
@@ -88,6 +89,45 @@ DPI = 100
 def colour(mapping: dict[str, str], name: str) -> str:
     """The colour of ``name`` in ``mapping``; grey for anything unnamed."""
     return mapping.get(name, FALLBACK)
+
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def line_styles(count: int) -> list[tuple[str, str]]:
+    """``count`` (marker, line style) pairs, all different for up to 28 lines, so that lines lying on
+    top of each other stay tellable apart."""
+    return [(MARKERS[i % len(MARKERS)], LINESTYLES[i % len(LINESTYLES)]) for i in range(count)]
+
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def monthly_figure(
+    monthly: pd.DataFrame, labels: dict[str, str], colours: dict[str, str], unit: str
+) -> MplFigure:
+    """One line per column of ``monthly`` (index: months 1–12) with its own marker and line style, the
+    legend outside the data, y from 0; ``labels``/``colours`` by column (missing: the column name, the
+    default colour cycle)."""
+    fig, ax = new_figure(9.0, 3.6)
+    for column, (marker, style) in zip(monthly.columns, line_styles(len(monthly.columns)), strict=True):
+        ax.plot(
+            monthly.index,
+            monthly[column],
+            marker=marker,
+            linestyle=style,
+            ms=3.5,
+            lw=1.4,
+            label=labels.get(column, column),
+            **({"color": colours[column]} if column in colours else {}),
+        )
+    ax.set_xticks(range(1, 13), MONTH_NAMES)
+    ax.set_xlim(0.5, 12.5)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(unit)
+    fig.legend(loc="outside right upper", fontsize=7.5)
+    return fig
 
 
 STYLE = {

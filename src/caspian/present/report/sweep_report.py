@@ -14,6 +14,7 @@ import xarray as xr
 
 from caspian.present.report.run_report import Headline, RunReport
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
+from caspian.present.report.sweep_headlines import headline_metrics
 from caspian.present.report.tables import Table
 from caspian.present.report.tornado import tornado_sections
 from caspian.sweep.plan import SweepSpec, load_sweep
@@ -38,6 +39,7 @@ METRICS = (
     ("price_eur_mwh", "KZ AC", "power price in Kazakhstan", "EUR/MWh"),
     ("unserved_total_twh", None, "unserved energy", "TWh/y"),
     ("objective_eur_y", None, "net system cost", "bn EUR/y"),
+    ("objective_excl_unserved_eur_y", None, "net cost without the unserved penalty", "bn EUR/y"),
 )
 """Metrics a sweep report plots when the sweep has them: (variable, label along its one dimension or
 None, title, unit). Prices at the Caspian nodes are the model's own."""
@@ -70,7 +72,7 @@ def _metric(ds: xr.Dataset, var: str, bus: str | None) -> pd.Series | None:
             return None
         values = values.sel({dims[0]: bus})
     series = values.to_series()
-    if var == "objective_eur_y":
+    if var in ("objective_eur_y", "objective_excl_unserved_eur_y"):
         series = series / 1e9
     if var == "power_to_europe_twh" and "cable" not in ds.dims:
         return None
@@ -229,7 +231,11 @@ def build_sweep_report(directory: Path) -> RunReport:
             f"{len(failed)} failed; see the table below." if len(failed) else "None failed.",
         )
     ]
-    for column in metrics[:2]:
+    named, metric_tables = headline_metrics(
+        ds, list(sweep.headline_metrics), manifest.set_index("case")["label"], ok.index
+    )
+    headlines += named
+    for column in [] if named else metrics[:2]:
         values = ok[column].dropna()
         if not values.empty:
             headlines.append(
@@ -251,6 +257,7 @@ def build_sweep_report(directory: Path) -> RunReport:
         headlines=headlines,
     )
     report.sections = [
+        *([("Headline metrics", metric_tables)] if metric_tables else []),
         *tornado_sections(frame, sweep, metrics),
         ("Response to the swept parameters", _figures(frame, sweep, metrics)),
         ("Case table", [_case_table(frame, parameters, metrics)]),

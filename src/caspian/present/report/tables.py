@@ -15,7 +15,7 @@ from caspian.inputs.tables import Dataset, delivery_buses, in_force
 from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.present.labels import bus_labels, europe_label
 from caspian.present.text import model_size_text, options_text
-from caspian.results.bottlenecks import EUR_PER_M, Bottleneck
+from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE, Bottleneck
 from caspian.results.flows import UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.results.views import annual_factor
@@ -153,7 +153,8 @@ def cable_table(ds: xr.Dataset) -> Table | None:
 
 
 def bottleneck_table(binding: list[Bottleneck]) -> Table:
-    """Binding limits: shadow price and the net value of one more step (see :class:`Bottleneck`)."""
+    """Binding limits: shadow price, next step's annuity and the net value of one more step (see
+    :class:`Bottleneck`); the note says what each column means."""
     rows = [
         [
             b.asset,
@@ -161,8 +162,9 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
             b.capacity_label,
             f"{b.hours_at_limit:,.0f}",
             f"{b.shadow_eur_per_mw_y:,.0f}",
+            f"{b.next_step_annuity_eur_per_mw_y:,.0f}" if b.has_next_step else "—",
             b.step_label,
-            f"{b.step_value_eur_y / EUR_PER_M:,.2f}",
+            f"{b.net_step_value_eur_y / EUR_PER_M:,.2f}" if b.has_next_step else "—",
             b.status,
         ]
         for b in binding
@@ -175,12 +177,14 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
             "capacity",
             "hours at limit /y",
             "shadow price EUR/MW/y",
+            "next step annuity EUR/MW/y",
             "step",
-            "step worth, net M EUR/y",
+            "net value of the step M EUR/y",
             "status",
         ],
         rows,
-        "llrrrlrl",
+        "llrrrrlrl",
+        note=LIMIT_COLUMNS_NOTE,
     )
 
 

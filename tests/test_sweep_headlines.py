@@ -1,0 +1,119 @@
+"""Sweep reports that answer their question (issue 16): a sweep file names its headline metrics; a
+disruption-style sweep leads with unserved energy by country, the share of demand served and the spare
+capacity of each route during the shortage; net cost is shown with and without the unserved penalty.
+
+Paper (the mini system, conftest): Italy's residual demand is 10 bcm/y; LNG can bring 10 and P1 3. In the
+"short" case demand is scaled ×1.5 to 15 bcm/y, so 15 − 13 = 2 bcm/y (21.4 TWh/y) go unserved in Italy:
+83.3 % of Italy's fixed demand is served and P1, full all day, has no spare capacity; the penalty is
+2 bcm/y × 10.7 TWh/bcm × 10,000 EUR/MWh = 0.214 bn EUR/y above the cost without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from caspian.sweep.executors import ExecutorChoice
+from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+from caspian.units import MWH_PER_BCM
+from conftest import ARTIFACTS, needs_chromium, open_in_chromium
+
+UNSERVED_BCM = 2.0
+VOLL = 10_000.0
+
+
+def _sweep_file(tmp_path: Path, metrics: list[str]) -> Path:
+    network = tmp_path / "mini.yaml"
+    network.write_text(
+        yaml.safe_dump(
+            {
+                "name": "mini",
+                "year": 2030,
+                "carriers": ["gas"],
+                "mode": "dispatch",
+                "time": {"hours": 24},
+                "unserved_energy": True,
+            }
+        )
+    )
+    sweep = tmp_path / "short.yaml"
+    sweep.write_text(
+        yaml.safe_dump(
+            {
+                "name": "short",
+                "network": "mini.yaml",
+                "headline_metrics": metrics,
+                "cases": [{"label": "base"}, {"label": "short", "set": {"markets.gas_demand_scale": 1.5}}],
+            }
+        )
+    )
+    return sweep
+
+
+@pytest.fixture(scope="module")
+def shortage_sweep(tmp_path_factory):
+    from conftest import mini_tables, write_tables
+
+    tmp = tmp_path_factory.mktemp("shortage")
+    data = write_tables(tmp / "data", mini_tables())
+    metrics = [
+        "unserved_total_twh",
+        "unserved_by_country_twh",
+        "served_share_by_country",
+        "pipeline_spare_when_short_share",
+        "objective_excl_unserved_eur_y",
+        "no_such_metric",
+    ]
+    plan = prepare_sweep(_sweep_file(tmp, metrics), data, tmp / "results")
+    outcome = run_sweep(plan, ExecutorChoice())
+    from caspian.present.report.render import write_report
+
+    written = write_report(outcome.directory, data)
+    return outcome, written
+
+
+def test_security_indicators_are_in_sweep_nc(shortage_sweep):
+    outcome, _written = shortage_sweep
+    ds = outcome.dataset
+    case = {c.label: c.case_id for c in outcome.cases}["short"]
+    unserved_twh = UNSERVED_BCM * MWH_PER_BCM / 1e6
+    assert float(ds.unserved_total_twh.sel(case=case)) == pytest.approx(unserved_twh, rel=1e-6)
+    assert float(ds.unserved_by_country_twh.sel(case=case, country="IT")) == pytest.approx(
+        unserved_twh, rel=1e-6
+    )
+    assert float(ds.served_share_by_country.sel(case=case, country="IT")) == pytest.approx(13 / 15, rel=1e-6)
+    assert float(ds.served_share_by_country.sel(case=case, country="AZ")) == pytest.approx(1.0)
+    assert float(ds.pipeline_spare_when_short_share.sel(case=case, pipeline="P1")) == pytest.approx(
+        0.0, abs=1e-9
+    )
+    penalty = UNSERVED_BCM * MWH_PER_BCM * VOLL
+    gap = float(ds.objective_eur_y.sel(case=case) - ds.objective_excl_unserved_eur_y.sel(case=case))
+    assert gap == pytest.approx(penalty, rel=1e-6)
+
+
+def test_sweep_report_leads_with_its_headline_metrics(shortage_sweep):
+    _outcome, written = shortage_sweep
+    markdown = written.markdown.read_text(encoding="utf-8")
+    head = markdown.split("\n## ")[0]
+    assert (
+        "**unserved_by_country_twh (TWh/y): 21.40 at IT in short.** Largest value over the cases and "
+        "countries" in head
+    )
+    assert "**served_share_by_country (%): 86.7 at IT in short.**" in head
+    assert "**objective_excl_unserved_eur_y (bn EUR/y): 2.46 – 3.42.**" in head
+    assert "**no_such_metric: not in this sweep.**" in head
+    assert markdown.index("## Headline metrics") < markdown.index("## Response to the swept parameters")
+    table = markdown.split("### served_share_by_country (%)")[1].split("\n\n")[1]
+    assert table.splitlines()[-1] == "| short | 86.7 |"
+
+
+@needs_chromium
+def test_sweep_report_in_headless_chromium_shows_the_headline_metrics(shortage_sweep):
+    _outcome, written = shortage_sweep
+    page = open_in_chromium(written.html, ARTIFACTS / "sweep-report-screenshot.png")
+    assert page.errors == [] and all(done and width > 100 for done, width, _h in page.images)
+    assert [url for url in page.requests if not url.startswith(("data:", "file:"))] == []
+    for shown in ("21.40 at IT in short", "86.7 at IT in short", "not in this sweep", "Headline metrics"):
+        assert shown in page.text

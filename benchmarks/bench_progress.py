@@ -35,7 +35,9 @@ def main() -> None:
     args = parser.parse_args()
     configure_libraries()
     spec = resolve_spec(
-        REPO / "networks/caspian.yaml", None, [("time.hours", args.hours), ("time.resolution", args.resolution)]
+        REPO / "networks/caspian.yaml",
+        None,
+        [("time.hours", args.hours), ("time.resolution", args.resolution)],
     )
     built = build_network(spec, load_dataset(REPO / "data"))
     times: dict[bool, list[float]] = {False: [], True: []}

@@ -8,7 +8,7 @@ import re
 from typer.testing import CliRunner
 
 from caspian.cli import app
-from caspian.present.text import counted
+from caspian.present.text import counted, signed_zero_free
 
 runner = CliRunner()
 PYTHON_REPR = re.compile(r"\{'|\['|\bnan\b|None\b|np\.float")
@@ -39,3 +39,13 @@ def test_solve_and_report_print_no_python_reprs(mini, tmp_path):
         assert not PYTHON_REPR.search(text), PYTHON_REPR.search(text)
         assert "::" not in text
     assert "1 figures" not in reported.output
+
+
+def test_a_zero_is_never_negative():
+    assert [signed_zero_free(t) for t in ("-0.0", "-0.00", "-0.1", "0.0", "-1,000.0")] == [
+        "0.0",
+        "0.00",
+        "-0.1",
+        "0.0",
+        "-1,000.0",
+    ]

@@ -90,6 +90,20 @@ def test_plain_lines_when_not_a_terminal():
     assert all(line.startswith("[") and " s] " in line for line in lines)
 
 
+def test_after_the_first_interval_a_new_stage_prints_at_once():
+    sink = io.StringIO()
+    with run_display(Console(file=sink, force_terminal=False, width=200)) as display:
+        display.start -= PLAIN_INTERVAL_SECONDS + 1
+        display.update("solving 24 snapshots with HiGHS: 31 s, iteration 10")
+        display.update("infeasible: re-solving with priced slack to diagnose")
+        display.update("infeasible: re-solving with priced slack to diagnose")
+    lines = [line.split("] ", 1)[1] for line in sink.getvalue().splitlines()]
+    assert lines == [
+        "solving 24 snapshots with HiGHS: 31 s, iteration 10",
+        "infeasible: re-solving with priced slack to diagnose",
+    ]
+
+
 def test_terminal_display_updates_the_spinner_text():
     console = Console(file=io.StringIO(), force_terminal=True, width=120)
     with run_display(console) as display:

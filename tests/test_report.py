@@ -85,8 +85,8 @@ def test_bottleneck_value_and_sentence_on_the_mini_system(mini, tmp_path):
     assert p1.gross_step_value_eur_y == pytest.approx(
         float(result.summary.pipeline_shadow_eur_per_bcm_y.sel(pipeline="P1"))
     )
-    # a fixed asset: no next step in the data, so no annuity and no net value
-    assert p1.status.startswith("fixed capacity") and not p1.has_next_step
+    # capacity fixed in this dispatch run: no next step, so no annuity and no net value
+    assert p1.status.startswith("capacity fixed: no expansion option") and not p1.has_next_step
     limits = headline_limits(n, binding)
     assert limits["gas"] == binding
     sentence = limit_sentence(3.0, "bcm/y", "gas", limits["gas"], "unused")

@@ -20,6 +20,7 @@ from rich.console import Console
 from caspian.naming import ASSET, SEGMENT
 from caspian.present.report.render import write_report
 from caspian.present.terminal import print_summary
+from caspian.present.text import signed_zero_free
 from caspian.results.bottlenecks import NOT_EXPANDED, SIZED_BY_COST, bottlenecks
 from caspian.results.views import annual_factor, asset_shadow_prices
 from caspian.runs.single import RunRequest, execute
@@ -62,8 +63,8 @@ def _annuity(capex_meur: float, bcm: float) -> float:
 def test_the_built_step_sets_the_shadow_price_not_an_unbuilt_one(mini, tmp_path):
     """Paper: the first step (2 bcm/y for 4,000 M EUR) is built to 1 bcm/y, where the field's 5 bcm/y
     plateau binds (3 + 1 to Italy, 1 at home); the second step (2 bcm/y more for 40,000 M EUR) is not
-    built. P1's shadow price is the first step's annuity, 4e9 / (2 × 1,187.2 MW) × CRF(7 %, 25) =
-    144,560 EUR/MW/y; that is also the next step's annuity (the first step is still open), so the net
+    built. P1's shadow price is the first step's annuity, 4e9 / (2 × 1,221.5 MW) × CRF(7 %, 25) =
+    140,505 EUR/MW/y; that is also the next step's annuity (the first step is still open), so the net
     value of one more step is 0. The unbuilt second step's dual is not unique (p ≥ 0 and p ≤ 0 bind
     together): whatever the solver reports there, the shadow price does not move."""
     result, _data, n = _run(mini, tmp_path, [_option("loop", 2, 4000), _option("full", 4, 44000)])
@@ -72,6 +73,7 @@ def test_the_built_step_sets_the_shadow_price_not_an_unbuilt_one(mini, tmp_path)
     (p1,) = [b for b in bottlenecks(n) if b.asset == "P1"]
     assert p1.status == SIZED_BY_COST
     assert p1.shadow_eur_per_mw_y == pytest.approx(first, rel=1e-6)
+    assert p1.shadow_eur_per_mw_y == pytest.approx(140_505, rel=1e-5)  # the paper figure itself
     assert p1.next_step_annuity_eur_per_mw_y == pytest.approx(first, rel=1e-9)
     assert p1.net_step_value_eur_y == pytest.approx(0.0, abs=1e-6 * first * MW_PER_BCM_PER_YEAR)
 
@@ -84,10 +86,10 @@ def test_the_built_step_sets_the_shadow_price_not_an_unbuilt_one(mini, tmp_path)
 
 
 def test_an_asset_at_its_largest_option_has_no_next_step(mini, tmp_path):
-    """Paper: with a 20 bcm/y field, P1's only option (+2 bcm/y for 100 M EUR, annuity 3,614 EUR/MW/y)
+    """Paper: with a 20 bcm/y field, P1's only option (+2 bcm/y for 100 M EUR, annuity 3,513 EUR/MW/y)
     is built in full and P1 (5 bcm/y) binds every hour: its shadow price is Italy's 30 less Baku's 5
     EUR/MWh, × 8,760 h = 219,000 EUR/MW/y. No step is left in the data, so there is no annuity and no net
-    value (—), and the gross value of one more bcm/y is 219,000 × 1,187.2 MW = 260.0 M EUR/y."""
+    value (—), and the gross value of one more bcm/y is 219,000 × 1,221.5 MW = 267.5 M EUR/y."""
     result, data, n = _run(mini, tmp_path, [_option("loop", 2, 100)], plateau_bcm_y=20.0)
     assert float(result.summary.pipeline_built_bcm.sel(pipeline="P1")) == pytest.approx(2.0, rel=1e-6)
     (p1,) = [b for b in bottlenecks(n) if b.asset == "P1"]
@@ -95,13 +97,14 @@ def test_an_asset_at_its_largest_option_has_no_next_step(mini, tmp_path):
     assert p1.shadow_eur_per_mw_y == pytest.approx(25 * HOURS_PER_YEAR, rel=1e-6)
     assert not p1.has_next_step and math.isnan(p1.net_step_value_eur_y)
     assert p1.gross_step_value_eur_y == pytest.approx(25 * HOURS_PER_YEAR * MW_PER_BCM_PER_YEAR, rel=1e-6)
+    assert p1.gross_step_value_eur_y == pytest.approx(267.5e6, rel=1e-4)  # the paper figure itself
     _assert_same_in_all_outputs(result, data)
 
 
 def test_an_unexpanded_asset_shows_why_not(mini, tmp_path):
-    """Paper: the only option costs 40,000 M EUR for 2 bcm/y (annuity 1,445,604 EUR/MW/y), far above the
+    """Paper: the only option costs 40,000 M EUR for 2 bcm/y (annuity 1,405,047 EUR/MW/y), far above the
     25 × 8,760 = 219,000 EUR/MW/y that one more MW of P1 saves; nothing is built and the net value of
-    one more bcm/y is (219,000 − 1,445,604) × 1,187.2 MW = −1,456 M EUR/y."""
+    one more bcm/y is (219,000 − 1,405,047) × 1,221.5 MW = −1,448.7 M EUR/y."""
     result, data, n = _run(mini, tmp_path, [_option("loop", 2, 40000)], plateau_bcm_y=20.0)
     (p1,) = [b for b in bottlenecks(n) if b.asset == "P1"]
     annuity = _annuity(40000, 2)
@@ -116,7 +119,7 @@ def test_an_unexpanded_asset_shows_why_not(mini, tmp_path):
 
 def test_an_interior_expansion_is_the_same_in_every_output(mini, tmp_path):
     """The interior expansion of P1 (the case where the terminal once read 0 from summary.nc and the
-    report the annuity): P1's shadow price is its annuity (4e9 / (2 × 1,187.2 MW) × CRF = 144,560
+    report the annuity): P1's shadow price is its annuity (4e9 / (2 × 1,221.5 MW) × CRF = 140,505
     EUR/MW/y) in summary.nc, the terminal and report.md, which list the same limits in the same order."""
     result, data, _n = _run(mini, tmp_path, [_option("loop", 2, 4000)])
     ds = result.summary
@@ -146,11 +149,35 @@ def _assert_same_in_all_outputs(result, data) -> None:
         assert np.isnan(annuity) == np.isnan(net)
         expected = [f"{shadow:,.0f}", "—" if np.isnan(annuity) else f"{annuity:,.0f}"]
         assert rows[limit][4:6] == expected
-        assert rows[limit][7] == ("—" if np.isnan(net) else f"{net / 1e6:,.2f}")
-        terminal_net = "—" if np.isnan(net) else f"{net / 1e6:,.1f}"
+        assert rows[limit][7] == ("—" if np.isnan(net) else signed_zero_free(f"{net / 1e6:,.2f}"))
+        terminal_net = "—" if np.isnan(net) else signed_zero_free(f"{net / 1e6:,.1f}")
         lines = [row for row in terminal.splitlines() if re.match(rf"│ {re.escape(limit)} +│ \w+ +│", row)]
         (cells,) = [
             c for c in ([cell.strip() for cell in row.strip("│").split("│")] for row in lines) if len(c) == 7
         ]
         assert cells[2:4] == expected and cells[5] == terminal_net, limit
     assert "Shadow price: what one more MW" in terminal.replace("\n", " ")
+
+
+def test_an_outage_adds_nothing_to_the_shadow_price(mini, tmp_path):
+    """P1 is out for the second half of the day while Italy needs 10 bcm/y (2 of contract, 8 of residual
+    demand) and LNG brings 8. In the first half P1 runs full (3 bcm/y, LNG 7 at 30 EUR/MWh sets Italy's
+    price; Baku 5): one more MW is worth 25 EUR/MWh × 4,380 h = 109,500 EUR/MW/y. In the second half P1 is
+    out and 2 bcm/y go unserved: there p ≤ 0 · p_nom binds with p ≥ 0, a dual that is not unique (HiGHS
+    reports up to the value of lost load, which once made P1's shadow price 87.6 M EUR/MW/y) and that is
+    weighted by availability 0, so it adds nothing. P1 has no spare capacity to report during the
+    shortage: none of it is available then (NaN)."""
+    tables = mini_tables()
+    tables["gas_offtakes"].append(
+        {"name": "IT contract", "bus": "IT gas", "annual_bcm": 2, "kind": "contract", "from_year": 2020}
+    )
+    tables["gas_alternatives"][0]["capacity_bcm_y"] = 8
+    outage = [{"asset": "P1", "start": "2030-01-01 12:00", "end": "2030-01-02 00:00"}]
+    network, data = mini(tables, outages=outage, unserved_energy=True)
+    result = execute(RunRequest(network, data, tmp_path / "results"))
+    n = pypsa.Network(result.directory / "network.nc")
+    assert float(result.summary.unserved_total_twh) > 0
+    assert float(asset_shadow_prices(n, "pipeline")["P1"]) == pytest.approx(25 * 4380, rel=1e-6)
+    (p1,) = [b for b in bottlenecks(n) if b.asset == "P1"]
+    assert p1.hours_at_limit == pytest.approx(4380)
+    assert math.isnan(float(result.summary.pipeline_spare_when_short_share.sel(pipeline="P1")))

@@ -2,10 +2,11 @@
 disruption-style sweep leads with unserved energy by country, the share of demand served and the spare
 capacity of each route during the shortage; net cost is shown with and without the unserved penalty.
 
-Paper (the mini system, conftest): Italy's residual demand is 10 bcm/y; LNG can bring 10 and P1 3. In the
-"short" case demand is scaled ×1.5 to 15 bcm/y, so 15 − 13 = 2 bcm/y (21.4 TWh/y) go unserved in Italy:
-83.3 % of Italy's fixed demand is served and P1, full all day, has no spare capacity; the penalty is
-2 bcm/y × 10.7 TWh/bcm × 10,000 EUR/MWh = 0.214 bn EUR/y above the cost without it.
+Paper (the mini system, conftest): Italy's residual demand is 10 bcm/y; LNG can bring 10 and P1 3. In
+the "short" case demand is scaled ×1.5 to 15 bcm/y, so 15 − 13 = 2 bcm/y (21.4 TWh/y at 10.7 TWh/bcm)
+go unserved in Italy: 86.7 % of Italy's fixed demand (13 of 15 bcm/y) is served and P1, full all day,
+has no spare capacity; the penalty is 2 bcm/y × 10.7 TWh/bcm × 10,000 EUR/MWh = 0.214 bn EUR/y above
+the cost without it.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def shortage_sweep(tmp_path_factory):
     data = write_tables(tmp / "data", mini_tables())
     metrics = [
         "unserved_total_twh",
-        "unserved_by_country_twh",
-        "served_share_by_country",
+        "gas_unserved_by_country_twh",
+        "gas_served_share_by_country",
         "pipeline_spare_when_short_share",
         "objective_excl_unserved_eur_y",
         "no_such_metric",
@@ -80,11 +81,13 @@ def test_security_indicators_are_in_sweep_nc(shortage_sweep):
     case = {c.label: c.case_id for c in outcome.cases}["short"]
     unserved_twh = UNSERVED_BCM * MWH_PER_BCM / 1e6
     assert float(ds.unserved_total_twh.sel(case=case)) == pytest.approx(unserved_twh, rel=1e-6)
-    assert float(ds.unserved_by_country_twh.sel(case=case, country="IT")) == pytest.approx(
+    assert float(ds.gas_unserved_by_country_twh.sel(case=case, gas_country="IT")) == pytest.approx(
         unserved_twh, rel=1e-6
     )
-    assert float(ds.served_share_by_country.sel(case=case, country="IT")) == pytest.approx(13 / 15, rel=1e-6)
-    assert float(ds.served_share_by_country.sel(case=case, country="AZ")) == pytest.approx(1.0)
+    assert float(ds.gas_served_share_by_country.sel(case=case, gas_country="IT")) == pytest.approx(
+        13 / 15, rel=1e-6
+    )
+    assert float(ds.gas_served_share_by_country.sel(case=case, gas_country="AZ")) == pytest.approx(1.0)
     assert float(ds.pipeline_spare_when_short_share.sel(case=case, pipeline="P1")) == pytest.approx(
         0.0, abs=1e-9
     )
@@ -98,14 +101,14 @@ def test_sweep_report_leads_with_its_headline_metrics(shortage_sweep):
     markdown = written.markdown.read_text(encoding="utf-8")
     head = markdown.split("\n## ")[0]
     assert (
-        "**unserved_by_country_twh (TWh/y): 21.40 at IT in short.** Largest value over the cases and "
+        "**gas_unserved_by_country_twh (TWh/y): 21.40 at IT in short.** Largest value over the cases and "
         "countries" in head
     )
-    assert "**served_share_by_country (%): 86.7 at IT in short.**" in head
+    assert "**gas_served_share_by_country (%): 86.7 at IT in short.**" in head
     assert "**objective_excl_unserved_eur_y (bn EUR/y): 2.46 – 3.42.**" in head
     assert "**no_such_metric: not in this sweep.**" in head
     assert markdown.index("## Headline metrics") < markdown.index("## Response to the swept parameters")
-    table = markdown.split("### served_share_by_country (%)")[1].split("\n\n")[1]
+    table = markdown.split("### gas_served_share_by_country (%)")[1].split("\n\n")[1]
     assert table.splitlines()[-1] == "| short | 86.7 |"
 
 

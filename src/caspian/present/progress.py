@@ -1,7 +1,8 @@
 """What a user sees while a run works: in a terminal, a spinner with the stage, the run's elapsed time and
 (during the solve) HiGHS's latest progress; when stderr is not a terminal (batch jobs, CI, ``nohup``),
-a plain timestamped line with the current stage every :data:`PLAIN_INTERVAL_SECONDS` (none for a run
-that ends sooner, so that a bad input still prints only its one-line error). ``--verbose`` adds HiGHS's
+a plain timestamped line with the current stage every :data:`PLAIN_INTERVAL_SECONDS`, and each new
+stage at once after the first interval (nothing for a run that ends sooner, so that a bad input still
+prints only its one-line error). ``--verbose`` adds HiGHS's
 log lines as they are written.
 """
 
@@ -13,6 +14,9 @@ from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+STAGE_SEPARATOR = ": "
+"""Between a stage and its live detail in a progress message (``solving …: 12 s, iteration …``)."""
 
 PLAIN_INTERVAL_SECONDS = 30.0
 """Seconds between progress lines when stderr is not a terminal (a log stays short: a 10-minute run
@@ -28,6 +32,7 @@ class RunDisplay:
         self.task = progress.add_task("starting") if progress is not None else None
         self.start = time.monotonic()
         self.last_print = self.start
+        self.last_stage = ""
 
     def update(self, message: str) -> None:
         """Show the current stage (and its live detail)."""
@@ -35,7 +40,12 @@ class RunDisplay:
             self.progress.update(self.task, description=message)
             return
         now = time.monotonic()
-        if now - self.last_print >= PLAIN_INTERVAL_SECONDS:
+        stage = message.split(STAGE_SEPARATOR, 1)[0]
+        # a new stage prints at once once the run has lasted an interval (so 'infeasible: re-solving …'
+        # reaches a batch log), within a stage one line per interval
+        new_stage = stage != self.last_stage and now - self.start >= PLAIN_INTERVAL_SECONDS
+        self.last_stage = stage
+        if new_stage or now - self.last_print >= PLAIN_INTERVAL_SECONDS:
             self.console.print(
                 f"[{now - self.start:7.1f} s] {message}", markup=False, highlight=False, soft_wrap=True
             )

@@ -14,7 +14,7 @@ from rich.table import Table
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
-from caspian.present.text import model_size_text
+from caspian.present.text import model_size_text, signed_zero_free
 from caspian.pypsa_model.solve import MipResult
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -166,7 +166,7 @@ def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
 
 def _or_dash(value: float, divisor: float, fmt: str) -> str:
     """``value / divisor`` formatted, or an em dash where the value does not exist (NaN)."""
-    return fmt.format(value / divisor) if math.isfinite(value) else "—"
+    return signed_zero_free(fmt.format(value / divisor)) if math.isfinite(value) else "—"
 
 
 def _built(console: Console, ds: xr.Dataset) -> None:
@@ -216,12 +216,15 @@ def print_summary(console: Console, result: RunResult) -> None:
     }
     startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
     imports = float(ds["gas_import_cost_eur_y"]) / 1e9 if "gas_import_cost_eur_y" in ds else 0.0
+    unserved = float(ds["unserved_cost_eur_y"]) / 1e9 if "unserved_cost_eur_y" in ds else 0.0
     console.print(
         f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
         f"opex {costs['opex_eur_y']:.3f}, "
         + (f"markets' other gas {imports:.3f}, " if imports else "")
         + (f"start-ups {startup:.3f}, " if startup else "")
+        + (f"unserved-energy penalty {unserved:.3f}, " if unserved else "")
         + f"market net revenue {costs['market_net_revenue_eur_y']:.3f})"
+        + (f"; {costs['objective_eur_y'] - unserved:.3f} without the penalty" if unserved else "")
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(
@@ -332,7 +335,7 @@ def print_sweep(console: Console, outcome: SweepOutcome) -> None:
             if status != "ok":
                 cells.append("-")
             else:
-                cells.append(f"{0.0 if value != value else value:.2f}")
+                cells.append("—" if value != value else f"{value:.2f}")
         table.add_row(*keys, escape(status), *cells)
     console.print(table)
     legend = [f"{title}: {text}" for title, text, _values in columns]

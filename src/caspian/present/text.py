@@ -30,3 +30,10 @@ def options_text(options: Mapping[str, Any] | None) -> str:
 def counted(count: int, noun: str) -> str:
     """``1 figure``, ``3 figures``: a count with its noun in the right number (regular plurals)."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def signed_zero_free(text: str) -> str:
+    """A formatted number without a minus sign on a zero (``-0.0`` → ``0.0``: a value that rounds to
+    nothing is not negative)."""
+    digits = text.lstrip("-")
+    return digits if text.startswith("-") and not any(c in "123456789" for c in digits) else text

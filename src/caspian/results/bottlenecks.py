@@ -96,7 +96,10 @@ class Bottleneck:
 
     @property
     def is_hard(self) -> bool:
-        """A hard limit: no priced next step, or one worth more than it costs (a lumpy or capped case)."""
+        """A hard limit: not a capacity the optimum chose by a lumpy option, and either no priced next
+        step or one worth more than it costs."""
+        if self.status in LUMPY:
+            return False
         threshold = BINDING_THRESHOLD_EUR_PER_MW_Y * self.step_mw
         return not self.has_next_step or self.net_step_value_eur_y > threshold
 
@@ -142,6 +145,11 @@ LIMIT_COLUMNS_NOTE = (
 )
 """The note under every binding-limits table (terminal and report)."""
 
+LUMPY_CHOSEN = "a lumpy MILP option chosen (the dual values one more MW, not one more option)"
+LUMPY_NOT_TAKEN = "lumpy MILP options not taken (each costs more than it earns)"
+LUMPY = (LUMPY_CHOSEN, LUMPY_NOT_TAKEN)
+"""Statuses of assets sized by a discrete (MILP) choice: never 'hard' limits — the optimum chose."""
+
 SIZED_BY_COST = "expansion sized by cost"
 NOT_EXPANDED = "not expanded: the next step costs more than it earns"
 NEXT_NOT_WORTH = "expanded to the end of a step: the next step costs more than it earns"
@@ -151,14 +159,17 @@ def _status_and_next_step(group: pd.DataFrame, factor: float) -> tuple[str, floa
     """How an asset's capacity was set, and the annuity of its next expansion step in the data
     (EUR/MW/y; NaN where there is none). Expansion segments are built cheapest first, so the next step
     is the cheapest segment not yet at its bound."""
-    held = group[group[CAPACITY_FROM].isin([FROM_SPEC, FROM_MILP])]
+    milp = group[group[CAPACITY_FROM] == FROM_MILP]
+    spec = group[group[CAPACITY_FROM] == FROM_SPEC]
     free = group[group[CAPACITY_FROM] == FROM_LP]
-    if not held.empty:
-        if (held.p_nom_opt > BUILT_MW).any():
-            return "fixed by the spec or a MILP option (lumpy: no marginal step)", np.nan
-        return "lumpy options not taken (their annuity exceeds what they earn)", np.nan
+    if not milp.empty:
+        if (milp.p_nom_opt > BUILT_MW).any():
+            return LUMPY_CHOSEN, np.nan
+        return LUMPY_NOT_TAKEN, np.nan
+    if not spec.empty and (spec.p_nom_opt > BUILT_MW).any():
+        return "capacity fixed by the spec (annuity charged)", np.nan
     if free.empty:
-        return "fixed capacity (no expansion option in the data)", np.nan
+        return "capacity fixed: no expansion option in this run", np.nan
     open_steps = free[free.p_nom_opt < free[BUILD_MAX] * (1 - AT_MAX_OPTION)]
     if open_steps.empty:
         return "built to its largest option (no further step in the data)", np.nan
@@ -259,7 +270,7 @@ def limit_sentence(total: float, unit: str, what: str, limits: list[Bottleneck],
     if total <= 1e-6:
         return f"No {what} reaches Europe: {absent}."
     hard = [b for b in limits if b.is_hard]
-    sized = [b for b in limits if b not in hard and b.status == SIZED_BY_COST]
+    sized = [b for b in limits if b not in hard and b.status in (SIZED_BY_COST, LUMPY_CHOSEN)]
     unbuilt = [b for b in limits if b not in hard and b not in sized]
     head = f"{what.capitalize()} to Europe ({total:.2f} {unit})"
     if not limits:

@@ -85,14 +85,18 @@ def annual_link_delivery(n: pypsa.Network, carrier: str) -> pd.DataFrame:
 
 
 def bound_rent(n: pypsa.Network, names: pd.Index) -> pd.Series:
-    """Value of one more MW of each link's capacity over a year, EUR/MW/y (≥ 0): the summed duals of
-    its hourly upper bound on p0, annualised. For an extendable link this is the LP's own marginal
-    value; at an interior optimum it equals the annualised cost of the next MW."""
+    """Value of one more MW of each link's capacity over a year, EUR/MW/y (≥ 0): the hourly duals of
+    its upper bound p0 ≤ p_max_pu(t) · p_nom, each weighted by p_max_pu(t) (one more MW of p_nom adds
+    p_max_pu MW of room in that hour), summed and annualised — ∂objective/∂p_nom. For an extendable
+    link this is the LP's own marginal value; at an interior optimum it equals the annualised cost of
+    the next MW. An hour in which the link is out (p_max_pu = 0: both p ≥ 0 and p ≤ 0 bind, and the
+    dual is not unique — HiGHS reports up to the value of lost load there) adds nothing."""
     mu = n.links_t.get("mu_upper", pd.DataFrame())
     if mu is None or mu.empty:
         return pd.Series(0.0, index=names)
-    summed = mu.reindex(columns=names, fill_value=0.0).abs().sum() * annual_factor(n)
-    return summed.reindex(names)
+    available = n.get_switchable_as_dense("Link", "p_max_pu").reindex(columns=names)
+    weighted = mu.reindex(columns=names, fill_value=0.0).abs() * available
+    return (weighted.sum() * annual_factor(n)).reindex(names)
 
 
 def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:

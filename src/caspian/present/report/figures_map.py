@@ -21,7 +21,7 @@ from caspian.inputs.geography import CountryOutline
 from caspian.naming import REVERSE
 from caspian.present.report.placement import Label, place_labels
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
-from caspian.results.views import annual_link_delivery, annual_total, asset_capacity, asset_flows
+from caspian.results.views import BUILT_MW, annual_link_delivery, annual_total, asset_capacity, asset_flows
 from caspian.units import HOURS_PER_YEAR, mwh_to_bcm, mwh_to_twh
 
 UTILISATION_COLOURMAP = "YlOrRd"
@@ -41,6 +41,8 @@ MARGIN_DEG = (2.0, 3.0)
 """Map margin around the buses, degrees of longitude and latitude."""
 MAP_WIDTH_IN = 12.0
 MAP_HEIGHT_RANGE_IN = (3.5, 8.0)
+TURKISH_GRID_BUS = "TR gas"
+"""The one bus standing for Türkiye's whole gas grid (its drawn site is a convention: data/buses.csv)."""
 CANDIDATE_COLOUR = "#8a8a8a"
 """Colour of candidate assets the run left unbuilt (dotted, labelled "candidate, not built")."""
 COUNTRY_COLOUR = "#7a7468"
@@ -63,6 +65,7 @@ def _map_segments(n: pypsa.Network) -> pd.DataFrame:
             first = group.iloc[0]
             flipped = first.direction == REVERSE
             cap = float(capacity.get(asset, 0.0))
+            cap = cap if cap > BUILT_MW else 0.0
             annual = annual_total(n, flows[asset].abs()) if cap > 0 else 0.0
             rows.append(
                 {
@@ -154,14 +157,17 @@ def _country_labels(outlines: list[CountryOutline], countries: set[str]) -> list
     return labels
 
 
-def _caption(segments: pd.DataFrame, candidates: list[str], left_out: list[Label], outlines: bool) -> str:
-    """What the map shows, generated from what is in the run."""
+def _caption(
+    segments: pd.DataFrame, candidates: list[str], left_out: list[Label], outlines: bool, buses: pd.Index
+) -> str:
+    """What the map shows, generated from what is in the run (``buses``: the run's bus names)."""
     caption = (
         "Annual flows; line width ∝ annual flow (per carrier), colour = annual utilisation (flow ÷ "
         "capacity × 8,760 h). Idle assets are drawn thin and unlabelled. Routes follow the waypoints of "
-        "data/map_routes.csv where given, otherwise straight lines between bus sites; the Turkish grid "
-        "node is drawn at Eskişehir, TANAP's main exit to BOTAŞ (data/buses.csv)."
+        "data/map_routes.csv where given, otherwise straight lines between bus sites (data/buses.csv)."
     )
+    if TURKISH_GRID_BUS in buses:
+        caption += " The Turkish grid node stands for the whole grid, drawn at TANAP's main exit to BOTAŞ."
     built = set(segments.asset[segments.built])
     if "Caspian cable" in built:
         caption += " The Kazakh power node is Almaty, so the Caspian cable is drawn to it."
@@ -282,5 +288,5 @@ def network_map(n: pypsa.Network, outlines: list[CountryOutline], waypoints: pd.
     """Map of buses, pipelines and cables: width ∝ annual flow, colour = utilisation (see
     :func:`draw_network_map`)."""
     drawing = draw_network_map(n, outlines, waypoints)
-    caption = _caption(_map_segments(n), drawing.candidates, drawing.left_out, bool(outlines))
+    caption = _caption(_map_segments(n), drawing.candidates, drawing.left_out, bool(outlines), n.buses.index)
     return Figure("map", "Network map", caption, png_bytes(drawing.fig))

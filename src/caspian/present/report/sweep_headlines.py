@@ -37,6 +37,11 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value * factor:.1f}" if unit == SHARE_UNIT else f"{value * factor:,.2f}"
 
 
+def _label_noun(dim: object) -> str:
+    """What a label dimension counts: ``gas_country`` → ``country``."""
+    return str(dim).rsplit("_", 1)[-1]
+
+
 def _plural(noun: str) -> str:
     """``country`` → ``countries``, ``bus`` → ``buses``, ``pipeline`` → ``pipelines``."""
     if noun.endswith("y"):
@@ -50,7 +55,10 @@ def _relevant_labels(frame: pd.DataFrame, unit: str) -> list[str]:
         keep = frame.columns[(frame < 1 - NOISE).any()]
     else:
         keep = frame.columns[(frame.abs() > NOISE).any()]
-    ranked = frame[keep].abs().max().sort_values(ascending=False)
+    if unit == SHARE_UNIT:  # the worst-served first
+        ranked = frame[keep].min().sort_values(ascending=True)
+    else:
+        ranked = frame[keep].abs().max().sort_values(ascending=False)
     return [str(label) for label in ranked.index]
 
 
@@ -78,6 +86,9 @@ def headline_metrics(
             series = var.to_series().rename(index=labels.to_dict())
             finite = series[np.isfinite(series)]
             if finite.empty:
+                headlines.append(
+                    Headline(_title(var, name), "not defined", "Not defined in any solved case.")
+                )
                 continue
             low, high = finite.idxmin(), finite.idxmax()
             headlines.append(
@@ -89,6 +100,9 @@ def headline_metrics(
             )
             continue
         if len(dims) > 1:
+            headlines.append(
+                Headline(name, "not shown", f"It has {len(dims)} label dimensions; sweep.nc has its values.")
+            )
             continue
         frame = var.to_pandas()
         if frame.index.name != "case":
@@ -96,12 +110,15 @@ def headline_metrics(
         frame.index = [labels.get(c, c) for c in frame.index]
         shown = _relevant_labels(frame.fillna(0.0 if unit != SHARE_UNIT else 1.0), unit)
         if not shown:
-            headlines.append(Headline(_title(var, name), "none", "Zero in every solved case."))
+            nothing = "100 % (or not defined)" if unit == SHARE_UNIT else "zero (or not defined)"
+            headlines.append(
+                Headline(_title(var, name), "none", f"{nothing.capitalize()} in every solved case.")
+            )
             continue
         note = ""
         if len(shown) > MAX_LABEL_COLUMNS:
             note = (
-                f"The {MAX_LABEL_COLUMNS} largest of {len(shown)} {_plural(str(dims[0]))} are shown; "
+                f"The {MAX_LABEL_COLUMNS} largest of {len(shown)} {_plural(_label_noun(dims[0]))} are shown; "
                 "sweep.nc has all."
             )
             shown = shown[:MAX_LABEL_COLUMNS]
@@ -114,7 +131,8 @@ def headline_metrics(
                 _title(var, name),
                 f"{_fmt(float(stacked[worst]), unit)} at {worst[1]} in {worst[0]}",
                 ("Lowest" if unit == SHARE_UNIT else "Largest")
-                + f" value over the cases and {_plural(str(dims[0]))}; the table below has each case.",
+                + f" value over the cases and {_plural(_label_noun(dims[0]))}; "
+                "the table below has each case.",
             )
         )
     return headlines, tables

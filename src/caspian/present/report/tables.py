@@ -14,7 +14,7 @@ from caspian.inputs.fleets import unit_size_row
 from caspian.inputs.tables import Dataset, delivery_buses, in_force
 from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.present.labels import bus_labels, europe_label
-from caspian.present.text import model_size_text, options_text
+from caspian.present.text import model_size_text, options_text, signed_zero_free
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE, Bottleneck
 from caspian.results.flows import UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -164,7 +164,7 @@ def bottleneck_table(binding: list[Bottleneck]) -> Table:
             f"{b.shadow_eur_per_mw_y:,.0f}",
             f"{b.next_step_annuity_eur_per_mw_y:,.0f}" if b.has_next_step else "—",
             b.step_label,
-            f"{b.net_step_value_eur_y / EUR_PER_M:,.2f}" if b.has_next_step else "—",
+            signed_zero_free(f"{b.net_step_value_eur_y / EUR_PER_M:,.2f}") if b.has_next_step else "—",
             b.status,
         ]
         for b in binding
@@ -235,14 +235,17 @@ def built_table(ds: xr.Dataset, n: pypsa.Network) -> Table | None:
 
 
 def cost_table(ds: xr.Dataset) -> Table:
-    """System cost split into capex, opex, start-ups and market revenue, bn EUR/y."""
+    """System cost split into capex, opex, the markets' other gas, start-ups, the unserved-energy penalty
+    and market revenue, bn EUR/y; the items add up to the net system cost."""
     names = {
         "capex_eur_y": "annualised investment (capex)",
         "opex_eur_y": "operating cost (supply, fuel, O&M, tariffs, storage cycling)",
         "gas_import_cost_eur_y": "markets' non-corridor gas (LNG, other pipelines, demand response)",
         "startup_cost_eur_y": "start-ups of committed plants (unit commitment)",
+        "unserved_cost_eur_y": "unserved energy at the value of lost load (penalty)",
         "market_net_revenue_eur_y": "market revenue (sales minus purchases)",
         "objective_eur_y": "net system cost (objective)",
+        "objective_excl_unserved_eur_y": "net system cost without the unserved-energy penalty",
     }
     rows = [[label, f"{float(ds[key]) / EUR_PER_BN:,.3f}"] for key, label in names.items() if key in ds]
     return Table("System cost", ["item", "bn EUR/y"], rows, "lr")

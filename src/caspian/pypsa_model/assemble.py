@@ -37,6 +37,7 @@ from caspian.naming import (
     MILP_OPTION,
     NO_OPTION,
     SEGMENT,
+    SLACK_CARRIER,
 )
 from caspian.pypsa_model.aggregate import aggregate_time
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
@@ -90,7 +91,7 @@ def _add_buses_and_carriers(n: pypsa.Network, ctx: BuildContext) -> None:
         location=buses["site"],
         **{column: buses[column] for column in BUS_COLUMNS},
     )
-    for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, "slack": "Unserved energy"}.items():
+    for name, nice in {**GAS_CARRIERS, **POWER_CARRIERS, SLACK_CARRIER: "Unserved energy"}.items():
         n.add("Carrier", name, nice_name=nice)
 
 
@@ -151,7 +152,7 @@ def _add_slack(n: pypsa.Network, ctx: BuildContext) -> None:
         "Generator",
         [f"{bus} unserved" for bus in buses],
         bus=buses,
-        carrier="slack",
+        carrier=SLACK_CARRIER,
         p_nom=SLACK_CAPACITY_MW,
         marginal_cost=[ctx.value_of_lost_load(n.buses.carrier[bus]) for bus in buses],
     )

@@ -17,6 +17,7 @@ from caspian.naming import (
     GAS_IMPORT_CARRIER,
     GAS_OFFTAKE_CARRIER,
     GAS_SUPPLY_CARRIER,
+    SLACK_CARRIER,
 )
 from caspian.results.views import annual_energy, annual_link_delivery, annual_total
 from caspian.units import mwh_to_bcm
@@ -37,7 +38,7 @@ def _gas_sources(n: pypsa.Network) -> pd.DataFrame:
     priced slack (unserved demand)."""
     gas_buses = n.buses.index[n.buses.carrier == "gas"]
     gens = n.generators
-    carriers = [GAS_SUPPLY_CARRIER, GAS_IMPORT_CARRIER, "slack"]
+    carriers = [GAS_SUPPLY_CARRIER, GAS_IMPORT_CARRIER, SLACK_CARRIER]
     return gens[gens.carrier.isin(carriers) & gens.bus.isin(gas_buses)]
 
 
@@ -114,7 +115,7 @@ def gas_flow_paths(n: pypsa.Network, routes: dict[str, str], consumers: dict[str
             route = IMPORTS if supplies.carrier[supply] == GAS_IMPORT_CARRIER else "in-country"
             rows.append((supply, route, consumers.get(bus, bus), taken * amount / total))
     frame = pd.DataFrame(rows, columns=["supply", "route", "consumer", "mwh"])
-    slack = frame.supply.isin(supplies.index[supplies.carrier == "slack"])
+    slack = frame.supply.isin(supplies.index[supplies.carrier == SLACK_CARRIER])
     frame.loc[slack, ["supply", "route"]] = UNSERVED
     frame = frame.groupby(["supply", "route", "consumer"], as_index=False).mwh.sum()
     frame["bcm"] = frame.mwh.map(mwh_to_bcm)

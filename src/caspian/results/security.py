@@ -18,11 +18,10 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
-from caspian.naming import ALTERNATIVE_KIND, GAS_IMPORT_CARRIER
+from caspian.naming import ALTERNATIVE_KIND, GAS_IMPORT_CARRIER, SLACK_CARRIER
 from caspian.results.views import annual_energy, asset_capacity, asset_flows, asset_links, snapshot_hours
 from caspian.units import mwh_to_twh
 
-SLACK_CARRIER = "slack"
 DEMAND_RESPONSE = "demand_response"
 """``gas_alternatives.csv`` kind of the markets' last supply-curve step (demand curtailed)."""
 SHORTAGE_NOISE_MW = 1e-3
@@ -43,15 +42,6 @@ def unserved_by_bus(n: pypsa.Network) -> pd.Series:
     unserved = pd.Series(annual_energy(n, n.generators_t.p[slack]))
     unserved.index = n.generators.bus[slack].to_numpy()
     return unserved
-
-
-def unserved_cost(n: pypsa.Network) -> float:
-    """What the unserved energy costs in the objective, EUR/y (slack output × its value of lost load)."""
-    slack = slack_generators(n)
-    if not len(slack):
-        return 0.0
-    energy = annual_energy(n, n.generators_t.p[slack])
-    return float((energy * n.generators.marginal_cost[slack]).sum())
 
 
 def voll_text(n: pypsa.Network) -> str:
@@ -119,7 +109,7 @@ def demand_response_by_country(n: pypsa.Network) -> pd.Series:
     return energy.groupby(n.buses.country.reindex(steps.bus).to_numpy()).sum().rename_axis("country")
 
 
-def security_dataset(n: pypsa.Network, objective_eur_y: float) -> xr.Dataset:
+def security_dataset(n: pypsa.Network, objective_eur_y: float, unserved_cost_eur_y: float) -> xr.Dataset:
     """The indicators as summary.nc variables (empty for a run without priced slack): per carrier
     (``gas_``/``power_``) unserved demand and the served share of fixed demand by country (the
     denominator: the loads of caspian's network — electricity demand, gas offtakes and the gas markets'
@@ -142,7 +132,7 @@ def security_dataset(n: pypsa.Network, objective_eur_y: float) -> xr.Dataset:
                 },
             ),
             "objective_excl_unserved_eur_y": xr.DataArray(
-                objective_eur_y - unserved_cost(n),
+                objective_eur_y - unserved_cost_eur_y,
                 attrs={
                     "units": "EUR/y",
                     "description": "net system cost without the penalty for unserved energy (a derived "
@@ -205,6 +195,5 @@ __all__ = [
     "security_dataset",
     "spare_capacity_when_short",
     "unserved_by_bus",
-    "unserved_cost",
     "voll_text",
 ]

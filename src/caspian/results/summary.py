@@ -22,12 +22,13 @@ from caspian.naming import (
     GAS_FIRED_CARRIER,
     GAS_IMPORT_CARRIER,
     GAS_OFFTAKE_CARRIER,
+    SLACK_CARRIER,
     UNITS_STARTED,
 )
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
-from caspian.results.security import SLACK_CARRIER, security_dataset, slack_generators, unserved_by_bus
+from caspian.results.security import security_dataset, slack_generators, unserved_by_bus
 from caspian.results.views import (
     annual_energy,
     annual_factor,
@@ -294,7 +295,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
     costs = _costs(n)
     for key, value in costs.items():
         ds[key] = xr.DataArray(value, attrs={"units": "EUR/y"})
-    ds = ds.merge(security_dataset(n, costs["objective_eur_y"]))
+    ds = ds.merge(security_dataset(n, costs["objective_eur_y"], costs.get("unserved_cost_eur_y", 0.0)))
     europe = [m for m in delivery_buses(n.buses, "gas", europe_only=True) if m in gas_sales.index]
     ds["gas_to_europe_bcm"] = xr.DataArray(
         float(gas_sales[europe].map(mwh_to_bcm).sum()), attrs={"units": "bcm/y"}

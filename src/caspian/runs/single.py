@@ -25,6 +25,7 @@ from caspian.errors import InfeasibleError, InputError
 from caspian.inputs.solver import check_highs_options
 from caspian.inputs.spec import NetworkSpec, overlay_paths, resolve_spec, spec_hash
 from caspian.inputs.tables import Dataset, load_dataset
+from caspian.naming import SLACK_CARRIER
 from caspian.pypsa_model import BuildOptions, build_network
 from caspian.pypsa_model.export import pin_for_export
 from caspian.pypsa_model.solve import SolveOptions, SolveOutcome, solve_network
@@ -111,7 +112,7 @@ def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     built = build_network(spec, data, BuildOptions(with_slack=True))
     network = built.network
     solve_network(network, options, built.lumpy_projects, built.commitment)
-    slack = network.generators.index[network.generators.carrier == "slack"]
+    slack = network.generators.index[network.generators.carrier == SLACK_CARRIER]
     used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
     used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
     if used.empty:

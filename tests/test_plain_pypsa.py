@@ -13,6 +13,7 @@ import yaml
 from caspian.inputs.tables import load_dataset
 from caspian.naming import ASSET, CAPACITY_FROM, DIRECTION, FORWARD, FROM_MILP, MILP_OPTION
 from caspian.results.summary import summarize
+from caspian.results.variables import SUMMARY_VARIABLES
 from caspian.results.views import annual_energy, asset_capacity
 from caspian.runs.single import RunRequest, execute
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH, bcm_per_year_to_mw
@@ -70,6 +71,7 @@ def test_per_asset_numbers_are_sums_over_the_asset_column(run_dir):
     """Summary and analysis per asset = sums of the forward links that carry that `asset` label."""
     n = pypsa.Network(run_dir / "network.nc")
     ds = summarize(n, load_dataset(REPO / "data"))
+    assert set(ds.data_vars) <= SUMMARY_VARIABLES
     for kind, carrier in (("pipeline", "gas pipeline"), ("cable", "interconnector")):
         links = n.links[(n.links.carrier == carrier) & (n.links[DIRECTION] == FORWARD)]
         capacity = links.p_nom_opt.groupby(links[ASSET]).sum().sort_index()

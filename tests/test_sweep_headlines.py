@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from caspian.errors import InputError
+from caspian.present.report.sweep_headlines import SHARE_UNIT, _relevant_labels
+from caspian.results.variables import SUMMARY_VARIABLES
 from caspian.sweep.executors import ExecutorChoice
 from caspian.sweep.orchestrate import prepare_sweep, run_sweep
+from caspian.sweep.plan import load_sweep
 from caspian.units import MWH_PER_BCM
 from conftest import ARTIFACTS, needs_chromium, open_in_chromium
 
@@ -65,7 +70,7 @@ def shortage_sweep(tmp_path_factory):
         "gas_served_share_by_country",
         "pipeline_spare_when_short_share",
         "objective_excl_unserved_eur_y",
-        "no_such_metric",
+        "power_unserved_by_country_twh",
     ]
     plan = prepare_sweep(_sweep_file(tmp, metrics), data, tmp / "results")
     outcome = run_sweep(plan, ExecutorChoice())
@@ -78,6 +83,7 @@ def shortage_sweep(tmp_path_factory):
 def test_security_indicators_are_in_sweep_nc(shortage_sweep):
     outcome, _written = shortage_sweep
     ds = outcome.dataset
+    assert set(ds.data_vars) <= SUMMARY_VARIABLES
     case = {c.label: c.case_id for c in outcome.cases}["short"]
     unserved_twh = UNSERVED_BCM * MWH_PER_BCM / 1e6
     assert float(ds.unserved_total_twh.sel(case=case)) == pytest.approx(unserved_twh, rel=1e-6)
@@ -106,10 +112,17 @@ def test_sweep_report_leads_with_its_headline_metrics(shortage_sweep):
     )
     assert "**gas_served_share_by_country (%): 86.7 at IT in short.**" in head
     assert "**objective_excl_unserved_eur_y (bn EUR/y): 2.46 – 3.42.**" in head
-    assert "**no_such_metric: not in this sweep.**" in head
+    assert "**power_unserved_by_country_twh: not in this sweep.**" in head
+    assert (
+        "**Period modelled: 24 h (1 day) per case, from 2030-01-01 00:00:00.** Every '/y' value is a rate"
+        in head
+    )
+    inputs = markdown.split("## Sweep and inputs")[1]
+    assert "| network | mini.yaml |" in inputs and "| year, mode | 2030, dispatch |" in inputs
     assert markdown.index("## Headline metrics") < markdown.index("## Response to the swept parameters")
     table = markdown.split("### gas_served_share_by_country (%)")[1].split("\n\n")[1]
-    assert table.splitlines()[-1] == "| short | 86.7 |"
+    assert table.splitlines()[0] == "| case | IT | AZ |"  # AZ, fully served, keeps its column
+    assert table.splitlines()[-1] == "| short | 86.7 | 100.0 |"
 
 
 @needs_chromium
@@ -118,5 +131,21 @@ def test_sweep_report_in_headless_chromium_shows_the_headline_metrics(shortage_s
     page = open_in_chromium(written.html, ARTIFACTS / "sweep-report-screenshot.png")
     assert page.errors == [] and all(done and width > 100 for done, width, _h in page.images)
     assert [url for url in page.requests if not url.startswith(("data:", "file:"))] == []
-    for shown in ("21.40 at IT in short", "86.7 at IT in short", "not in this sweep", "Headline metrics"):
+    for shown in ("21.40 at IT in short", "86.7 at IT in short", "not in this sweep", "a rate per year"):
         assert shown in page.text
+
+
+def test_share_tables_keep_labels_at_100_percent():
+    """A route still fully spare during a shortage is part of the answer: once any share is below
+    100 %, every label with a value gets a column, the lowest first; all at 100 % gives no table."""
+    frame = pd.DataFrame({"TAP": [1.0, 1.0], "TANAP": [1.0, 0.25], "IGB": [float("nan")] * 2})
+    assert _relevant_labels(frame, SHARE_UNIT) == ["TANAP", "TAP"]
+    assert _relevant_labels(frame[["TAP"]], SHARE_UNIT) == []
+
+
+def test_unknown_headline_metric_fails_when_the_sweep_is_read(tmp_path):
+    sweep = _sweep_file(tmp_path, ["unserved_total_twh", "gas_unserved_by_contry_twh"])
+    with pytest.raises(
+        InputError, match=r"short.yaml.*headline_metrics.*'gas_unserved_by_contry_twh' is not"
+    ):
+        load_sweep(sweep)

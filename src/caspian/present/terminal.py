@@ -217,13 +217,14 @@ def print_summary(console: Console, result: RunResult) -> None:
     startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
     imports = float(ds["gas_import_cost_eur_y"]) / 1e9 if "gas_import_cost_eur_y" in ds else 0.0
     unserved = float(ds["unserved_cost_eur_y"]) / 1e9 if "unserved_cost_eur_y" in ds else 0.0
+    revenue = costs["market_net_revenue_eur_y"]
     console.print(
-        f"system cost {costs['objective_eur_y']:.3f} bn EUR/y (capex {costs['capex_eur_y']:.3f}, "
-        f"opex {costs['opex_eur_y']:.3f}, "
-        + (f"markets' other gas {imports:.3f}, " if imports else "")
-        + (f"start-ups {startup:.3f}, " if startup else "")
-        + (f"unserved-energy penalty {unserved:.3f}, " if unserved else "")
-        + f"market net revenue {costs['market_net_revenue_eur_y']:.3f})"
+        f"system cost {costs['objective_eur_y']:.3f} bn EUR/y = capex {costs['capex_eur_y']:.3f} "
+        f"+ opex {costs['opex_eur_y']:.3f} "
+        + (f"+ markets' other gas {imports:.3f} " if imports else "")
+        + (f"+ start-ups {startup:.3f} " if startup else "")
+        + (f"+ unserved-energy penalty {unserved:.3f} " if unserved else "")
+        + (f"− market net revenue {revenue:.3f}" if revenue >= 0 else f"+ market net cost {-revenue:.3f}")
         + (f"; {costs['objective_eur_y'] - unserved:.3f} without the penalty" if unserved else "")
     )
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())

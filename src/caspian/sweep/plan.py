@@ -22,6 +22,7 @@ from caspian.inputs.coverage import check_year_coverage
 from caspian.inputs.spec import OverrideError, SafeName, check_path, resolve_spec, shown_value, spec_hash
 from caspian.inputs.tables import Dataset
 from caspian.inputs.yamlio import read_yaml_mapping
+from caspian.results.variables import SUMMARY_VARIABLES
 
 MAX_HEADLINE_METRICS = 12
 """Most headline metrics a sweep file may name (a report leads with a few, not everything)."""
@@ -95,6 +96,12 @@ class SweepSpec(_Strict):
             raise ValueError("parameter names and case labels must be unique")
         if len(set(self.headline_metrics)) != len(self.headline_metrics):
             raise ValueError("headline_metrics: a metric is named twice")
+        unknown = [m for m in self.headline_metrics if m not in SUMMARY_VARIABLES]
+        if unknown:
+            raise ValueError(
+                f"headline_metrics: {unknown[0]!r} is not a summary.nc variable (caspian.results.variables "
+                "lists them)"
+            )
         if self.baseline is not None and self.baseline not in {c.label for c in self.cases}:
             raise ValueError(f"baseline {self.baseline!r} is not the label of a case")
         return self

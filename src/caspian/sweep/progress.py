@@ -1,4 +1,4 @@
-"""Live progress of a sweep (rich): cases done, running, failed, reused and an ETA."""
+"""Live progress of a sweep (rich): cases done, running, failed, reused, time elapsed and an ETA."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 if TYPE_CHECKING:  # imported for annotations only: the CLI imports this module at start-up
     from caspian.sweep.executors import ExecutorChoice
@@ -50,6 +57,9 @@ def sweep_progress(console: Console, choice: ExecutorChoice) -> Iterator[SweepPr
         TextColumn(
             "running {task.fields[running]}, failed {task.fields[failed]}, reused {task.fields[reused]}"
         ),
+        TextColumn("elapsed"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:

@@ -50,14 +50,15 @@ def _plural(noun: str) -> str:
 
 
 def _relevant_labels(frame: pd.DataFrame, unit: str) -> list[str]:
-    """Labels where any case differs from nothing: for shares, where any case is below 100 %."""
+    """Labels worth a column: for shares, every label with a value in some case once any case is below
+    100 % (a route still fully spare is part of the answer), the lowest first; otherwise the labels
+    where any case differs from nothing, the largest first."""
     if unit == SHARE_UNIT:
-        keep = frame.columns[(frame < 1 - NOISE).any()]
+        if not (frame < 1 - NOISE).any().any():
+            return []
+        ranked = frame.loc[:, frame.notna().any()].min().sort_values(ascending=True)
     else:
         keep = frame.columns[(frame.abs() > NOISE).any()]
-    if unit == SHARE_UNIT:  # the worst-served first
-        ranked = frame[keep].min().sort_values(ascending=True)
-    else:
         ranked = frame[keep].abs().max().sort_values(ascending=False)
     return [str(label) for label in ranked.index]
 
@@ -108,7 +109,7 @@ def headline_metrics(
         if frame.index.name != "case":
             frame = frame.T
         frame.index = [labels.get(c, c) for c in frame.index]
-        shown = _relevant_labels(frame.fillna(0.0 if unit != SHARE_UNIT else 1.0), unit)
+        shown = _relevant_labels(frame if unit == SHARE_UNIT else frame.fillna(0.0), unit)
         if not shown:
             nothing = "100 % (or not defined)" if unit == SHARE_UNIT else "zero (or not defined)"
             headlines.append(

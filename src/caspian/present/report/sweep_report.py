@@ -15,6 +15,7 @@ import xarray as xr
 from caspian.present.report.run_report import Headline, RunReport
 from caspian.present.report.style import CARRIER_COLOURS, Figure, new_figure, png_bytes, styled
 from caspian.present.report.sweep_headlines import headline_metrics
+from caspian.present.report.sweep_inputs import case_runs, horizon_headline, sweep_inputs_table
 from caspian.present.report.tables import Table
 from caspian.present.report.tornado import tornado_sections
 from caspian.sweep.plan import SweepSpec, load_sweep
@@ -234,7 +235,9 @@ def build_sweep_report(directory: Path) -> RunReport:
     named, metric_tables = headline_metrics(
         ds, list(sweep.headline_metrics), manifest.set_index("case")["label"], ok.index
     )
-    headlines += named
+    runs = case_runs(directory, manifest)
+    period = horizon_headline(runs)
+    headlines += [*([period] if period else []), *named]
     for column in [] if named else metrics[:2]:
         values = ok[column].dropna()
         if not values.empty:
@@ -262,5 +265,6 @@ def build_sweep_report(directory: Path) -> RunReport:
         ("Response to the swept parameters", _figures(frame, sweep, metrics)),
         ("Case table", [_case_table(frame, parameters, metrics)]),
         ("Failed cases", [failures]),
+        ("Sweep and inputs", [sweep_inputs_table(sweep, runs)]),
     ]
     return report

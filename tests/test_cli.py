@@ -303,8 +303,8 @@ def test_milp_stopped_early_with_an_incumbent_is_a_result_marked_not_proven(tmp_
 
 
 def test_milp_starts_from_the_rounded_relaxation(tmp_path):
-    """The start is feasible, so the MILP's objective is no worse; here (168 h at 3 h) rounding each
-    project of the relaxation up to its next option is already optimal."""
+    """The start (each project of the relaxation rounded up to its next option) is feasible, so HiGHS
+    takes it as its incumbent and the MILP's objective is no worse than the start's."""
     out = tmp_path / "run"
     result = runner.invoke(app, _default_network_milp("--set", "time.hours=168", "-o", str(out)))
     assert result.exit_code == 0, result.output
@@ -313,7 +313,7 @@ def test_milp_starts_from_the_rounded_relaxation(tmp_path):
     assert mip["proven_optimal"] is True
     assert mip["start_accepted"] is True  # HiGHS read the solution file and took it as its incumbent
     assert "MIP start solution is feasible" in (out / "solver.log").read_text()
-    assert mip["start_objective"] == pytest.approx(run["objective_eur"], rel=1e-6)
+    assert run["objective_eur"] <= mip["start_objective"] * (1 + 1e-9)
     assert mip["bound"] <= mip["start_objective"] * (1 + 1e-9)
     assert "started from" in result.stdout
 

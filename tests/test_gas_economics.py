@@ -14,8 +14,10 @@ import pytest
 
 from caspian.inputs import gas_economics
 from caspian.inputs.context import make_context
+from caspian.inputs.costs import fixed_capacity_cost
 from caspian.inputs.spec import resolve_spec
 from caspian.inputs.tables import load_dataset
+from caspian.pypsa_model.assemble import build_network
 from caspian.runs.crosscheck import LP_REL_TOL, crosscheck
 from caspian.runs.single import RunRequest, execute
 from caspian.units import MWH_PER_BCM
@@ -59,14 +61,15 @@ def _market(bus: str, consumption: float) -> dict:
     }
 
 
-def two_markets(tariff: float | None = None) -> dict:
+def two_markets(tariff: float | None = None, booked: float = 0.0) -> dict:
     """Italy: residual demand 5.5 bcm/y, LNG at TTF (30) up to 4 bcm/y, then TTF + 5 up to 10.
     Greece, behind P2 (Italy → Greece, 2 bcm/y): 1 bcm/y, LNG only at TTF + 10 = 40.
 
     Paper solution: corridor gas (5 EUR/MWh + tariff) undercuts every LNG step, so P1 runs full
     (3 bcm/y); 1 bcm/y goes on to Greece (displacing 40 EUR/MWh LNG, P2 not full), 2 stay in Italy,
     whose remaining 3.5 bcm/y come from the first LNG tier (not full): Italy's price is 30, Greece's
-    is Italy's plus P2's nothing, 30. P1's scarcity rent is 30 − 5 − tariff EUR/MWh."""
+    is Italy's plus P2's nothing, 30. P1's scarcity rent is 30 − 5 − tariff EUR/MWh on the capacity not
+    ``booked`` (bcm/y under ship-or-pay), 30 − 5 on the booked part."""
     tables = mini_tables()
     tables["buses"].append(GR_BUS)
     tables["gas_pipelines"].append(
@@ -85,7 +88,14 @@ def two_markets(tariff: float | None = None) -> dict:
     tables["projects"] = []
     if tariff is not None:
         tables["gas_tariffs"] = [
-            {"pipeline": "P1", "value": tariff, "unit": "EUR/MWh", "currency_year": 2024, "from_year": 2020}
+            {
+                "pipeline": "P1",
+                "value": tariff,
+                "unit": "EUR/MWh",
+                "currency_year": 2024,
+                "from_year": 2020,
+                "booked_bcm_y": booked,
+            }
         ]
     return tables
 
@@ -142,6 +152,57 @@ def test_a_tariff_moves_rent_from_scarcity_to_transit(mini, tmp_path, tariff):
         tariff * 3 * MWH_PER_BCM, abs=1e-3
     )
     assert float(ds.objective_eur_y) == pytest.approx((4 * 5 + 3.5 * 30 + 3 * tariff) * MWH_PER_BCM, rel=1e-9)
+
+
+@pytest.mark.parametrize("booked", [2.0, 3.0, 5.0])
+def test_booked_capacity_pays_no_tariff_at_the_margin(mini, tmp_path, booked):
+    """P1 (3 bcm/y) with a 6 EUR/MWh tariff of which ``booked`` bcm/y is held under ship-or-pay: only
+    the unbooked u = max(3 − booked, 0) bcm/y pays it. Flows and prices as without a tariff; transit rent
+    6 · u bcm; scarcity rent 25 per MWh on the booked part and 25 − 6 = 19 on the unbooked part, so
+    transit + scarcity = 25 × 3 bcm exactly; the asset's shadow price is the booked part's 25 × 8760
+    EUR/MW/y; objective = field 4 × 5 + LNG 3.5 × 30 + 6 · u (× 10.7 TWh)."""
+    unbooked = max(3 - booked, 0.0)
+    ds = _summary(mini, tmp_path, two_markets(6.0, booked))
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
+    assert _price(ds, "IT gas") == pytest.approx(30.0, rel=1e-9)
+    transit = float(ds.transit_rent_eur_y.sel(pipeline="P1"))
+    scarcity = float(ds.scarcity_rent_eur_y.sel(pipeline="P1"))
+    assert transit == pytest.approx(6 * unbooked * MWH_PER_BCM, abs=1e-3)
+    assert scarcity == pytest.approx((25 * min(booked, 3) + 19 * unbooked) * MWH_PER_BCM, rel=1e-9)
+    assert transit + scarcity == pytest.approx(25 * 3 * MWH_PER_BCM, rel=1e-9)
+    assert float(ds.pipeline_shadow_eur_per_mw_y.sel(pipeline="P1")) == pytest.approx(25 * HOURS, rel=1e-9)
+    expected = (4 * 5 + 3.5 * 30 + 6 * unbooked) * MWH_PER_BCM
+    assert float(ds.objective_eur_y) == pytest.approx(expected, rel=1e-9)
+    assert_costs_add_up(ds)
+
+
+EXPAND_P1 = {"mode": "expansion", "expansion": {"projects": ["P1 expansion"]}}
+PIN_P1 = {"capacity": {"P1": "4 bcm/y"}}
+
+
+def test_expansion_and_pinned_capacity_carry_gas_without_the_tariff(mini):
+    """P1: 3 bcm/y in force, 2 booked, tariff 6. In expansion mode the unbooked 1 bcm/y is its own link
+    paying 6, the booked 2 and the expansion segment pay 0 (their annuity is charged instead). Pinned at
+    4 bcm/y by the spec: the unbooked existing 1 bcm/y pays 6; the rest (3 bcm/y: 2 booked + 1 pinned
+    above what exists) pays 0 and carries the whole pinned annuity, 1 bcm/y of the project's 2 bcm/y for
+    EUR 1 bn (the split leaves the charge unchanged)."""
+    tables = two_markets(6.0, booked=2.0)
+    tables["projects"] = mini_tables()["projects"]
+    mw = MWH_PER_BCM / HOURS
+    network, data = mini(tables, **EXPAND_P1)
+    links = build_network(resolve_spec(network), load_dataset(data)).network.links
+    assert links.loc[["P1", "P1 unbooked", "P1 expansion 1"], "marginal_cost"].tolist() == [0.0, 6.0, 0.0]
+    assert links.loc[["P1", "P1 unbooked"], "p_nom"].to_numpy() == pytest.approx([2 * mw, 1 * mw])
+    network, data = mini(tables, **PIN_P1)
+    spec, dataset = resolve_spec(network), load_dataset(data)
+    pinned = build_network(spec, dataset).network.links
+    assert pinned.loc[["P1", "P1 unbooked"], "marginal_cost"].tolist() == [0.0, 6.0]
+    assert pinned.loc[["P1", "P1 unbooked"], "p_nom"].to_numpy() == pytest.approx([3 * mw, 1 * mw])
+    ctx = make_context(spec, dataset)
+    annuity = fixed_capacity_cost(ctx, "P1", 3 * mw, 4 * mw) * ctx.horizon_fraction
+    assert annuity > 0
+    assert pinned.at["P1", "capital_cost"] * 3 * mw == pytest.approx(annuity, rel=1e-12)
+    assert pinned.at["P1 unbooked", "capital_cost"] == 0
 
 
 def _seasonal(storage: bool) -> dict:
@@ -217,6 +278,19 @@ def _agrees(mini, tables, **spec):
 @pytest.mark.parametrize("tariff", [None, 6.0])
 def test_pyomo_models_supply_curves_and_tariffs_alike(mini, tariff):
     _agrees(mini, two_markets(tariff))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [{}, EXPAND_P1, {"mode": "expansion", "expansion": {"projects": ["P1 expansion"], "milp": True}}, PIN_P1],
+    ids=["dispatch", "expansion", "milp", "pinned"],
+)
+def test_pyomo_models_booked_capacity_alike(mini, spec):
+    tables = two_markets(6.0, booked=2.0)
+    tables["projects"] = mini_tables()["projects"]
+    network, data = mini(tables, **spec)
+    result = crosscheck(network, data)
+    assert result.agrees, "\n".join(map(str, result.disagreements))
 
 
 def test_pyomo_models_storage_alike(mini):

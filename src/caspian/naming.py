@@ -76,6 +76,7 @@ of a fixed one)."""
 
 _REVERSE_SUFFIX = " reverse"
 _EXPANSION_SUFFIX = " expansion"
+_UNBOOKED_SUFFIX = " unbooked"
 
 
 def reverse_name(link: str) -> str:
@@ -88,6 +89,12 @@ def expansion_name(asset: str, segment: int | None = None) -> str:
     return f"{asset}{_EXPANSION_SUFFIX}" if segment is None else f"{asset}{_EXPANSION_SUFFIX} {segment}"
 
 
+def unbooked_name(asset: str) -> str:
+    """Name of the link that carries a pipeline's existing capacity not booked under ship-or-pay (the
+    part that pays the tariff on gas sent; the asset's own link carries the rest)."""
+    return f"{asset}{_UNBOOKED_SUFFIX}"
+
+
 def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, Any]:
     """The ``asset`` and ``segment`` label columns of one component, as attributes for ``n.add``."""
     return {ASSET: asset, SEGMENT: segment}
@@ -95,10 +102,11 @@ def labels(asset: str, segment: int = BASE_SEGMENT) -> dict[str, Any]:
 
 def forward_twins(links: pd.DataFrame) -> pd.Series:
     """For each reverse link in ``links`` (indexed by name), the name of its forward twin: the link of
-    the same asset and segment in the forward direction."""
-    forward = links[links[DIRECTION] == FORWARD]
-    by_key = pd.Series(forward.index, index=pd.MultiIndex.from_frame(forward[[ASSET, SEGMENT]]))
+    the same asset and segment in the forward direction. Only assets with reverse links are looked at: a
+    one-way pipeline may hold several base links (booked and unbooked capacity) and has no twins."""
     reverse = links[links[DIRECTION] == REVERSE]
+    forward = links[(links[DIRECTION] == FORWARD) & links[ASSET].isin(reverse[ASSET])]
+    by_key = pd.Series(forward.index, index=pd.MultiIndex.from_frame(forward[[ASSET, SEGMENT]]))
     keys = pd.MultiIndex.from_frame(reverse[[ASSET, SEGMENT]])
     return pd.Series(by_key.reindex(keys).to_numpy(), index=reverse.index, dtype=object)
 

@@ -223,7 +223,8 @@ def tariff_eur_mwh(ctx: BuildContext, value: float, unit: str, currency_year: in
 
 
 def tariffs(ctx: BuildContext) -> dict[str, float]:
-    """Pipeline → tariff in force, EUR/MWh sent, × ``markets.tariff_scale`` (0 for an untariffed one)."""
+    """Pipeline → published tariff in force, EUR/MWh sent, × ``markets.tariff_scale`` (0 for an
+    untariffed one): what a shipper pays to send gas through capacity it has not booked."""
     rows = in_force(ctx.data.table("gas_tariffs"), ["pipeline"], ctx.spec.year)
     scale = ctx.spec.markets.tariff_scale
     return {
@@ -231,6 +232,25 @@ def tariffs(ctx: BuildContext) -> dict[str, float]:
         * scale
         for _, row in rows.iterrows()
     }
+
+
+def booked_mw(ctx: BuildContext) -> dict[str, float]:
+    """Pipeline → capacity booked under long-term ship-or-pay contracts in force, MW (0 if unlisted)."""
+    rows = in_force(ctx.data.table("gas_tariffs"), ["pipeline"], ctx.spec.year)
+    booked = rows.set_index("pipeline")["booked_bcm_y"].astype(float)
+    return {str(name): bcm_per_year_to_mw(bcm) for name, bcm in booked.items()}
+
+
+def tariffed_mw(ctx: BuildContext, pipeline: str, base_mw: float, existing_mw: float) -> float:
+    """How much of a pipeline's base capacity ``base_mw`` (what exists, ``existing_mw``, or what the
+    spec fixes) pays the tariff on gas sent, MW: the existing capacity not booked under ship-or-pay,
+    max(min(base, existing) − booked, 0); 0 for an untariffed pipeline. The rest of the base capacity
+    costs nothing at the margin: booked capacity is paid for whether used or not, and capacity above
+    what exists (pinned by the spec) and expansion segments pay their investment annuity instead, which
+    is what a tariff on them would recover (charging both would count it twice)."""
+    if tariffs(ctx).get(pipeline, 0.0) <= 0:
+        return 0.0
+    return max(min(base_mw, existing_mw) - booked_mw(ctx).get(pipeline, 0.0), 0.0)
 
 
 def outlet_netbacks(ctx: BuildContext) -> dict[str, float]:
@@ -261,8 +281,9 @@ def supply_plateau_bcm_y(ctx: BuildContext, row: pd.Series) -> float:
 
 def export_netback_eur_mwh(ctx: BuildContext, bus: str) -> float | None:
     """What gas at ``bus`` is worth when sold in Europe: the annual mean TTF less the cheapest sum of
-    tariffs along existing pipelines to a European delivery point, passing only through supply and
-    transit buses (not through another market, e.g. Türkiye's grid); None when no such path leads there.
+    published tariffs (what a shipper of new volumes, holding no booked capacity, pays) along existing
+    pipelines to a European delivery point, passing only through supply and transit buses (not through
+    another market, e.g. Türkiye's grid); None when no such path leads there.
     Prices gas for power where the gas network is not modelled. It is an upper bound on the coupled
     model's value: it ignores compressor fuel, the destination's hub spread and congestion (with SCP
     full, the 2030 coupled run values gas at Baku about 6 EUR/MWh lower)."""

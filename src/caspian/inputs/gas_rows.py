@@ -142,13 +142,16 @@ class GasStorageRow(TableRow):
 
 
 class GasTariffRow(TableRow):
-    """The transport tariff a shipper pays per unit sent through a pipeline (a link's marginal cost)."""
+    """The transport tariff a shipper pays per unit sent through a pipeline's unbooked capacity (a link's
+    marginal cost), and the capacity booked under long-term ship-or-pay contracts, bcm/y: paid for
+    whether used or not, so gas sent through it costs the shipper nothing more at the margin."""
 
     pipeline: Name
     value: float = Field(ge=0, le=MAX_TARIFF_VALUE)
     unit: str
     currency_year: Year
     from_year: Year
+    booked_bcm_y: GasCapacity
 
     @field_validator("unit")
     @classmethod

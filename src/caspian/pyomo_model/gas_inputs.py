@@ -14,6 +14,7 @@ modelled horizon.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ import pandas as pd
 from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
 from caspian.inputs.tables import delivery_buses, in_force
-from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
+from caspian.naming import unbooked_name
+from caspian.pyomo_model.common import CapacityPiece, Project, block_mean, capacity_pieces
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
 GAS_BUS_CARRIER = "gas"
@@ -42,7 +44,7 @@ class PipelineSegment:
     ``cost_eur_per_mw`` EUR per MW over the horizon). ``fixed_cost_eur`` is the horizon's annuity of a
     capacity the spec pins above what exists. ``project`` names the MILP project whose option binaries
     set this segment's capacity (its own cost is then 0). ``tariff_eur_per_mwh`` is paid on every MWh
-    sent."""
+    sent (only by the unbooked existing capacity: booked capacity and expansion carry gas at fuel cost)."""
 
     name: str
     asset: str
@@ -133,6 +135,31 @@ def gas_buses(ctx: BuildContext) -> tuple[str, ...]:
     return tuple(sorted(ctx.buses & gas))
 
 
+def _split_base(
+    piece: CapacityPiece, unbooked_mw: float, tariff: float, common: dict[str, Any]
+) -> list[PipelineSegment]:
+    """A pipeline's fixed capacity as segments: the unbooked existing part (``unbooked_mw``) pays
+    ``tariff`` EUR/MWh on gas sent, the rest (booked, or pinned above what exists, with its annuity)
+    does not — the rule of the PyPSA builder's :func:`caspian.pypsa_model.gas.split_base_link`."""
+    assert piece.capacity_mw is not None
+    rest = piece.capacity_mw - unbooked_mw
+    if unbooked_mw <= 0 or rest <= 0:
+        whole = PipelineSegment(
+            piece.name,
+            capacity_mw=piece.capacity_mw,
+            fixed_cost_eur=piece.fixed_cost_eur,
+            tariff_eur_per_mwh=tariff if unbooked_mw > 0 else 0.0,
+            **common,
+        )
+        return [whole]
+    return [
+        PipelineSegment(piece.name, capacity_mw=rest, fixed_cost_eur=piece.fixed_cost_eur, **common),
+        PipelineSegment(
+            unbooked_name(piece.name), capacity_mw=unbooked_mw, tariff_eur_per_mwh=tariff, **common
+        ),
+    ]
+
+
 def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasInputs, set[str]]:
     """The gas model's inputs, and the names an outage may refer to on the gas side. ``windows`` maps
     an asset to the hourly snapshots it is out of service
@@ -149,26 +176,24 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
     segments: list[PipelineSegment] = []
     projects: list[Project] = []
     for _, row in pipes.iterrows():
-        common = dict(
-            asset=str(row["name"]),
-            bus0=row["bus0"],
-            bus1=row["bus1"],
-            efficiency=1.0 - row["fuel_share"],
-            tariff_eur_per_mwh=tariffs.get(str(row["name"]), 0.0),
-        )
-        pieces, project = capacity_pieces(ctx, str(row["name"]), bcm_per_year_to_mw(row["capacity_bcm_y"]))
-        segments += [
-            PipelineSegment(
-                p.name,
-                capacity_mw=p.capacity_mw,
-                max_mw=p.max_mw,
-                cost_eur_per_mw=p.cost_eur_per_mw,
-                fixed_cost_eur=p.fixed_cost_eur,
-                project=p.project,
-                **common,
+        asset = str(row["name"])
+        common = dict(asset=asset, bus0=row["bus0"], bus1=row["bus1"], efficiency=1.0 - row["fuel_share"])
+        existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
+        pieces, project = capacity_pieces(ctx, asset, existing)
+        for p in pieces:
+            if p.name == asset and p.capacity_mw is not None:
+                unbooked = econ.tariffed_mw(ctx, asset, p.capacity_mw, existing)
+                segments += _split_base(p, unbooked, tariffs.get(asset, 0.0), common)
+                continue
+            segments.append(
+                PipelineSegment(
+                    p.name,
+                    max_mw=p.max_mw,
+                    cost_eur_per_mw=p.cost_eur_per_mw,
+                    project=p.project,
+                    **common,
+                )
             )
-            for p in pieces
-        ]
         if project is not None:
             projects.append(project)
 

@@ -1,5 +1,6 @@
-"""Gas side of the network: pipelines with their tariffs, field supplies at their valuation, fixed
-offtakes, European markets' residual demand, the alternatives they buy from and underground storage.
+"""Gas side of the network: pipelines with their tariffs on unbooked capacity, field supplies at their
+valuation, fixed offtakes, European markets' residual demand, the alternatives they buy from and
+underground storage.
 
 Units: capacities in MW thermal (GCV), energy in MWh, prices in EUR/MWh of the price year. Every
 economic figure comes from :mod:`caspian.inputs.gas_economics`, which the Pyomo model reads too.
@@ -19,15 +20,22 @@ from caspian.inputs.tables import in_force
 from caspian.naming import (
     ALTERNATIVE_KIND,
     ALTERNATIVE_TIER,
+    ASSET,
+    BASE_SEGMENT,
+    BUILD_MAX,
+    CAPACITY_FROM,
     COST_BASIS,
     DIRECTION,
     FORWARD,
+    FROM_DATA,
     GAS_DEMAND_CARRIER,
     GAS_IMPORT_CARRIER,
     GAS_OFFTAKE_CARRIER,
     GAS_STORAGE_CARRIER,
     GAS_SUPPLY_CARRIER,
+    SEGMENT,
     labels,
+    unbooked_name,
 )
 from caspian.units import bcm_per_year_to_mw, bcm_to_mwh
 
@@ -51,10 +59,34 @@ def pipelines_in_force(ctx: BuildContext) -> pd.DataFrame:
     return rows[rows["bus0"].isin(ctx.buses) & rows["bus1"].isin(ctx.buses)]
 
 
+def split_base_link(
+    asset: str, attrs: dict[str, Any], unbooked_mw: float
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """A pipeline's base link as (name, attributes, pays the tariff): with ``unbooked_mw`` > 0 the
+    unbooked existing capacity becomes its own fixed link that pays the tariff, and the asset's link
+    keeps the rest — booked capacity, plus any capacity the spec pins above what exists, which keeps
+    the whole pinned annuity (capital cost rescaled to the smaller link, so the charge is unchanged)."""
+    if unbooked_mw <= 0:
+        return [(asset, attrs, False)]
+    rest = attrs["p_nom"] - unbooked_mw
+    if rest <= 0:
+        return [(asset, attrs, True)]
+    sunk = {**attrs, "p_nom": rest, BUILD_MAX: rest}
+    if attrs.get("p_nom_extendable"):
+        sunk |= {
+            "p_nom_min": rest,
+            "p_nom_max": rest,
+            "capital_cost": attrs["capital_cost"] * attrs["p_nom"] / rest,
+        }
+    unbooked = {"p_nom": unbooked_mw, ASSET: asset, SEGMENT: BASE_SEGMENT, CAPACITY_FROM: FROM_DATA}
+    return [(asset, sunk, False), (unbooked_name(asset), {**unbooked, BUILD_MAX: unbooked_mw}, True)]
+
+
 def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
-    """Pipelines as one-way Links; compressor fuel as efficiency < 1; the transport tariff as the
-    marginal cost of gas sent (every segment, so an expansion pays it too); expansion as extra
-    segments."""
+    """Pipelines as one-way Links; compressor fuel as efficiency < 1; expansion as extra segments. The
+    transport tariff is the marginal cost of gas sent through existing capacity not booked under
+    ship-or-pay (:func:`caspian.inputs.gas_economics.tariffed_mw`); booked capacity, pinned capacity
+    and expansion segments carry gas at fuel cost only."""
     tariffs = econ.tariffs(ctx)
     for _, row in pipelines_in_force(ctx).iterrows():
         name = row["name"]
@@ -66,11 +98,16 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             carrier="gas pipeline",
             efficiency=1.0 - row["fuel_share"],
             length=row["length_km"],
-            marginal_cost=tariffs.get(name, 0.0),
             **{DIRECTION: FORWARD},
         )
-        for link, attrs in capacity_links(ctx, name, bcm_per_year_to_mw(row["capacity_bcm_y"])):
-            n.add("Link", link, **attrs, **common)
+        existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
+        for link, attrs in capacity_links(ctx, name, existing):
+            pieces = [(link, attrs, False)]
+            if attrs[SEGMENT] == BASE_SEGMENT:
+                pieces = split_base_link(name, attrs, econ.tariffed_mw(ctx, name, attrs["p_nom"], existing))
+            for piece, piece_attrs, tariffed in pieces:
+                cost = tariffs.get(name, 0.0) if tariffed else 0.0
+                n.add("Link", piece, **piece_attrs, **common, marginal_cost=cost)
 
 
 def add_supplies(n: pypsa.Network, ctx: BuildContext) -> None:

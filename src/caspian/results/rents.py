@@ -3,8 +3,9 @@ pipeline collects and the scarcity rent of each pipeline's capacity, EUR/y (annu
 
 * upstream margin: Σ_t w_t · output_t · (price at the supply's bus − its marginal cost);
 * transit rent: Σ_t w_t · gas sent_t · tariff (the link's marginal cost), summed over an asset's links;
-* scarcity rent: the shadow price of the asset's capacity (EUR/MW/y, :func:`asset_shadow_prices`)
-  × its capacity (MW): what the last MW earns on every MW; 0 for an idle or unbuilt pipeline.
+* scarcity rent: Σ over the asset's links of the rent of the link's capacity (EUR/MW/y,
+  :func:`caspian.results.views.bound_rent`) × its capacity (MW); 0 for an idle or unbuilt pipeline.
+  Booked and unbooked capacity are separate links: the unbooked one, paying the tariff, earns less.
 
 The three add up, pipeline by pipeline, to the price difference the gas crosses: for a link at
 capacity, price(bus1) · efficiency − price(bus0) = tariff + scarcity per MWh.
@@ -17,7 +18,7 @@ import pypsa
 import xarray as xr
 
 from caspian.naming import ASSET, GAS_SUPPLY_CARRIER
-from caspian.results.views import annual_energy, asset_links, asset_shadow_prices
+from caspian.results.views import BUILT_MW, annual_energy, asset_links, bound_rent
 
 
 def transit_rents(n: pypsa.Network) -> pd.Series:
@@ -31,13 +32,18 @@ def transit_rents(n: pypsa.Network) -> pd.Series:
 
 
 def scarcity_rents(n: pypsa.Network) -> pd.Series:
-    """Per pipeline asset, shadow price × capacity, EUR/y (0 where the shadow price is undefined)."""
+    """Per pipeline asset, the scarcity rent of its capacity, EUR/y: Σ over its forward links holding
+    capacity of the link's rent (EUR/MW/y, :func:`bound_rent`) × its capacity. A pipeline whose booked
+    and unbooked capacity are separate links earns on each its own rent (the unbooked part's is lower by
+    the tariff), so transit + scarcity is exactly the price difference the gas crosses; an idle or
+    unbuilt pipeline earns 0."""
     links = asset_links(n, "pipeline")
     if links.empty:
         return pd.Series(dtype=float)
-    capacity = links[~links.reverse].groupby(ASSET)["p_nom_opt"].sum()
-    shadow = asset_shadow_prices(n, "pipeline").reindex(capacity.index)
-    return (shadow.fillna(0.0) * capacity).where(capacity > 0, 0.0)
+    forward = links[~links.reverse]
+    built = forward.p_nom_opt > BUILT_MW
+    rent = bound_rent(n, forward.index).fillna(0.0).where(built, 0.0) * forward.p_nom_opt
+    return rent.groupby(forward[ASSET]).sum()
 
 
 def upstream_margins(n: pypsa.Network) -> pd.Series:

@@ -222,35 +222,43 @@ def tariff_eur_mwh(ctx: BuildContext, value: float, unit: str, currency_year: in
     return ctx.data.to_price_year(per_mwh, currency_year)
 
 
-def tariffs(ctx: BuildContext) -> dict[str, float]:
-    """Pipeline → published tariff in force, EUR/MWh sent, × ``markets.tariff_scale`` (0 for an
-    untariffed one): what a shipper pays to send gas through capacity it has not booked."""
+@dataclass(frozen=True)
+class PipelineTariff:
+    """A pipeline's published tariff, EUR/MWh sent (× ``markets.tariff_scale``), and the capacity booked
+    under long-term ship-or-pay contracts, MW: paid for whether used or not, so gas sent through it
+    costs the shipper nothing more than compressor fuel."""
+
+    eur_mwh: float = 0.0
+    booked_mw: float = 0.0
+
+    def tariffed_mw(self, base_mw: float, existing_mw: float) -> float:
+        """How much of a base capacity ``base_mw`` (what exists, ``existing_mw``, or what the spec
+        fixes) pays the tariff, MW: the existing capacity not booked, max(min(base, existing) − booked,
+        0); 0 when untariffed. The rest costs nothing at the margin: booked capacity is paid for anyway,
+        and capacity pinned above what exists, like an expansion segment, pays its investment annuity,
+        which is what a tariff on it would recover (charging both would count it twice)."""
+        if self.eur_mwh <= 0:
+            return 0.0
+        return max(min(base_mw, existing_mw) - self.booked_mw, 0.0)
+
+
+def pipeline_tariffs(ctx: BuildContext) -> dict[str, PipelineTariff]:
+    """Pipeline → its tariff and booked capacity in force (a pipeline without a row has neither)."""
     rows = in_force(ctx.data.table("gas_tariffs"), ["pipeline"], ctx.spec.year)
     scale = ctx.spec.markets.tariff_scale
     return {
-        str(row["pipeline"]): tariff_eur_mwh(ctx, row["value"], row["unit"], int(row["currency_year"]))
-        * scale
+        str(row["pipeline"]): PipelineTariff(
+            eur_mwh=tariff_eur_mwh(ctx, row["value"], row["unit"], int(row["currency_year"])) * scale,
+            booked_mw=bcm_per_year_to_mw(float(row["booked_bcm_y"])),
+        )
         for _, row in rows.iterrows()
     }
 
 
-def booked_mw(ctx: BuildContext) -> dict[str, float]:
-    """Pipeline → capacity booked under long-term ship-or-pay contracts in force, MW (0 if unlisted)."""
-    rows = in_force(ctx.data.table("gas_tariffs"), ["pipeline"], ctx.spec.year)
-    booked = rows.set_index("pipeline")["booked_bcm_y"].astype(float)
-    return {str(name): bcm_per_year_to_mw(bcm) for name, bcm in booked.items()}
-
-
-def tariffed_mw(ctx: BuildContext, pipeline: str, base_mw: float, existing_mw: float) -> float:
-    """How much of a pipeline's base capacity ``base_mw`` (what exists, ``existing_mw``, or what the
-    spec fixes) pays the tariff on gas sent, MW: the existing capacity not booked under ship-or-pay,
-    max(min(base, existing) − booked, 0); 0 for an untariffed pipeline. The rest of the base capacity
-    costs nothing at the margin: booked capacity is paid for whether used or not, and capacity above
-    what exists (pinned by the spec) and expansion segments pay their investment annuity instead, which
-    is what a tariff on them would recover (charging both would count it twice)."""
-    if tariffs(ctx).get(pipeline, 0.0) <= 0:
-        return 0.0
-    return max(min(base_mw, existing_mw) - booked_mw(ctx).get(pipeline, 0.0), 0.0)
+def tariffs(ctx: BuildContext) -> dict[str, float]:
+    """Pipeline → published tariff in force, EUR/MWh sent, × ``markets.tariff_scale`` (0 for an
+    untariffed one): what a shipper pays to send gas through capacity it has not booked."""
+    return {name: tariff.eur_mwh for name, tariff in pipeline_tariffs(ctx).items()}
 
 
 def outlet_netbacks(ctx: BuildContext) -> dict[str, float]:

@@ -140,7 +140,7 @@ def _split_base(
 ) -> list[PipelineSegment]:
     """A pipeline's fixed capacity as segments: the unbooked existing part (``unbooked_mw``) pays
     ``tariff`` EUR/MWh on gas sent, the rest (booked, or pinned above what exists, with its annuity)
-    does not — the rule of the PyPSA builder's :func:`caspian.pypsa_model.gas.split_base_link`."""
+    does not — as the PyPSA builder's :func:`caspian.pypsa_model.gas.split_base_link` splits a link."""
     assert piece.capacity_mw is not None
     rest = piece.capacity_mw - unbooked_mw
     if unbooked_mw <= 0 or rest <= 0:
@@ -169,7 +169,7 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
     buses = gas_buses(ctx)
     on_bus = set(buses)
     step = spec.time.resolution_hours
-    tariffs = econ.tariffs(ctx)
+    tariffs = econ.pipeline_tariffs(ctx)
 
     pipes = in_force(data.table("gas_pipelines"), ["name"], year)
     pipes = pipes[pipes["bus0"].isin(on_bus) & pipes["bus1"].isin(on_bus) & ~pipes["name"].isin(exclude)]
@@ -180,10 +180,11 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
         common = dict(asset=asset, bus0=row["bus0"], bus1=row["bus1"], efficiency=1.0 - row["fuel_share"])
         existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
         pieces, project = capacity_pieces(ctx, asset, existing)
+        tariff = tariffs.get(asset, econ.PipelineTariff())
         for p in pieces:
             if p.name == asset and p.capacity_mw is not None:
-                unbooked = econ.tariffed_mw(ctx, asset, p.capacity_mw, existing)
-                segments += _split_base(p, unbooked, tariffs.get(asset, 0.0), common)
+                unbooked = tariff.tariffed_mw(p.capacity_mw, existing)
+                segments += _split_base(p, unbooked, tariff.eur_mwh, common)
                 continue
             segments.append(
                 PipelineSegment(

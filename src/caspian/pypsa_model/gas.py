@@ -60,17 +60,15 @@ def pipelines_in_force(ctx: BuildContext) -> pd.DataFrame:
 
 
 def split_base_link(
-    asset: str, attrs: dict[str, Any], unbooked_mw: float
+    link: str, attrs: dict[str, Any], tariffed_mw: float
 ) -> list[tuple[str, dict[str, Any], bool]]:
-    """A pipeline's base link as (name, attributes, pays the tariff): with ``unbooked_mw`` > 0 the
-    unbooked existing capacity becomes its own fixed link that pays the tariff, and the asset's link
-    keeps the rest — booked capacity, plus any capacity the spec pins above what exists, which keeps
-    the whole pinned annuity (capital cost rescaled to the smaller link, so the charge is unchanged)."""
-    if unbooked_mw <= 0:
-        return [(asset, attrs, False)]
-    rest = attrs["p_nom"] - unbooked_mw
-    if rest <= 0:
-        return [(asset, attrs, True)]
+    """A pipeline's base link as (name, attributes, pays the tariff): with ``tariffed_mw`` > 0 the
+    unbooked existing capacity becomes its own fixed link that pays the tariff, and ``link`` keeps the
+    rest — booked capacity, plus any capacity the spec pins above what exists, which keeps the whole
+    pinned annuity (capital cost rescaled to the smaller link, so the charge is unchanged)."""
+    rest = attrs["p_nom"] - tariffed_mw
+    if tariffed_mw <= 0 or rest <= 0:
+        return [(link, attrs, tariffed_mw > 0)]
     sunk = {**attrs, "p_nom": rest, BUILD_MAX: rest}
     if attrs.get("p_nom_extendable"):
         sunk |= {
@@ -78,16 +76,17 @@ def split_base_link(
             "p_nom_max": rest,
             "capital_cost": attrs["capital_cost"] * attrs["p_nom"] / rest,
         }
-    unbooked = {"p_nom": unbooked_mw, ASSET: asset, SEGMENT: BASE_SEGMENT, CAPACITY_FROM: FROM_DATA}
-    return [(asset, sunk, False), (unbooked_name(asset), {**unbooked, BUILD_MAX: unbooked_mw}, True)]
+    asset = attrs[ASSET]
+    unbooked = {"p_nom": tariffed_mw, ASSET: asset, SEGMENT: BASE_SEGMENT, CAPACITY_FROM: FROM_DATA}
+    return [(link, sunk, False), (unbooked_name(asset), {**unbooked, BUILD_MAX: tariffed_mw}, True)]
 
 
 def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
     """Pipelines as one-way Links; compressor fuel as efficiency < 1; expansion as extra segments. The
     transport tariff is the marginal cost of gas sent through existing capacity not booked under
-    ship-or-pay (:func:`caspian.inputs.gas_economics.tariffed_mw`); booked capacity, pinned capacity
-    and expansion segments carry gas at fuel cost only."""
-    tariffs = econ.tariffs(ctx)
+    ship-or-pay (:meth:`caspian.inputs.gas_economics.PipelineTariff.tariffed_mw`); booked capacity,
+    pinned capacity and expansion segments carry gas at fuel cost only."""
+    tariffs = econ.pipeline_tariffs(ctx)
     for _, row in pipelines_in_force(ctx).iterrows():
         name = row["name"]
         if name in ctx.spec.exclude:
@@ -100,14 +99,13 @@ def add_pipelines(n: pypsa.Network, ctx: BuildContext) -> None:
             length=row["length_km"],
             **{DIRECTION: FORWARD},
         )
+        tariff = tariffs.get(name, econ.PipelineTariff())
         existing = bcm_per_year_to_mw(row["capacity_bcm_y"])
         for link, attrs in capacity_links(ctx, name, existing):
-            pieces = [(link, attrs, False)]
-            if attrs[SEGMENT] == BASE_SEGMENT:
-                pieces = split_base_link(name, attrs, econ.tariffed_mw(ctx, name, attrs["p_nom"], existing))
-            for piece, piece_attrs, tariffed in pieces:
-                cost = tariffs.get(name, 0.0) if tariffed else 0.0
-                n.add("Link", piece, **piece_attrs, **common, marginal_cost=cost)
+            is_base = attrs[SEGMENT] == BASE_SEGMENT
+            tariffed = tariff.tariffed_mw(attrs["p_nom"], existing) if is_base else 0.0
+            for piece, piece_attrs, pays in split_base_link(link, attrs, tariffed):
+                n.add("Link", piece, **piece_attrs, **common, marginal_cost=tariff.eur_mwh if pays else 0.0)
 
 
 def add_supplies(n: pypsa.Network, ctx: BuildContext) -> None:

@@ -125,6 +125,17 @@ def test_markets_clear_against_the_lng_tiers(mini, tmp_path):
     assert_costs_add_up(ds)
 
 
+def test_gas_demand_scale_moves_european_markets_only(mini):
+    """``markets.gas_demand_scale`` 1.5 on :func:`two_markets` with Greece's bus made a non-European
+    delivery point (as Türkiye's is): Italy's residual 5.5 bcm/y becomes 8.25, Greece's stays 1.0."""
+    tables = two_markets()
+    tables["buses"][-1]["delivery"] = "other"
+    network, data = mini(tables, markets={"gas_demand_scale": 1.5})
+    ctx = make_context(resolve_spec(network), load_dataset(data))
+    annual = {d.bus: float(d.mw.mean()) * HOURS / MWH_PER_BCM for d in gas_economics.market_demands(ctx)}
+    assert annual == pytest.approx({"IT gas": 8.25, "GR gas": 1.0}, rel=1e-9)
+
+
 def test_more_demand_moves_the_price_to_the_next_tier(mini, tmp_path):
     """Italy's demand at 9.5 bcm/y: corridor 2 + cheap LNG 4 (full) + 3.5 of the dear tier, which sets
     Italy's price at TTF + 5 = 35; Greece follows at 35 (P2 not full)."""

@@ -142,12 +142,14 @@ CONTRACT_KIND = "contract"
 def market_demands(ctx: BuildContext) -> list[MarketDemand]:
     """Each modelled market's residual import demand, shaped by its monthly shares: consumption −
     domestic production − non-corridor contracts (gas_markets.csv) − the corridor contracts that
-    gas_offtakes.csv fixes at that bus (e.g. Türkiye's Shah Deniz contracts), × ``markets.gas_demand_scale``.
+    gas_offtakes.csv fixes at that bus (e.g. Türkiye's Shah Deniz contracts); a European market's
+    (``buses.csv`` ``delivery`` 'europe') × ``markets.gas_demand_scale``, Türkiye's unscaled.
     InputError when the corridor contracts exceed the residual."""
     rows = in_force(ctx.data.table("gas_markets"), ["bus"], ctx.spec.year)
     offtakes = in_force(ctx.data.table("gas_offtakes"), ["name"], ctx.spec.year)
     offtakes = offtakes[(offtakes["kind"] == CONTRACT_KIND) & ~offtakes["name"].isin(ctx.spec.exclude)]
     contracted = offtakes.groupby("bus")["annual_bcm"].sum()
+    european = set(delivery_buses(ctx.data.buses(), "gas", europe_only=True))
     out = []
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
         residual = row["consumption_bcm_y"] - row["domestic_production_bcm_y"] - row["other_contracts_bcm_y"]
@@ -164,7 +166,8 @@ def market_demands(ctx: BuildContext) -> list[MarketDemand]:
             raise InputError(
                 f"{ctx.data.root / 'gas_demand_monthly.csv'}: no monthly shares for {row['bus']!r}"
             )
-        mean_mw = bcm_per_year_to_mw(residual) * ctx.spec.markets.gas_demand_scale
+        scale = ctx.spec.markets.gas_demand_scale if row["bus"] in european else 1.0
+        mean_mw = bcm_per_year_to_mw(residual) * scale
         out.append(MarketDemand(f"{row['bus']} demand", row["bus"], mean_mw * shape))
     return out
 

@@ -188,7 +188,9 @@ class MarketSpec(_Strict):
     )
     gas_price_scale: Scale = Field(1.0, description="multiplier on the TTF (so on every alternative's price)")
     gas_demand_scale: Scale = Field(
-        1.0, description="multiplier on every gas market's residual import demand (gas_markets.csv)"
+        1.0,
+        description="multiplier on every European gas market's residual import demand (gas_markets.csv; "
+        "buses.csv delivery 'europe': not Türkiye's)",
     )
     lng_spread_shift_eur_mwh: float = Field(
         0.0,

@@ -71,7 +71,7 @@ def two_markets(tariff: float | None = None, booked: float = 0.0) -> dict:
     is Italy's plus P2's nothing, 30. P1's scarcity rent is 30 − 5 − tariff EUR/MWh on the capacity not
     ``booked`` (bcm/y under ship-or-pay), 30 − 5 on the booked part."""
     tables = mini_tables()
-    tables["buses"].append(GR_BUS)
+    tables["buses"].append({**GR_BUS})
     tables["gas_pipelines"].append(
         {**tables["gas_pipelines"][0], "name": "P2", "bus0": "IT gas", "bus1": "GR gas"}
     )
@@ -110,12 +110,16 @@ def _price(ds, bus: str) -> float:
 
 
 def test_markets_clear_against_the_lng_tiers(mini, tmp_path):
-    """See :func:`two_markets`; objective = field 4 bcm × 5 + LNG 3.5 bcm × 30 = 125 × 10.7 TWh."""
+    """See :func:`two_markets`; objective = field 4 bcm × 5 + LNG 3.5 bcm × 30 = 125 × 10.7 TWh. Italy's
+    bus mixes 3 bcm/y of corridor gas with 3.5 of LNG, so P2's 1 bcm/y is 3/6.5 corridor gas: corridor
+    deliveries Italy 3 − 6/13 = 33/13, Greece 6/13 (Europe 3); pipeline deliveries Italy 2, Greece 1."""
     ds = _summary(mini, tmp_path, two_markets())
     assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(3.0, rel=1e-9)
     assert float(ds.pipeline_flow_bcm.sel(pipeline="P2")) == pytest.approx(1.0, rel=1e-9)
-    assert float(ds.gas_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(2.0, rel=1e-9)
-    assert float(ds.gas_delivery_bcm.sel(gas_market="GR gas")) == pytest.approx(1.0, rel=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(33 / 13, rel=1e-9)
+    assert float(ds.gas_delivery_bcm.sel(gas_market="GR gas")) == pytest.approx(6 / 13, rel=1e-9)
+    assert float(ds.gas_pipeline_delivery_bcm.sel(gas_market="IT gas")) == pytest.approx(2.0, rel=1e-9)
+    assert float(ds.gas_pipeline_delivery_bcm.sel(gas_market="GR gas")) == pytest.approx(1.0, rel=1e-9)
     assert float(ds.gas_to_europe_bcm) == pytest.approx(3.0, rel=1e-9)
     assert _price(ds, "IT gas") == pytest.approx(30.0, rel=1e-9)
     assert _price(ds, "GR gas") == pytest.approx(30.0, rel=1e-9)
@@ -134,6 +138,30 @@ def test_gas_demand_scale_moves_european_markets_only(mini):
     ctx = make_context(resolve_spec(network), load_dataset(data))
     annual = {d.bus: float(d.mw.mean()) * HOURS / MWH_PER_BCM for d in gas_economics.market_demands(ctx)}
     assert annual == pytest.approx({"IT gas": 8.25, "GR gas": 1.0}, rel=1e-9)
+
+
+def test_a_markets_own_surplus_passed_on_is_not_corridor_gas(mini, tmp_path):
+    """:func:`two_markets` with Italy's residual 2 bcm/y and Greece's 3, and Italy's own surplus
+    (``domestic_surplus``, 3 bcm/y at TTF − 27 = 3 EUR/MWh) below the corridor's 5: Italy's bus needs
+    2 + P2's 2 (full; Greece buys its last 1 as LNG at 40) = 4, from the surplus 3 and the corridor 1
+    (P1 = 1, Italy's price 5). Italy's throughput is a quarter corridor gas, so P2 carries 0.5 of it:
+    corridor deliveries Italy 1 − 0.5 = 0.5, Greece 0.5, Europe 1.0 = what P1 brings. Pipeline
+    deliveries count the surplus Greece receives: Italy 0 (1 in, 2 out, clipped), Greece 2."""
+    tables = two_markets()
+    tables["gas_markets"] = [_market("IT gas", 2.0), _market("GR gas", 3.0)]
+    tables["gas_alternatives"] = [
+        _step("IT gas", "own surplus", 1, 3, -27.0, kind="domestic_surplus"),
+        _step("IT gas", "LNG", 2, 10, 0.0),
+        _step("GR gas", "LNG", 1, 5, 10.0),
+    ]
+    ds = _summary(mini, tmp_path, tables)
+    assert float(ds.pipeline_flow_bcm.sel(pipeline="P1")) == pytest.approx(1.0, rel=1e-9)
+    assert _price(ds, "IT gas") == pytest.approx(5.0, rel=1e-9)
+    corridor = ds.gas_delivery_bcm.to_series()
+    assert corridor.to_dict() == pytest.approx({"IT gas": 0.5, "GR gas": 0.5}, rel=1e-9)
+    assert float(ds.gas_to_europe_bcm) == pytest.approx(1.0, rel=1e-9)
+    piped = ds.gas_pipeline_delivery_bcm.to_series()
+    assert piped.to_dict() == pytest.approx({"IT gas": 0.0, "GR gas": 2.0}, abs=1e-9)
 
 
 def test_more_demand_moves_the_price_to_the_next_tier(mini, tmp_path):

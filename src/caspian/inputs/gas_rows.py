@@ -84,12 +84,14 @@ class GasMarketRow(TableRow):
 
 class GasAlternativeRow(TableRow):
     """One step of a market's supply curve of non-corridor gas: ``capacity_bcm_y`` at the monthly TTF
-    plus ``spread_eur_mwh``; ``tier`` orders the steps (spreads may not fall as the tier rises)."""
+    plus ``spread_eur_mwh``; ``tier`` orders the steps (spreads may not fall as the tier rises);
+    ``kind`` 'domestic_surplus' is the market's own production beyond its consumption, offered at its
+    export opportunity value."""
 
     bus: str
     name: Name
     tier: int = Field(ge=1, le=100)
-    kind: Literal["lng", "pipeline", "demand_response"]
+    kind: Literal["lng", "pipeline", "demand_response", "domestic_surplus"]
     capacity_bcm_y: GasCapacity
     spread_eur_mwh: Spread
     currency_year: Year

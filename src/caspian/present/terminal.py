@@ -61,7 +61,7 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     )
     labels = bus_labels(buses)
     if bcm:
-        table = Table(title="Gas to markets")
+        table = Table(title="Corridor gas to markets")
         for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in bcm.items():

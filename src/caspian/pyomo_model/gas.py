@@ -120,7 +120,7 @@ def add_gas(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
 
 def _delivery(m: pyo.ConcreteModel, inputs: PyomoInputs, bus: str) -> Any:
     """MWh over the horizon the pipelines bring to a delivery bus net of what they carry on (the
-    definition of ``gas_delivery_bcm`` in ``caspian.results.summary.summarize``)."""
+    definition of ``gas_pipeline_delivery_bcm`` in ``caspian.results.summary.summarize``)."""
     gas, w = inputs.gas_side, inputs.weights_h
     inflow = [s for s in gas.segments if s.bus1 == bus]
     outflow = [s.name for s in gas.segments if s.bus0 == bus]

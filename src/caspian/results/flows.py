@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pypsa
 
+from caspian.inputs.tables import delivery_buses
 from caspian.naming import (
     GAS_DEMAND_CARRIER,
     GAS_FIRED_CARRIER,
@@ -72,6 +73,26 @@ def gas_origins(n: pypsa.Network) -> pd.DataFrame:
     proportional sharing of annual flows: a bus passes on the mix it receives. Unserved demand (the
     priced slack) counts as a source, so shortfalls show as such."""
     return _origin_shares(n.buses.index[n.buses.carrier == "gas"], *_gas_annual(n))
+
+
+def corridor_deliveries(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
+    """Net annual corridor gas the pipelines bring to each of ``buses``, MWh/y: delivered in less sent
+    out (a market passes on what it does not burn), counting only gas from a source outside the
+    European markets (``buses.csv`` ``delivery`` 'europe') — the Caspian fields and anything Türkiye
+    passes on — traced through the European buses by proportional sharing of annual flows
+    (:func:`gas_origins`). Gas produced or imported at a European market (its LNG, other pipelines,
+    Romania's surplus) is not corridor gas when a pipeline carries it on. Where no European market
+    injects gas this equals the net pipeline delivery. Buses no pipeline reaches are left out."""
+    supplies, produced, flowing = _gas_annual(n)
+    origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flowing)
+    europe = set(delivery_buses(n.buses, "gas", europe_only=True))
+    corridor = origins[supplies.index[~supplies.bus.isin(europe)]].sum(axis=1)
+    flows = annual_link_delivery(n, "gas pipeline")
+    inflow = (flows.delivered_mwh * flows.bus0.map(corridor)).groupby(flows.bus1).sum()
+    outflow = (flows.sent_mwh * flows.bus0.map(corridor)).groupby(flows.bus0).sum()
+    reached = [bus for bus in buses if bus in inflow.index]
+    net = inflow.reindex(reached) - outflow.reindex(reached, fill_value=0.0)
+    return net.clip(lower=0.0)
 
 
 def gas_sinks(n: pypsa.Network) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from caspian.naming import (
     UNITS_STARTED,
 )
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
+from caspian.results.flows import corridor_deliveries
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
 from caspian.results.security import security_dataset, slack_generators, unserved_by_bus
@@ -224,12 +225,24 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             cables.shadow_eur_per_mw_y, attrs={"units": "EUR/MW/y"}
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
-    gas_sales = _pipeline_deliveries(n, delivery_buses(n.buses, "gas"))
+    markets = delivery_buses(n.buses, "gas")
+    gas_sales = corridor_deliveries(n, markets)
     unserved = unserved_by_bus(n)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
-        ds["gas_delivery_bcm"] = xr.DataArray(gas_sales.map(mwh_to_bcm), attrs={"units": "bcm/y"})
-        ds["gas_delivery_twh"] = xr.DataArray(gas_sales.map(mwh_to_twh), attrs={"units": "TWh/y"})
+        corridor_only = "corridor gas only (caspian.results.flows.corridor_deliveries)"
+        for var, unit, to_unit in (
+            ("gas_delivery_bcm", "bcm/y", mwh_to_bcm),
+            ("gas_delivery_twh", "TWh/y", mwh_to_twh),
+        ):
+            ds[var] = xr.DataArray(
+                gas_sales.map(to_unit), attrs={"units": unit, "description": corridor_only}
+            )
+        piped = _pipeline_deliveries(n, markets).rename_axis("gas_market")
+        ds["gas_pipeline_delivery_bcm"] = xr.DataArray(
+            piped.map(mwh_to_bcm),
+            attrs={"units": "bcm/y", "description": "pipeline gas of any origin, net of re-exports"},
+        )
     consumption = _gas_consumption(n)
     if not consumption.empty:
         ds["gas_consumption_bcm"] = xr.DataArray(

@@ -25,6 +25,7 @@ SUMMARY_VARIABLES = frozenset(
         # deliveries, sales and capacity built
         "gas_delivery_bcm",
         "gas_delivery_twh",
+        "gas_pipeline_delivery_bcm",
         "gas_consumption_bcm",
         "gas_to_europe_bcm",
         "power_sales_twh",

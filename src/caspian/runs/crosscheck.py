@@ -3,7 +3,7 @@ formulation (:mod:`caspian.pyomo_model`), and compare them side by side.
 
 Compared: the objective (EUR over the horizon); on the gas side the annual flow per pipeline (bcm/y,
 all its segments), capacity built per pipeline (expansion) and annual delivery per gas market (bcm/y,
-as ``gas_delivery_bcm`` of :func:`caspian.results.summary.summarize`); on the electricity side the
+as ``gas_pipeline_delivery_bcm`` of :func:`caspian.results.summary.summarize`); on the electricity side the
 annual power sent into each interconnector, forward and reverse (TWh/y), interconnector capacity built
 (MW), electric capacity built per fleet (MW: renewable expansions, peakers) and annual sales per power
 market (TWh/y, ``power_sales_twh``); with priced slack the unserved energy per bus with fixed demand (TWh/y);
@@ -98,7 +98,7 @@ slack): compared where the Pyomo side has the quantity or the linopy value is no
 LINOPY_SERIES = {
     "flow": "pipeline_flow_bcm",
     "built": "pipeline_built_bcm",
-    "delivery": "gas_delivery_bcm",
+    "delivery": "gas_pipeline_delivery_bcm",
     "cable built": "cable_built_mw",
     "generator built": "generator_built_mw",
     "power delivery": "power_sales_twh",

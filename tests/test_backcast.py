@@ -8,6 +8,10 @@ Bulgaria's TAP shares are compared and printed but not asserted: in 2024 they we
 these hub spreads sends Greece's and Bulgaria's corridor gas to Greece and Bulgaria's imports through
 Türkiye (README "Backcast 2024" gives the numbers).
 
+Both run the planning runs' tariff rule with the year's bookings (gas_tariffs.csv booked_bcm_y: TAP's
+whole 11.5 bcm/y, short-term bookings included), so TAP runs full and its throughput is in effect an
+input; what is tested is the TAP split, the Europe–Türkiye split, the Balkan route and Georgia's burn.
+
 The 2023 backcast runs the same data with the 2023 overlay (data/overlays/2023, named by
 networks/backcast-2023.yaml) against 2023's observed flows to Europe, Türkiye and Georgia, within ±15 %.
 """

@@ -164,6 +164,17 @@ def test_a_markets_own_surplus_passed_on_is_not_corridor_gas(mini, tmp_path):
     assert piped.to_dict() == pytest.approx({"IT gas": 0.0, "GR gas": 2.0}, abs=1e-9)
 
 
+def test_lng_a_non_european_market_passes_on_is_not_corridor_gas(mini, tmp_path):
+    """:func:`two_markets` with Italy's bus made a non-European delivery point (as Türkiye's is, with its
+    LNG): P2 still carries 1 bcm/y to Greece, 3/6.5 of it corridor gas, so Europe (Greece only) gets
+    6/13 bcm/y of corridor gas, not the 1 bcm/y the pipeline brings."""
+    tables = two_markets()
+    tables["buses"][1]["delivery"] = "other"
+    ds = _summary(mini, tmp_path, tables)
+    assert float(ds.gas_to_europe_bcm) == pytest.approx(6 / 13, rel=1e-9)
+    assert float(ds.gas_pipeline_delivery_bcm.sel(gas_market="GR gas")) == pytest.approx(1.0, rel=1e-9)
+
+
 def test_more_demand_moves_the_price_to_the_next_tier(mini, tmp_path):
     """Italy's demand at 9.5 bcm/y: corridor 2 + cheap LNG 4 (full) + 3.5 of the dear tier, which sets
     Italy's price at TTF + 5 = 35; Greece follows at 35 (P2 not full)."""

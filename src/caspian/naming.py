@@ -35,7 +35,7 @@ COST_BASIS = "cost_basis"
 ALTERNATIVE_TIER = "tier"
 """Static column of gas imports: the step's tier on its market's supply curve (1 = cheapest)."""
 ALTERNATIVE_KIND = "kind"
-"""Static column of gas imports: lng, pipeline or demand_response."""
+"""Static column of gas imports: lng, pipeline, demand_response or domestic_surplus."""
 
 ASSET = "asset"
 """Static column: the real asset a model link or generator belongs to ('TAP' for 'TAP expansion 2')."""

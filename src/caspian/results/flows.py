@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from caspian.inputs.tables import delivery_buses
 from caspian.naming import (
     GAS_DEMAND_CARRIER,
     GAS_FIRED_CARRIER,
@@ -77,16 +76,17 @@ def gas_origins(n: pypsa.Network) -> pd.DataFrame:
 
 def corridor_deliveries(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
     """Net annual corridor gas the pipelines bring to each of ``buses``, MWh/y: delivered in less sent
-    out (a market passes on what it does not burn), counting only gas from a source outside the
-    European markets (``buses.csv`` ``delivery`` 'europe') — the Caspian fields and anything Türkiye
-    passes on — traced through the European buses by proportional sharing of annual flows
-    (:func:`gas_origins`). Gas produced or imported at a European market (its LNG, other pipelines,
-    Romania's surplus) is not corridor gas when a pipeline carries it on. Where no European market
-    injects gas this equals the net pipeline delivery. Buses no pipeline reaches are left out."""
+    out (a market passes on what it does not burn), counting only gas of the corridor's supplies (the
+    Caspian fields and Turkmen gas: generators of carrier ``GAS_SUPPLY_CARRIER``), traced by
+    proportional sharing of annual flows (:func:`gas_origins`). Gas a market buys from its alternatives
+    (LNG, other pipelines, Romania's surplus; Türkiye's LNG passed on to Bulgaria) is not corridor gas
+    when a pipeline carries it on. Mixing is annual, and storage is neither a source nor a sink (its
+    level is cyclic, so its annual net is nil). Where no market passes its alternatives' gas on, this
+    equals the net pipeline delivery. Buses no pipeline reaches are left out; the floor at 0 absorbs
+    rounding only (a bus cannot pass on more corridor gas than it receives)."""
     supplies, produced, flowing = _gas_annual(n)
     origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flowing)
-    europe = set(delivery_buses(n.buses, "gas", europe_only=True))
-    corridor = origins[supplies.index[~supplies.bus.isin(europe)]].sum(axis=1)
+    corridor = origins[supplies.index[supplies.carrier == GAS_SUPPLY_CARRIER]].sum(axis=1)
     flows = annual_link_delivery(n, "gas pipeline")
     inflow = (flows.delivered_mwh * flows.bus0.map(corridor)).groupby(flows.bus1).sum()
     outflow = (flows.sent_mwh * flows.bus0.map(corridor)).groupby(flows.bus0).sum()

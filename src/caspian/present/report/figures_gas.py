@@ -16,7 +16,8 @@ from caspian.naming import ALTERNATIVE_TIER, GAS_DEMAND_CARRIER, GAS_IMPORT_CARR
 from caspian.present.labels import bus_labels
 from caspian.present.report.figures_time import MIN_MONTHS, hourly
 from caspian.present.report.style import Figure, monthly_figure, new_figure, png_bytes, styled
-from caspian.results.views import annual_energy, annual_link_delivery, snapshot_hours
+from caspian.results.flows import corridor_deliveries
+from caspian.results.views import annual_energy, snapshot_hours
 from caspian.units import mw_to_bcm_per_year, mwh_to_bcm
 
 CORRIDOR_COLOUR = "#c0392b"
@@ -31,22 +32,18 @@ def _weighted_mean(n: pypsa.Network, frame: pd.DataFrame) -> pd.Series:
 
 @styled
 def supply_curves(n: pypsa.Network) -> Figure | None:
-    """One panel per gas market: corridor gas (net pipeline inflow) then the alternatives by tier,
+    """One panel per gas market: corridor gas (:func:`caspian.results.flows.corridor_deliveries`) then
+    the alternatives by tier,
     against the residual demand and the market's mean price (None without gas markets)."""
     demand = n.loads[n.loads.carrier == GAS_DEMAND_CARRIER]
     if demand.empty:
         return None
     steps = n.generators[n.generators.carrier == GAS_IMPORT_CARRIER]
     costs = _weighted_mean(n, n.get_switchable_as_dense("Generator", "marginal_cost")[steps.index])
-    flows = annual_link_delivery(n, "gas pipeline")
-    inflow = (
-        flows.groupby("bus1")["delivered_mwh"]
-        .sum()
-        .sub(flows.groupby("bus0")["sent_mwh"].sum(), fill_value=0)
-    )
+    buses = list(dict.fromkeys(demand.bus))
+    inflow = corridor_deliveries(n, buses)
     prices = _weighted_mean(n, n.buses_t.marginal_price)
     labels = bus_labels(n.buses)
-    buses = list(dict.fromkeys(demand.bus))
     ncols = min(len(buses), PANELS_PER_ROW)
     nrows = int(np.ceil(len(buses) / PANELS_PER_ROW))
     fig, axes = new_figure(4.6 * ncols, 3.8 * nrows, ncols=ncols, nrows=nrows, squeeze=False)

@@ -13,7 +13,7 @@ import xarray as xr
 from caspian.errors import InputError
 from caspian.inputs.geography import load_country_outlines
 from caspian.inputs.tables import delivery_buses, load_dataset
-from caspian.naming import ASSET, restore_empty_labels
+from caspian.naming import ASSET, GAS_SUPPLY_CARRIER, restore_empty_labels
 from caspian.present.labels import bus_labels
 from caspian.present.report.figures_flows import electricity_bars, gas_sankey
 from caspian.present.report.figures_gas import monthly_gas_prices, supply_curves
@@ -39,7 +39,7 @@ from caspian.present.report.tables import (
 )
 from caspian.results.backcast import compare
 from caspian.results.bottlenecks import bottlenecks, headline_limits, limit_sentence
-from caspian.results.flows import IMPORTS, gas_flow_paths
+from caspian.results.flows import UNSERVED, gas_flow_paths
 from caspian.results.prices import non_unique_buses
 from caspian.results.security import voll_text
 from caspian.runs.rundir import read_run_record
@@ -140,9 +140,11 @@ def build_run_report(directory: Path, data_dir: Path) -> RunReport:
     routes = data.table("gas_pipelines").drop_duplicates("name").set_index("name")["route"].to_dict()
     paths = None
     if (n.buses.carrier == "gas").any():
-        # the corridor's gas: a market's own imports (LNG, other pipelines) are the supply-curve section's
+        # the corridor's gas (and any unserved demand): what a market buys from its alternatives (LNG, other
+        # pipelines, Romania's surplus), even when a pipeline carries it on, is the supply-curve section's
         paths = gas_flow_paths(n, routes, bus_labels(n.buses))
-        paths = paths[paths.route != IMPORTS].reset_index(drop=True)
+        corridor = n.generators.index[n.generators.carrier == GAS_SUPPLY_CARRIER]
+        paths = paths[paths.supply.isin(corridor) | (paths.route == UNSERVED)].reset_index(drop=True)
     binding = bottlenecks(n)
     limits = headline_limits(n, binding)
     headlines = []

@@ -99,7 +99,7 @@ def gas_market_table(ds: xr.Dataset, buses: pd.DataFrame) -> Table | None:
         ]
     )
     note = NON_UNIQUE_NOTE if non_unique_buses(ds) & set(bcm.index) else ""
-    return Table("Gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr", note)
+    return Table("Corridor gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr", note)
 
 
 def gas_route_table(paths: pd.DataFrame, buses: pd.DataFrame) -> Table | None:

@@ -61,7 +61,11 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     )
     labels = bus_labels(buses)
     if bcm:
-        table = Table(title="Corridor gas to markets")
+        table = Table(
+            title="Corridor gas to markets",
+            caption="corridor gas: gas of the Caspian and Turkmen supplies, traced through the pipelines "
+            "(README, 'What is modelled'); a market's own LNG or pipeline imports are not counted",
+        )
         for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in bcm.items():
@@ -217,7 +221,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
     imports = float(ds["gas_import_cost_eur_y"]) / 1e9 if "gas_import_cost_eur_y" in ds else 0.0
     unserved = float(ds["unserved_cost_eur_y"]) / 1e9 if "unserved_cost_eur_y" in ds else 0.0
-    revenue = costs["market_net_revenue_eur_y"]
+    revenue = round(costs["market_net_revenue_eur_y"], 3) + 0.0  # + 0.0: no "-0.000"
     console.print(
         f"system cost {costs['objective_eur_y']:.3f} bn EUR/y = capex {costs['capex_eur_y']:.3f} "
         f"+ opex {costs['opex_eur_y']:.3f} "

@@ -199,6 +199,7 @@ def test_validate_builds_without_solving(mini, tmp_path, monkeypatch):
     result = _invoke(tmp_path, monkeypatch, "validate", str(network), "--data", str(data))
     assert result.exit_code == 0, result.output
     assert "inputs are valid" in result.stdout
+    assert "StorageUnit" in result.stdout
     assert _no_run_directory(tmp_path)
 
 

@@ -28,7 +28,7 @@ def print_validation(console: Console, spec: NetworkSpec, data: Dataset, n: pyps
     table.add_column("component")
     table.add_column("count", justify="right")
     table.add_column("of which extendable", justify="right")
-    for component in ("Bus", "Link", "Generator", "Load"):
+    for component in ("Bus", "Link", "Generator", "Load", "StorageUnit"):
         static = n.components[component].static
         ext = int(static["p_nom_extendable"].sum()) if "p_nom_extendable" in static else 0
         table.add_row(component, str(len(static)), str(ext))
@@ -206,6 +206,33 @@ def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
     console.print(table)
 
 
+def cost_equation(ds: xr.Dataset) -> str:
+    """The run's net system cost as an equation of its terms, bn EUR/y (a term that rounds to zero
+    keeps no minus sign: a market net revenue of −0.0004 is "− market net revenue 0.000")."""
+
+    def bn(name: str) -> float:
+        return float(ds[name]) / 1e9 if name in ds else 0.0
+
+    objective, imports, startup, unserved = (
+        bn(k)
+        for k in ("objective_eur_y", "gas_import_cost_eur_y", "startup_cost_eur_y", "unserved_cost_eur_y")
+    )
+    revenue = bn("market_net_revenue_eur_y")
+    shown = signed_zero_free(f"{revenue:.3f}")
+    return (
+        f"system cost {objective:.3f} bn EUR/y = capex {bn('capex_eur_y'):.3f} + opex {bn('opex_eur_y'):.3f} "
+        + (f"+ markets' other gas {imports:.3f} " if imports else "")
+        + (f"+ start-ups {startup:.3f} " if startup else "")
+        + (f"+ unserved-energy penalty {unserved:.3f} " if unserved else "")
+        + (
+            f"− market net revenue {shown}"
+            if not shown.startswith("-")
+            else f"+ market net cost {-revenue:.3f}"
+        )
+        + (f"; {objective - unserved:.3f} without the penalty" if unserved else "")
+    )
+
+
 def print_summary(console: Console, result: RunResult) -> None:
     """Headline tables of a finished run and its directory."""
     ds = result.summary
@@ -214,23 +241,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     _bottlenecks(console, ds)
     _built(console, ds)
     print_backcast(console, result.backcast)
-    costs = {
-        k: float(ds[k]) / 1e9
-        for k in ("objective_eur_y", "capex_eur_y", "opex_eur_y", "market_net_revenue_eur_y")
-    }
-    startup = float(ds["startup_cost_eur_y"]) / 1e9 if "startup_cost_eur_y" in ds else 0.0
-    imports = float(ds["gas_import_cost_eur_y"]) / 1e9 if "gas_import_cost_eur_y" in ds else 0.0
-    unserved = float(ds["unserved_cost_eur_y"]) / 1e9 if "unserved_cost_eur_y" in ds else 0.0
-    revenue = round(costs["market_net_revenue_eur_y"], 3) + 0.0  # + 0.0: no "-0.000"
-    console.print(
-        f"system cost {costs['objective_eur_y']:.3f} bn EUR/y = capex {costs['capex_eur_y']:.3f} "
-        f"+ opex {costs['opex_eur_y']:.3f} "
-        + (f"+ markets' other gas {imports:.3f} " if imports else "")
-        + (f"+ start-ups {startup:.3f} " if startup else "")
-        + (f"+ unserved-energy penalty {unserved:.3f} " if unserved else "")
-        + (f"− market net revenue {revenue:.3f}" if revenue >= 0 else f"+ market net cost {-revenue:.3f}")
-        + (f"; {costs['objective_eur_y'] - unserved:.3f} without the penalty" if unserved else "")
-    )
+    console.print(cost_equation(ds))
     timings = ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result.timings.items())
     console.print(
         f"{result.outcome.condition}; {timings}; model {model_size_text(result.outcome.model_size)}",

@@ -20,6 +20,7 @@ from caspian.naming import (
     FIRST_SEGMENT,
     FORWARD,
     GAS_FIRED_CARRIER,
+    POWER_MARKET_CARRIER,
     REVERSE,
     expansion_name,
     labels,
@@ -38,7 +39,7 @@ POWER_CARRIERS = {
     "hydro": "Hydro power",
     "oil": "Oil power",
     "electricity demand": "Electricity demand",
-    "power market": "European power market",
+    POWER_MARKET_CARRIER: "European power market",
 }
 
 TECHNOLOGY_DATA_NAME = {"solar": "solar-utility", "onwind": "onwind", "offwind": "offwind"}
@@ -235,7 +236,7 @@ def add_power_markets(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -
             "Generator",
             f"{row['bus']} market",
             bus=row["bus"],
-            carrier="power market",
+            carrier=POWER_MARKET_CARRIER,
             p_nom=row["trade_capacity_mw"],
             p_min_pu=-1.0,
             p_max_pu=1.0 if row["trade"] == "both" else 0.0,

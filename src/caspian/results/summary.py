@@ -22,6 +22,7 @@ from caspian.naming import (
     GAS_FIRED_CARRIER,
     GAS_IMPORT_CARRIER,
     GAS_OFFTAKE_CARRIER,
+    POWER_MARKET_CARRIER,
     SLACK_CARRIER,
     UNITS_STARTED,
 )
@@ -139,7 +140,7 @@ def _prices(n: pypsa.Network) -> pd.Series:
     return prices.mul(w, axis=0).sum() / w.sum()
 
 
-MARKET_CARRIERS = ("power market",)
+MARKET_CARRIERS = (POWER_MARKET_CARRIER,)
 """Carriers of the price-taking market sinks, whose negative operating cost is the corridor's sales
 revenue."""
 

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from caspian.naming import FORWARD, GAS_FIRED_CARRIER, REVERSE
+from caspian.naming import FORWARD, GAS_FIRED_CARRIER, POWER_MARKET_CARRIER, REVERSE, SLACK_CARRIER
 from caspian.present.report.style import (
     CARRIER_COLOURS,
     FLEET_COLOURS,
@@ -141,7 +141,8 @@ def gas_sankey(paths: pd.DataFrame) -> Figure | None:
 def electricity_bars(n: pypsa.Network) -> Figure | None:
     """Annual generation by country and fleet, and annual flow on each power link by direction."""
     ac = n.buses.index[n.buses.carrier == "AC"]
-    gens = n.generators[n.generators.bus.isin(ac) & ~n.generators.carrier.isin(["power market", "slack"])]
+    not_fleets = [POWER_MARKET_CARRIER, SLACK_CARRIER]
+    gens = n.generators[n.generators.bus.isin(ac) & ~n.generators.carrier.isin(not_fleets)]
     plants = n.links[n.links.carrier == GAS_FIRED_CARRIER]
     if gens.empty and plants.empty:
         return None

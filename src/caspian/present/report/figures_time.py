@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pypsa
 
+from caspian.naming import POWER_MARKET_CARRIER, SLACK_CARRIER
 from caspian.present.report.style import (
     ASSET_COLOURS,
     FLEET_COLOURS,
@@ -112,10 +113,10 @@ def duration_curves(n: pypsa.Network) -> Figure | None:
 def _balance(n: pypsa.Network, bus: str) -> tuple[pd.DataFrame, pd.Series]:
     """Power at ``bus`` by source (generation by carrier, imports; MW) with exports negative, and the
     demand (MW), per snapshot."""
-    gens = n.generators[(n.generators.bus == bus) & (n.generators.carrier != "power market")]
+    gens = n.generators[(n.generators.bus == bus) & (n.generators.carrier != POWER_MARKET_CARRIER)]
     parts: dict[str, pd.Series] = {}
     for name, carrier in gens.carrier.items():
-        key = "unserved" if carrier == "slack" else str(carrier)
+        key = "unserved" if carrier == SLACK_CARRIER else str(carrier)
         parts[key] = parts.get(key, 0.0) + n.generators_t.p[name]
     for name, carrier in n.links[n.links.bus1 == bus].carrier.items():
         key = "imports" if carrier == "interconnector" else ("OCGT" if "OCGT" in str(name) else str(carrier))

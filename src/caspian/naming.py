@@ -131,3 +131,15 @@ def restore_empty_labels(n: pypsa.Network) -> pypsa.Network:
                 if column not in static:
                     static[column] = pd.Series(dtype=dtype)
     return n
+
+
+DEMAND_KIND = "demand"
+"""Kind of a zone's electricity demand load in :func:`zone_asset_name`."""
+PEAKER_KIND = "OCGT"
+"""Kind of a zone's extendable open-cycle gas turbines in :func:`zone_asset_name`."""
+
+
+def zone_asset_name(zone: str, kind: str) -> str:
+    """Name of a zone's renewable fleet, gas peaker or electricity demand: 'AZ solar', 'KZ OCGT',
+    'GE demand' (``zone`` from :func:`caspian.inputs.tables.bus_zones`)."""
+    return f"{zone} {kind}"

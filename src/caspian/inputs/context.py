@@ -10,7 +10,8 @@ from caspian.errors import InputError
 from caspian.inputs import weather
 from caspian.inputs.coverage import check_year_coverage
 from caspian.inputs.spec import NetworkSpec
-from caspian.inputs.tables import Dataset
+from caspian.inputs.tables import Dataset, bus_zones
+from caspian.naming import PEAKER_KIND, zone_asset_name
 from caspian.units import HOURS_PER_YEAR, parse_power
 
 BUS_CARRIER = {"gas": "gas", "electricity": "AC"}
@@ -112,10 +113,19 @@ def gas_asset_names(ctx: BuildContext) -> set[str]:
 def power_asset_names(ctx: BuildContext) -> set[str]:
     """Names of every electricity asset the spec may refer to."""
     names = set(ctx.data.table("power_links")["name"]) | set(ctx.data.table("thermal")["name"])
-    names |= {f"{country} OCGT" for country in ctx.data.table("thermal")["country"]}
-    renewables = ctx.data.table("renewables")
-    names |= {f"{c} {t}" for c, t in zip(renewables["country"], renewables["technology"], strict=True)}
-    return names
+    zones = bus_zones(ctx.data.table("buses"))
+    names |= {zone_asset_name(zones[bus], PEAKER_KIND) for bus in ctx.data.table("thermal")["bus"]}
+    return names | renewable_fleet_names(ctx.data)
+
+
+def renewable_fleet_names(data: Dataset) -> set[str]:
+    """Names of the wind and solar fleets of ``renewables.csv`` ('AZ solar', 'KZ onwind')."""
+    zones = bus_zones(data.table("buses"))
+    renewables = data.table("renewables")
+    return {
+        zone_asset_name(zones[bus], tech)
+        for bus, tech in zip(renewables["bus"], renewables["technology"], strict=True)
+    }
 
 
 def _select_buses(spec: NetworkSpec, data: Dataset) -> frozenset[str]:
@@ -148,9 +158,7 @@ def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> 
     if not ctx.buses:
         raise InputError(f"network '{spec.name}': field 'countries': no bus of the chosen carriers is left")
     sized = set(ctx.data.table("gas_pipelines")["name"]) | set(ctx.data.table("power_links")["name"])
-    renewables = ctx.data.table("renewables")
-    fleets = {f"{c} {t}" for c, t in zip(renewables["country"], renewables["technology"], strict=True)}
-    check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, fleets)
+    check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, renewable_fleet_names(data))
     gas_buses = set(data.table("buses").query("carrier == 'gas'")["bus"])
     for bus in spec.markets.supply_scale:
         if bus not in gas_buses:

@@ -231,9 +231,13 @@ DELIVERY_ROLES = ("market", "domestic")
 
 
 class BusRow(TableRow):
+    """A bus; ``zone`` is the short name its electricity assets and demand are named after ('KZ West
+    solar'), its ``country`` when absent — needed only where a country has more than one AC bus."""
+
     bus: Name
     carrier: Literal["gas", "AC"]
     country: Country
+    zone: Name | None = None
     site: str
     lat: Latitude
     lon: Longitude

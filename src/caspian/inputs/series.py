@@ -62,18 +62,19 @@ class Profiles:
         self.sources[name] = f"synthetic demand shape at {site['site']} (seed {seed})"
         return shape
 
-    def demand(self, country: str, peak_to_mean: float | None) -> pd.Series:
-        """Hourly demand shape of a country (mean 1 over the year), per unit; with ``peak_to_mean``
-        its swing around the mean is scaled so that the annual maximum equals the sourced peak."""
-        shape = self._shape_at(f"{country} AC", f"{country} demand")
+    def demand(self, bus: str, name: str, peak_to_mean: float | None) -> pd.Series:
+        """Hourly demand shape ``name`` at an AC bus (mean 1 over the year), per unit; with
+        ``peak_to_mean`` its swing around the mean is scaled so that the annual maximum equals the
+        sourced peak."""
+        shape = self._shape_at(bus, name)
         if peak_to_mean is not None:
             shape = scale_to_peak(shape, peak_to_mean)
-            self.sources[f"{country} demand"] += f", scaled to peak/mean {peak_to_mean:.3f}"
+            self.sources[name] += f", scaled to peak/mean {peak_to_mean:.3f}"
         return self._slice(shape)
 
-    def renewable(self, row: pd.Series) -> pd.Series:
-        """Hourly capacity factor of a country's wind or solar fleet, per unit of capacity."""
-        name = f"{row['country']} {row['technology']}"
+    def renewable(self, row: pd.Series, name: str) -> pd.Series:
+        """Hourly capacity factor of the wind or solar fleet ``name`` (a ``renewables.csv`` row), per
+        unit of capacity."""
         user_file = self._ctx.spec.profiles.files.get(name)
         if user_file is not None:
             try:

@@ -84,6 +84,17 @@ def delivery_buses(buses: pd.DataFrame, carrier: str, europe_only: bool = False)
     return [str(bus) for bus in of_carrier.index[chosen]]
 
 
+def bus_zones(buses: pd.DataFrame) -> dict[str, str]:
+    """Each bus's zone, the short name its electricity assets and demand are named after:
+    ``buses.csv`` ``zone``, or the bus's ``country`` where that is empty (``buses`` the data table, with
+    a ``bus`` column)."""
+    zones = buses["zone"] if "zone" in buses else pd.Series(None, index=buses.index, dtype=object)
+    return {
+        str(bus): str(country if pd.isna(zone) else zone)
+        for bus, country, zone in zip(buses["bus"], buses["country"], zones, strict=True)
+    }
+
+
 @dataclass(frozen=True)
 class Dataset:
     """All data tables, validated and merged with any overlays; ``tables[name]`` is a DataFrame with one

@@ -23,8 +23,15 @@ from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
 from caspian.inputs.series import Profiles
-from caspian.inputs.tables import delivery_buses, in_force
-from caspian.naming import GAS_FIRED_CARRIER, expansion_name, reverse_name
+from caspian.inputs.tables import bus_zones, delivery_buses, in_force
+from caspian.naming import (
+    DEMAND_KIND,
+    GAS_FIRED_CARRIER,
+    PEAKER_KIND,
+    expansion_name,
+    reverse_name,
+    zone_asset_name,
+)
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import HOURS_PER_YEAR
 
@@ -189,16 +196,17 @@ def _interconnectors(ctx: BuildContext, series: _Series, buses: set[str]) -> tup
 
 def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: set[str]) -> list:
     spec = ctx.spec
-    rows = in_force(ctx.data.table("renewables"), ["country", "technology"], spec.year)
+    rows = in_force(ctx.data.table("renewables"), ["bus", "technology"], spec.year)
     extend = spec.mode == "expansion" and spec.expansion.renewables
+    zones = bus_zones(ctx.data.table("buses"))
     generators: list[PowerGenerator] = []
     for _, row in rows[rows["bus"].isin(buses)].iterrows():
-        asset = f"{row['country']} {row['technology']}"
+        asset = zone_asset_name(zones[row["bus"]], row["technology"])
         headroom = float(row["potential_mw"] - row["existing_mw"])
         build = extend and headroom > 0
         if asset in spec.exclude or (row["existing_mw"] <= 0 and not build):
             continue
-        pu = series(profiles.renewable(row), asset)
+        pu = series(profiles.renewable(row, asset), asset)
         if row["existing_mw"] > 0:
             generators.append(
                 PowerGenerator(asset, asset, row["bus"], pu, capacity_mw=float(row["existing_mw"]))
@@ -278,13 +286,14 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
 
 
 def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list, list, set]:
-    """Extendable OCGTs (technology data) in each country with a gas fleet in force, burning that
+    """Extendable OCGTs (technology data) at each AC bus with a gas fleet in force, burning that
     fleet's fuel: from the gas network when coupled, else at the fleet's (or the default) fuel price."""
     spec = ctx.spec
     if not (spec.mode == "expansion" and spec.expansion.peakers):
         return [], [], set()
     rows = in_force(ctx.data.table("thermal"), ["name"], spec.year)
-    fleets = rows[(rows["fuel"] == "gas") & rows["bus"].isin(buses)].drop_duplicates("country")
+    fleets = rows[(rows["fuel"] == "gas") & rows["bus"].isin(buses)].drop_duplicates("bus")
+    zones = bus_zones(ctx.data.table("buses"))
     efficiency = _technology(ctx, "OCGT", "efficiency") * ctx.data.parameter("gas_ncv_per_gcv")
     annual = technology_annual_cost(ctx.data, "OCGT", ctx.discount_rate) * ctx.horizon_fraction
     vom = _technology(ctx, "OCGT", "VOM")
@@ -292,7 +301,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
     links: list[PowerLink] = []
     names: set[str] = set()
     for _, fleet in fleets.iterrows():
-        name = f"{fleet['country']} OCGT"
+        name = zone_asset_name(zones[fleet["bus"]], PEAKER_KIND)
         if name in spec.exclude:
             continue
         names.add(name)
@@ -342,13 +351,15 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
     profiles = Profiles(ctx)
 
     links, projects, names = _interconnectors(ctx, series, on_bus)
-    rows = in_force(ctx.data.table("electricity_demand"), ["country"], spec.year)
+    rows = in_force(ctx.data.table("electricity_demand"), ["bus"], spec.year)
+    zones = bus_zones(ctx.data.table("buses"))
     loads = []
     for _, row in rows[rows["bus"].isin(on_bus)].iterrows():
         mean_mw = row["annual_twh"] * 1e6 / HOURS_PER_YEAR
         peak = row["peak_mw"]
-        shape = profiles.demand(row["country"], None if pd.isna(peak) else peak / mean_mw)
-        loads.append(PowerLoad(f"{row['country']} demand", row["bus"], series(mean_mw * shape)))
+        name = zone_asset_name(zones[row["bus"]], DEMAND_KIND)
+        shape = profiles.demand(row["bus"], name, None if pd.isna(peak) else peak / mean_mw)
+        loads.append(PowerLoad(name, row["bus"], series(mean_mw * shape)))
     generators = _renewables(ctx, series, profiles, on_bus)
     names |= {g.asset for g in generators}
     for part in (_thermal, _peakers):

@@ -14,17 +14,20 @@ from caspian.inputs import gas_economics as econ
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links, technology_annual_cost
 from caspian.inputs.series import Profiles
-from caspian.inputs.tables import in_force
+from caspian.inputs.tables import bus_zones, in_force
 from caspian.naming import (
+    DEMAND_KIND,
     DIRECTION,
     FIRST_SEGMENT,
     FORWARD,
     GAS_FIRED_CARRIER,
+    PEAKER_KIND,
     POWER_MARKET_CARRIER,
     REVERSE,
     expansion_name,
     labels,
     reverse_name,
+    zone_asset_name,
 )
 from caspian.units import HOURS_PER_YEAR
 
@@ -80,15 +83,17 @@ def add_interconnectors(n: pypsa.Network, ctx: BuildContext) -> None:
 
 
 def add_demand(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
-    """Annual national demand spread over the hourly demand shape, peak matched to data (MW)."""
-    rows = in_force(ctx.data.table("electricity_demand"), ["country"], ctx.spec.year)
+    """Annual demand of each AC bus spread over its hourly demand shape, peak matched to data (MW)."""
+    rows = in_force(ctx.data.table("electricity_demand"), ["bus"], ctx.spec.year)
+    zones = bus_zones(ctx.data.table("buses"))
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
         mean_mw = row["annual_twh"] * 1e6 / HOURS_PER_YEAR
         peak = row["peak_mw"]
-        shape = profiles.demand(row["country"], None if pd.isna(peak) else peak / mean_mw)
+        name = zone_asset_name(zones[row["bus"]], DEMAND_KIND)
+        shape = profiles.demand(row["bus"], name, None if pd.isna(peak) else peak / mean_mw)
         n.add(
             "Load",
-            f"{row['country']} demand",
+            name,
             bus=row["bus"],
             carrier="electricity demand",
             p_set=mean_mw * shape,
@@ -98,14 +103,15 @@ def add_demand(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
 def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> None:
     """Wind and solar: the existing fleet, plus in expansion mode a '<name> expansion' generator with
     the same profile that may be built up to the potential (so only new capacity carries capex)."""
-    rows = in_force(ctx.data.table("renewables"), ["country", "technology"], ctx.spec.year)
+    rows = in_force(ctx.data.table("renewables"), ["bus", "technology"], ctx.spec.year)
     extend = ctx.expansion and ctx.spec.expansion.renewables
+    zones = bus_zones(ctx.data.table("buses"))
     for _, row in rows[rows["bus"].isin(ctx.buses)].iterrows():
-        name = f"{row['country']} {row['technology']}"
+        name = zone_asset_name(zones[row["bus"]], row["technology"])
         headroom = row["potential_mw"] - row["existing_mw"]
         if name in ctx.spec.exclude or (row["existing_mw"] <= 0 and not (extend and headroom > 0)):
             continue
-        profile = profiles.renewable(row)
+        profile = profiles.renewable(row, name)
         common: dict[str, Any] = dict(bus=row["bus"], carrier=row["technology"], p_max_pu=profile)
         if row["existing_mw"] > 0:
             n.add("Generator", name, p_nom=row["existing_mw"], **common, **labels(name))
@@ -184,17 +190,18 @@ def _technology(ctx: BuildContext, technology: str, parameter: str) -> float:
 
 
 def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
-    """Extendable open-cycle gas turbines (technology-data OCGT) in every country with a gas fleet,
+    """Extendable open-cycle gas turbines (technology-data OCGT) at every AC bus with a gas fleet,
     burning what that fleet burns: firm capacity for winter peaks that wind and solar cannot cover."""
     if not (ctx.expansion and ctx.spec.expansion.peakers):
         return
     rows = in_force(ctx.data.table("thermal"), ["name"], ctx.spec.year)
-    fleets = rows[(rows["fuel"] == "gas") & rows["bus"].isin(ctx.buses)].drop_duplicates("country")
+    fleets = rows[(rows["fuel"] == "gas") & rows["bus"].isin(ctx.buses)].drop_duplicates("bus")
+    zones = bus_zones(ctx.data.table("buses"))
     efficiency = _technology(ctx, "OCGT", "efficiency") * ctx.data.parameter("gas_ncv_per_gcv")
     annual = technology_annual_cost(ctx.data, "OCGT", ctx.discount_rate) * ctx.horizon_fraction
     vom = _technology(ctx, "OCGT", "VOM")
     for _, fleet in fleets.iterrows():
-        name = f"{fleet['country']} OCGT"
+        name = zone_asset_name(zones[fleet["bus"]], PEAKER_KIND)
         if name in ctx.spec.exclude:
             continue
         coupled = "gas" in ctx.spec.carriers and fleet["gas_bus"] in ctx.buses

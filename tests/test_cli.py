@@ -55,6 +55,7 @@ def test_solve_prints_flows_to_europe(mini, tmp_path, monkeypatch):
     result = _invoke(tmp_path, monkeypatch, "solve", str(network), "--data", str(data))
     assert result.exit_code == 0, result.output
     assert "Italy" in result.stdout and "3.00" in result.stdout
+    assert "gas price at the supplies, EUR/MWh (mean over the hours): Azerbaijan 5.00" in result.stdout
     assert "run directory:" in result.stdout
 
 

@@ -226,6 +226,9 @@ EUROPE = "europe"
 NOT_DELIVERY = "none"
 """``buses.csv`` ``delivery``: not a delivery point."""
 
+SUPPLY_ROLE = "supply"
+"""``buses.csv`` ``role`` of a production node (gas fields, an exporter's border)."""
+
 DELIVERY_ROLES = ("market", "domestic")
 """Roles of the buses that may be delivery points (where gas or power is sold or consumed)."""
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from caspian.inputs.rows import SUPPLY_ROLE
 from caspian.inputs.spec import NetworkSpec
 from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
@@ -53,6 +54,12 @@ def _series(ds: xr.Dataset, name: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(var[var.dims[0]].values, var.values, strict=True)}
 
 
+CORRIDOR_GAS_NOTE = (
+    "corridor gas: gas of the Caspian and Turkmen supplies, traced through the pipelines (README, 'What is "
+    "modelled'); a market's own LNG or pipeline imports are not counted"
+)
+
+
 def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     bcm, twh, prices = (
         _series(ds, "gas_delivery_bcm"),
@@ -61,11 +68,7 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
     )
     labels = bus_labels(buses)
     if bcm:
-        table = Table(
-            title="Corridor gas to markets",
-            caption="corridor gas: gas of the Caspian and Turkmen supplies, traced through the pipelines "
-            "(README, 'What is modelled'); a market's own LNG or pipeline imports are not counted",
-        )
+        table = Table(title="Corridor gas to markets", caption=CORRIDOR_GAS_NOTE)
         for col in ("market", "bcm/y", "TWh/y", "price EUR/MWh"):
             table.add_column(col, justify="left" if col == "market" else "right")
         for bus, value in bcm.items():
@@ -78,8 +81,12 @@ def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:
         total = float(ds["gas_to_europe_bcm"])
         table.add_row(f"[bold]{escape(europe_label(buses, 'gas'))}", f"[bold]{total:.2f}", "", "")
         if non_unique_buses(ds) & set(bcm):
-            table.caption = NON_UNIQUE_NOTE
+            table.caption = f"{CORRIDOR_GAS_NOTE}\n{NON_UNIQUE_NOTE}"
         console.print(table)
+    supplies = [b for b in prices if b in buses.index and buses.at[b, "role"] == SUPPLY_ROLE]
+    if supplies and bcm:
+        at = ", ".join(f"{labels.get(b, b)} {prices[b]:.2f}" for b in supplies)
+        console.print(f"gas price at the supplies, EUR/MWh (mean over the hours): {escape(at)}")
     flows = _series(ds, "pipeline_flow_bcm")
     if flows:
         routes = dict(zip(ds["pipeline"].values, ds["route"].values, strict=True))

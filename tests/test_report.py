@@ -362,7 +362,8 @@ def test_backcast_report_shows_observed_vs_modelled_and_the_overlays(mini, tmp_p
     written = write_report(result.directory, data)
     for text in (written.markdown.read_text(encoding="utf-8"), written.html.read_text(encoding="utf-8")):
         assert "Backcast: observed vs modelled" in text
-        assert "gas_azerbaijan_to_europe" in text and "+3.4%" in text
+        assert "Azerbaijan → Europe (corridor gas)" in text and "+3.4%" in text
+        assert "is in effect an input" in text
         digest = record["data_overlays"][0]["digest"]
         assert f"{overlay} (digest {digest})" in text
         assert "::" not in text.replace("https://", "")

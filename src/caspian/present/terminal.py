@@ -17,6 +17,7 @@ from caspian.inputs.tables import Dataset
 from caspian.present.labels import bus_labels, europe_label
 from caspian.present.text import model_size_text, signed_zero_free
 from caspian.pypsa_model.solve import MipResult
+from caspian.results.backcast import BACKCAST_NOTE, metric_label
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.runs.single import RunResult
@@ -199,12 +200,12 @@ def print_backcast(console: Console, comparison: pd.DataFrame) -> None:
     """Observed vs modelled flows of the model year."""
     if comparison.empty:
         return
-    table = Table(title="Backcast: observed vs modelled")
+    table = Table(title="Backcast: observed vs modelled", caption=BACKCAST_NOTE)
     for col in ("metric", "unit", "observed", "modelled", "deviation"):
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
     for _, row in comparison.iterrows():
         table.add_row(
-            escape(str(row["metric"])),
+            escape(metric_label(str(row["metric"]))),
             escape(str(row["unit"])),
             f"{row['observed']:.3g}",
             f"{row['modelled']:.3g}",

@@ -13,6 +13,26 @@ DELIVERED_TO = {"gas_azerbaijan_to_turkiye": "TR"}
 """Observed deliveries → the country (``buses.csv`` ``country``) whose delivery points receive them."""
 CONSUMED_IN = {"gas_azerbaijan_to_georgia": "GE"}
 """Observed deliveries into a transit country → the country whose gas buses consume them."""
+METRIC_LABELS = {
+    "gas_azerbaijan_to_europe": "Azerbaijan → Europe (corridor gas)",
+    "gas_azerbaijan_to_turkiye": "Azerbaijan → Türkiye (its contract is an input)",
+    "gas_azerbaijan_to_georgia": "Azerbaijan → Georgia (consumed there)",
+    "tap_share_italy": "TAP deliveries: share to Italy",
+    "tap_share_greece": "TAP deliveries: share to Greece (set by a sales contract)",
+    "tap_share_bulgaria": "TAP deliveries: share to Bulgaria (set by a sales contract)",
+}
+"""How reports and the terminal name each observed metric (``observed_flows.csv`` ``metric``)."""
+BACKCAST_NOTE = (
+    "Observed figures and their sources: data/observed_flows.csv (and any data overlay). Pipelines booked "
+    "in full run full, so their throughput is in effect an input: see the README's 'Backcast 2024' for what "
+    "is an input and what the model decides."
+)
+"""The caveat printed under every backcast table."""
+
+
+def metric_label(metric: str) -> str:
+    """The readable name of an observed metric (the metric itself when it has none)."""
+    return METRIC_LABELS.get(metric, metric)
 
 
 def _country_sum(ds: xr.Dataset, var: str, buses: pd.DataFrame, country: str) -> float | None:

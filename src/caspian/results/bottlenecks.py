@@ -138,10 +138,11 @@ NET_MEANING = (
 """The three columns' meanings, one sentence each: summary.nc attributes, terminal and report notes."""
 
 LIMIT_COLUMNS_NOTE = (
-    "Shadow price: what one more MW of the capacity in place saves over a year, before paying for it. "
-    "Next step: the annuity of the next expansion step in the data, per MW and year (— where none is "
-    "left). Net: one more step's value after paying that annuity — 0 where the optimum sized an "
-    "expansion itself, negative where it chose not to build, — without a next step."
+    "Shadow price: what one more MW of the capacity in place saves over a year, before paying for it "
+    f"(÷ {HOURS_PER_YEAR:,} h: EUR per MWh carried by a line used every hour). Next step: the annuity "
+    "of the next expansion step in the data, per MW and year (— where none is left). Net: one more "
+    "step's value after paying that annuity — 0 where the optimum sized an expansion itself, negative "
+    "where it chose not to build, — without a next step."
 )
 """The note under every binding-limits table (terminal and report)."""
 

@@ -15,6 +15,7 @@ from caspian.inputs.tables import Dataset, delivery_buses, in_force
 from caspian.naming import ASSET, GAS_FIRED_CARRIER
 from caspian.present.labels import bus_labels, europe_label
 from caspian.present.text import model_size_text, options_text, signed_zero_free
+from caspian.results.backcast import BACKCAST_NOTE, metric_label
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE, Bottleneck
 from caspian.results.flows import UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
@@ -381,7 +382,7 @@ def backcast_table(comparison: pd.DataFrame) -> Table | None:
         return None
     rows = [
         [
-            str(row["metric"]),
+            metric_label(str(row["metric"])),
             str(row["unit"]),
             f"{row['observed']:.3g}",
             f"{row['modelled']:.3g}",
@@ -394,7 +395,7 @@ def backcast_table(comparison: pd.DataFrame) -> Table | None:
         ["metric", "unit", "observed", "modelled", "deviation"],
         rows,
         "llrrr",
-        note="Observed figures and their sources: data/observed_flows.csv (and any data overlay).",
+        note=BACKCAST_NOTE,
     )
 
 

@@ -110,12 +110,13 @@ def gas_asset_names(ctx: BuildContext) -> set[str]:
     return names
 
 
-def power_asset_names(ctx: BuildContext) -> set[str]:
-    """Names of every electricity asset the spec may refer to."""
+def power_asset_names(ctx: BuildContext, fleets: set[str]) -> set[str]:
+    """Names of every electricity asset the spec may refer to (``fleets``: the wind and solar fleets,
+    :func:`renewable_fleet_names`)."""
     names = set(ctx.data.table("power_links")["name"]) | set(ctx.data.table("thermal")["name"])
     zones = bus_zones(ctx.data.table("buses"))
     names |= {zone_asset_name(zones[bus], PEAKER_KIND) for bus in ctx.data.table("thermal")["bus"]}
-    return names | renewable_fleet_names(ctx.data)
+    return names | fleets
 
 
 def renewable_fleet_names(data: Dataset) -> set[str]:
@@ -158,7 +159,8 @@ def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> 
     if not ctx.buses:
         raise InputError(f"network '{spec.name}': field 'countries': no bus of the chosen carriers is left")
     sized = set(ctx.data.table("gas_pipelines")["name"]) | set(ctx.data.table("power_links")["name"])
-    check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx), sized, renewable_fleet_names(data))
+    fleets = renewable_fleet_names(data)
+    check_names(ctx, gas_asset_names(ctx) | power_asset_names(ctx, fleets), sized, fleets)
     gas_buses = set(data.table("buses").query("carrier == 'gas'")["bus"])
     for bus in spec.markets.supply_scale:
         if bus not in gas_buses:

@@ -19,6 +19,7 @@ from caspian.present.text import model_size_text, signed_zero_free
 from caspian.pypsa_model.solve import MipResult
 from caspian.results.backcast import BACKCAST_NOTE, metric_label
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE
+from caspian.results.flows import CORRIDOR_GAS_NOTE
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.runs.single import RunResult
 from caspian.sweep.orchestrate import SweepOutcome
@@ -53,12 +54,6 @@ def _series(ds: xr.Dataset, name: str) -> dict[str, float]:
         return {}
     var = ds[name]
     return {str(k): float(v) for k, v in zip(var[var.dims[0]].values, var.values, strict=True)}
-
-
-CORRIDOR_GAS_NOTE = (
-    "corridor gas: gas of the Caspian and Turkmen supplies, traced through the pipelines (README, 'What is "
-    "modelled'); a market's own LNG or pipeline imports are not counted"
-)
 
 
 def _gas_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None:

@@ -182,7 +182,7 @@ def gas_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[GasIn
         pieces, project = capacity_pieces(ctx, asset, existing)
         tariff = tariffs.get(asset, econ.PipelineTariff())
         for p in pieces:
-            if p.name == asset and p.capacity_mw is not None:
+            if p.capacity_mw is not None:
                 unbooked = tariff.tariffed_mw(p.capacity_mw, existing)
                 segments += _split_base(p, unbooked, tariff.eur_mwh, common)
                 continue

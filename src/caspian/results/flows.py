@@ -74,22 +74,36 @@ def gas_origins(n: pypsa.Network) -> pd.DataFrame:
     return _origin_shares(n.buses.index[n.buses.carrier == "gas"], *_gas_annual(n))
 
 
-def corridor_deliveries(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
-    """Net annual corridor gas the pipelines bring to each of ``buses``, MWh/y: delivered in less sent
-    out (a market passes on what it does not burn), counting only gas of the corridor's supplies (the
-    Caspian fields and Turkmen gas: generators of carrier ``GAS_SUPPLY_CARRIER``), traced by
-    proportional sharing of annual flows (:func:`gas_origins`). Gas a market buys from its alternatives
-    (LNG, other pipelines, Romania's surplus; Türkiye's LNG passed on to Bulgaria) is not corridor gas
-    when a pipeline carries it on. Mixing is annual, and storage is neither a source nor a sink (its
-    level is cyclic, so its annual net is nil). Where no market passes its alternatives' gas on, this
-    equals the net pipeline delivery. Buses no pipeline reaches are left out; the floor at 0 absorbs
-    rounding only (a bus cannot pass on more corridor gas than it receives)."""
-    supplies, produced, flowing = _gas_annual(n)
-    origins = _origin_shares(n.buses.index[n.buses.carrier == "gas"], supplies, produced, flowing)
-    corridor = origins[supplies.index[supplies.carrier == GAS_SUPPLY_CARRIER]].sum(axis=1)
+CORRIDOR_GAS_NOTE = (
+    "corridor gas: gas of the Caspian and Turkmen supplies, traced through the pipelines (README, 'What is "
+    "modelled'); a market's own LNG or pipeline imports are not counted"
+)
+"""What the corridor-gas deliveries count, under every table of them (terminal and report)."""
+
+
+def pipeline_deliveries(
+    n: pypsa.Network, buses: tuple[str, ...] | list[str], corridor_only: bool = True
+) -> pd.Series:
+    """Net annual gas the pipelines bring to each of ``buses``, MWh/y: delivered in less sent out (a
+    market passes on what it does not burn, e.g. Bulgaria to Romania). With ``corridor_only`` only gas
+    of the corridor's supplies (the Caspian fields and Turkmen gas: generators of carrier
+    ``GAS_SUPPLY_CARRIER``) counts, traced by proportional sharing of annual flows (:func:`gas_origins`):
+    gas a market buys from its alternatives (LNG, other pipelines, Romania's surplus; Türkiye's LNG
+    passed on to Bulgaria) is not corridor gas when a pipeline carries it on. Mixing is annual, and
+    storage is neither a source nor a sink (its level is cyclic, so its annual net is nil). Where no
+    market passes its alternatives' gas on, the two counts agree. Buses no pipeline reaches are left
+    out; the floor at 0 absorbs rounding only (a bus cannot pass on more than it receives)."""
     flows = annual_link_delivery(n, "gas pipeline")
-    inflow = (flows.delivered_mwh * flows.bus0.map(corridor)).groupby(flows.bus1).sum()
-    outflow = (flows.sent_mwh * flows.bus0.map(corridor)).groupby(flows.bus0).sum()
+    share = pd.Series(1.0, index=n.buses.index)
+    if corridor_only:
+        supplies = _gas_sources(n)
+        produced = annual_energy(n, n.generators_t.p[supplies.index])
+        origins = _origin_shares(
+            n.buses.index[n.buses.carrier == "gas"], supplies, produced, flows[flows.delivered_mwh > 0]
+        )
+        share = origins[supplies.index[supplies.carrier == GAS_SUPPLY_CARRIER]].sum(axis=1)
+    inflow = (flows.delivered_mwh * flows.bus0.map(share)).groupby(flows.bus1).sum()
+    outflow = (flows.sent_mwh * flows.bus0.map(share)).groupby(flows.bus0).sum()
     reached = [bus for bus in buses if bus in inflow.index]
     net = inflow.reindex(reached) - outflow.reindex(reached, fill_value=0.0)
     return net.clip(lower=0.0)

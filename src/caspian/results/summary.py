@@ -27,14 +27,13 @@ from caspian.naming import (
     UNITS_STARTED,
 )
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
-from caspian.results.flows import corridor_deliveries
+from caspian.results.flows import pipeline_deliveries
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
 from caspian.results.security import security_dataset, slack_generators, unserved_by_bus
 from caspian.results.views import (
     annual_energy,
     annual_factor,
-    annual_link_delivery,
     asset_links,
     asset_shadow_prices,
     snapshot_hours,
@@ -79,18 +78,6 @@ def _asset_frame(n: pypsa.Network, kind: str) -> pd.DataFrame:
         out.capacity_mw > 0, (out.sent_mwh + out.reverse_mwh) / (out.capacity_mw * hours), 0.0
     )
     return out
-
-
-def _pipeline_deliveries(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
-    """Net annual gas the pipelines bring to each of ``buses``, MWh/y: delivered into the bus less sent
-    out of it (a market passes on what it does not burn, e.g. Bulgaria to Romania); buses no pipeline
-    reaches are left out."""
-    flows = annual_link_delivery(n, "gas pipeline")
-    inflow = flows.groupby("bus1")["delivered_mwh"].sum()
-    outflow = flows.groupby("bus0")["sent_mwh"].sum()
-    reached = [bus for bus in buses if bus in inflow.index]
-    net = inflow.reindex(reached) - outflow.reindex(reached, fill_value=0.0)
-    return net.clip(lower=0.0)
 
 
 def _market_sales(n: pypsa.Network, buses: tuple[str, ...] | list[str]) -> pd.Series:
@@ -227,11 +214,11 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         )
         ds["cable_capex_eur_y"] = xr.DataArray(cables.capex_eur_y, attrs={"units": "EUR/y"})
     markets = delivery_buses(n.buses, "gas")
-    gas_sales = corridor_deliveries(n, markets)
+    gas_sales = pipeline_deliveries(n, markets)
     unserved = unserved_by_bus(n)
     if not gas_sales.empty:
         gas_sales.index.name = "gas_market"
-        corridor_only = "corridor gas only (caspian.results.flows.corridor_deliveries)"
+        corridor_only = "corridor gas only (caspian.results.flows.pipeline_deliveries)"
         for var, unit, to_unit in (
             ("gas_delivery_bcm", "bcm/y", mwh_to_bcm),
             ("gas_delivery_twh", "TWh/y", mwh_to_twh),
@@ -239,7 +226,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             ds[var] = xr.DataArray(
                 gas_sales.map(to_unit), attrs={"units": unit, "description": corridor_only}
             )
-        piped = _pipeline_deliveries(n, markets).rename_axis("gas_market")
+        piped = pipeline_deliveries(n, markets, corridor_only=False).rename_axis("gas_market")
         ds["gas_pipeline_delivery_bcm"] = xr.DataArray(
             piped.map(mwh_to_bcm),
             attrs={"units": "bcm/y", "description": "pipeline gas of any origin, net of re-exports"},

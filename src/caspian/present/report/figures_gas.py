@@ -16,7 +16,7 @@ from caspian.naming import ALTERNATIVE_TIER, GAS_DEMAND_CARRIER, GAS_IMPORT_CARR
 from caspian.present.labels import bus_labels
 from caspian.present.report.figures_time import MIN_MONTHS, hourly
 from caspian.present.report.style import Figure, monthly_figure, new_figure, png_bytes, styled
-from caspian.results.flows import corridor_deliveries
+from caspian.results.flows import pipeline_deliveries
 from caspian.results.views import annual_energy, snapshot_hours
 from caspian.units import mw_to_bcm_per_year, mwh_to_bcm
 
@@ -32,16 +32,16 @@ def _weighted_mean(n: pypsa.Network, frame: pd.DataFrame) -> pd.Series:
 
 @styled
 def supply_curves(n: pypsa.Network) -> Figure | None:
-    """One panel per gas market: corridor gas (:func:`caspian.results.flows.corridor_deliveries`) then
-    the alternatives by tier,
-    against the residual demand and the market's mean price (None without gas markets)."""
+    """One panel per gas market: corridor gas (:func:`caspian.results.flows.pipeline_deliveries`) then
+    the alternatives by tier, against the residual demand and the market's mean price (None without
+    gas markets)."""
     demand = n.loads[n.loads.carrier == GAS_DEMAND_CARRIER]
     if demand.empty:
         return None
     steps = n.generators[n.generators.carrier == GAS_IMPORT_CARRIER]
     costs = _weighted_mean(n, n.get_switchable_as_dense("Generator", "marginal_cost")[steps.index])
     buses = list(dict.fromkeys(demand.bus))
-    inflow = corridor_deliveries(n, buses)
+    inflow = pipeline_deliveries(n, buses)
     prices = _weighted_mean(n, n.buses_t.marginal_price)
     labels = bus_labels(n.buses)
     ncols = min(len(buses), PANELS_PER_ROW)

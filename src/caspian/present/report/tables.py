@@ -17,7 +17,7 @@ from caspian.present.labels import bus_labels, europe_label
 from caspian.present.text import model_size_text, options_text, signed_zero_free
 from caspian.results.backcast import BACKCAST_NOTE, metric_label
 from caspian.results.bottlenecks import EUR_PER_M, LIMIT_COLUMNS_NOTE, Bottleneck
-from caspian.results.flows import UNSERVED
+from caspian.results.flows import CORRIDOR_GAS_NOTE, UNSERVED
 from caspian.results.prices import NON_UNIQUE_NOTE, non_unique_buses, price_cell
 from caspian.results.views import annual_factor
 from caspian.units import MWH_PER_BCM, MWH_PER_TWH
@@ -99,7 +99,7 @@ def gas_market_table(ds: xr.Dataset, buses: pd.DataFrame) -> Table | None:
             "",
         ]
     )
-    note = NON_UNIQUE_NOTE if non_unique_buses(ds) & set(bcm.index) else ""
+    note = CORRIDOR_GAS_NOTE + (f" {NON_UNIQUE_NOTE}" if non_unique_buses(ds) & set(bcm.index) else "")
     return Table("Corridor gas by market", ["market", "bcm/y", "TWh/y", "price EUR/MWh"], rows, "lrrr", note)
 
 

@@ -163,6 +163,9 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
             {"parameter": "hicp_2024", "value": 100, "unit": "index 2015=100"},
             {"parameter": "voll_electricity", "value": 10_000, "unit": "EUR/MWh"},
             {"parameter": "voll_gas", "value": 10_000, "unit": "EUR/MWh"},
+            {"parameter": "gas_ncv_per_gcv", "value": 0.9, "unit": "per unit"},
+            {"parameter": "co2_intensity_gas", "value": 0.2, "unit": "tCO2/MWh_th"},
+            {"parameter": "co2_intensity_coal", "value": 0.34, "unit": "tCO2/MWh_th"},
         ],
     }
 

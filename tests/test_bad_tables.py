@@ -291,3 +291,34 @@ def test_map_route_of_an_unknown_asset_is_refused(data):
     path = data / "map_routes.csv"
     _set_cell(path, "asset", "Nord Stream", lambda r: r["asset"] == "TANAP" and r["seq"] == "1")
     _refused(data, "map_routes.csv: line 2 field 'asset'", "'Nord Stream' is not a pipeline or power link")
+
+
+def _black_sea_stage(stage: str) -> typing.Callable[[dict], bool]:
+    return lambda r: r["project"] == "Black Sea cable" and r["stage"] == stage
+
+
+def _line_of(path: Path, where: typing.Callable[[dict], bool]) -> int:
+    """The file line (header = 1) of the first row matching ``where``."""
+    _, rows = _rows(path)
+    return 2 + next(i for i, r in enumerate(rows) if where(r))
+
+
+def test_stage_available_before_its_predecessor_is_refused(data):
+    """The Black Sea cable's stage 2 moved to 2030, before stage 1's 2032."""
+    path = data / "projects.csv"
+    _set_cell(path, "earliest_year", "2030", _black_sea_stage("2"))
+    line = _line_of(path, _black_sea_stage("2"))
+    _refused(
+        data,
+        f"projects.csv: line {line} field 'earliest_year'",
+        "stage 2 of 'Black Sea cable' is available from 2030, before its predecessor stage 1 (2032)",
+    )
+
+
+def test_stage_gap_and_shrinking_stage_are_refused(data):
+    path = data / "projects.csv"
+    _set_cell(path, "stage", "4", _black_sea_stage("3"))
+    _refused(data, "field 'stage'", "stage 4 of 'Black Sea cable' has no stage 3 before it")
+    _set_cell(path, "stage", "3", _black_sea_stage("4"))
+    _set_cell(path, "capacity_added", "1300", _black_sea_stage("2"))
+    _refused(data, "field 'capacity_added'", "stage 2 of 'Black Sea cable' adds 1300 MW in total")

@@ -387,7 +387,7 @@ def test_electricity_networks_week_agree(network, overrides, problem):
         assert _value(result, "unserved", "GE AC") > 0.0  # Georgia short in winter: the slack is compared
     if COMMITTED[0] in overrides:  # every gas-fired plant's commitment compared, the fleets running
         online = {row.name: row.pyomo for row in result.rows if row.kind == "units online"}
-        assert len(online) == 8 and online["UZ gas fleet"] > 10
+        assert len(online) == 12 and online["UZ gas fleet"] > 10
         if JUNE_WEEK[-1] in overrides:  # the commitment binds: units start (and minimum times matter)
             starts = {row.name: row.linopy for row in result.rows if row.kind == "starts"}
             assert starts["AZ gas fleet"] > 10

@@ -39,6 +39,10 @@ ALTERNATIVE_TIER = "tier"
 ALTERNATIVE_KIND = "kind"
 """Static column of gas imports: lng, pipeline, demand_response or domestic_surplus."""
 
+CO2_INTENSITY = "co2_t_per_mwh"
+"""Static column of fossil-fired generators and links: tCO2 emitted per MWh of the component's ``p``
+(a generator's output) or ``p0`` (the fuel a gas-fired link takes); absent or NaN = no emissions."""
+
 ASSET = "asset"
 """Static column: the real asset a model link or generator belongs to ('TAP' for 'TAP expansion 2')."""
 DIRECTION = "direction"

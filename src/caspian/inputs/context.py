@@ -171,6 +171,13 @@ def make_context(spec: NetworkSpec, data: Dataset, with_slack: bool = False) -> 
             raise InputError(
                 f"network '{spec.name}': field 'expansion.project_capex_scale': unknown project {project!r}"
             )
+    countries = set(data.table("buses")["country"])
+    for country in spec.policy.co2_price_eur_t:
+        if country not in countries:
+            raise InputError(
+                f"network '{spec.name}': field 'policy.co2_price_eur_t.{country}': no bus in country "
+                f"{country!r} (buses.csv country: {', '.join(sorted(countries))})"
+            )
     ttf_years = set(data.table("gas_ttf_monthly")["price_year"])
     if "gas" in spec.carriers and spec.markets.ttf_year not in ttf_years:
         shown = ", ".join(str(y) for y in sorted(ttf_years)) or "none"

@@ -67,6 +67,14 @@ MAX_FOM_PCT_PER_YEAR = 20.0
 """%/year of the investment: fixed O&M of energy assets is 1–5 %/year (technology-data: PV 2.5,
 pipelines 1.5–3, gas turbines 3.3); 20 catches a value in EUR/kW or a share entered as a fraction × 100."""
 
+MAX_CO2_T_PER_MWH_FUEL = 0.5
+"""tCO2 per MWh of fuel: above every fossil fuel (lignite ≈ 0.41, coal 0.34, oil 0.26, gas 0.20 per MWh
+LHV, technology-data); a value per MWh of electricity or in kg would exceed it."""
+
+MAX_PROJECT_STAGES = 20
+"""A staged project (``projects.csv`` ``stage``) has a handful of stages (the Black Sea cable's plan has
+three); a stage number above 20 is a typo."""
+
 MAX_EFFICIENCY = 1.2
 """Per unit: conversion efficiencies lie below 1; up to 1.2 admits figures stated on a lower-heating-
 value basis (a condensing boiler's ≈ 1.05 LHV) while a percentage (50 for 50 %) is refused."""
@@ -143,6 +151,9 @@ PARAMETER_UNITS: dict[str, frozenset[str]] = {
     "gas_fuel_price": frozenset({"EUR/MWh"}),
     "voll_electricity": frozenset({"EUR/MWh"}),
     "voll_gas": frozenset({"EUR/MWh"}),
+    "co2_intensity_gas": frozenset({"tCO2/MWh_th"}),
+    "co2_intensity_coal": frozenset({"tCO2/MWh_th"}),
+    "co2_intensity_oil": frozenset({"tCO2/MWh_th"}),
 }
 """Units each row of ``parameters.csv`` must be stated in."""
 
@@ -156,6 +167,7 @@ OBSERVED_FLOW_UNITS = frozenset({"bcm", "share"})
 _LOSS = Bound(0.0, MAX_LOSS_SHARE, "per unit")
 _GAS_PRICE = Bound(0.0, MAX_GAS_PRICE_EUR_MWH, "EUR/MWh", low_open=True)
 _VOLL = Bound(0.0, MAX_VOLL_EUR_MWH, "EUR/MWh", low_open=True)
+_CO2_INTENSITY = Bound(0.0, MAX_CO2_T_PER_MWH_FUEL, "tCO2/MWh_th", low_open=True)
 
 PARAMETER_BOUNDS: dict[str, Bound] = {
     "discount_rate": Bound(0.0, MAX_DISCOUNT_RATE, "per unit", low_open=True),
@@ -169,6 +181,9 @@ PARAMETER_BOUNDS: dict[str, Bound] = {
     "gas_fuel_price": _GAS_PRICE,
     "voll_electricity": _VOLL,
     "voll_gas": _VOLL,
+    "co2_intensity_gas": _CO2_INTENSITY,
+    "co2_intensity_coal": _CO2_INTENSITY,
+    "co2_intensity_oil": _CO2_INTENSITY,
 }
 """Plausible range of each row of ``parameters.csv`` (``hicp_<year>`` rows: :data:`HICP_RANGE`)."""
 
@@ -277,7 +292,7 @@ class PowerLinkRow(TableRow):
     capacity_mw: PowerMW
     from_year: Year
     length_km: LengthKm
-    technology: Literal["HVAC", "HVDC-B2B", "HVDC-submarine"]
+    technology: Literal["HVAC", "HVDC-B2B", "HVDC-submarine", "HVDC-overhead"]
     efficiency: PerUnit
     bidirectional: bool
 
@@ -293,6 +308,7 @@ class ProjectRow(TableRow):
     fom_pct: float = Field(ge=0, le=MAX_FOM_PCT_PER_YEAR)
     lifetime_years: float
     earliest_year: Year
+    stage: int | None = Field(default=None, ge=1, le=MAX_PROJECT_STAGES)
 
     @field_validator("lifetime_years")
     @classmethod

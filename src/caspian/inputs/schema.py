@@ -12,6 +12,7 @@ from caspian.inputs.gas_rows import (
     GasTariffRow,
     GasTtfMonthlyRow,
 )
+from caspian.inputs.policy_rows import Co2PriceRow
 from caspian.inputs.rows import (
     BusRow,
     ElectricityDemandRow,
@@ -57,6 +58,7 @@ TABLES: dict[str, type[TableRow]] = {
     "parameters": ParameterRow,
     "observed_flows": ObservedFlowRow,
     "map_routes": MapRouteRow,
+    "co2_prices": Co2PriceRow,
 }
 """Table name (file ``data/<name>.csv``) → row model."""
 
@@ -85,6 +87,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "parameters": ("parameter",),
     "observed_flows": ("metric", "year"),
     "map_routes": ("asset", "seq"),
+    "co2_prices": ("country", "from_year"),
 }
 """Columns that identify a row of each table: no two rows share them, and an overlay row with the same
 key replaces the base row."""

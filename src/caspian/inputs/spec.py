@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from caspian.errors import InputError, InputShapeError
+from caspian.inputs.policy_spec import PolicySpec
 from caspian.inputs.yamlio import parse_value, read_yaml_mapping
 from caspian.units import parse_power
 
@@ -249,6 +250,7 @@ class NetworkSpec(_Strict):
     time: TimeSpec = TimeSpec()
     expansion: ExpansionSpec = ExpansionSpec()
     markets: MarketSpec = MarketSpec()
+    policy: PolicySpec = PolicySpec()
     profiles: ProfileSpec = ProfileSpec()
     solver: SolverSpec = SolverSpec()
     exclude: list[str] = Field(default_factory=list, description="asset names left out of the model")

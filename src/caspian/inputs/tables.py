@@ -264,6 +264,7 @@ def _check_references(tables: dict[str, _Table]) -> None:
     for origin, asset in zip(routes.origins, routes.frame["asset"], strict=True):
         if asset not in drawn:
             raise InputError(f"{origin} field 'asset': {asset!r} is not a pipeline or power link")
+    _check_project_stages(tables["projects"])
     technologies = set(tables["unit_commitment"].frame["technology"])
     sizes = tables["unit_sizes"]
     for origin, technology in zip(sizes.origins, sizes.frame["commitment"], strict=True):
@@ -271,6 +272,36 @@ def _check_references(tables: dict[str, _Table]) -> None:
             raise InputError(
                 f"{origin} field 'commitment': {technology!r} is not a technology of unit_commitment.csv"
             )
+
+
+def _check_project_stages(projects: _Table) -> None:
+    """A staged project's options (``stage`` 1, 2, …; each row's ``capacity_added`` is the total up to and
+    including that stage) must be numbered without gaps, grow in capacity and not become available
+    before their predecessor; rows without a stage are alternatives and are not checked."""
+    frame = projects.frame.assign(origin=projects.origins)
+    staged = frame[frame["stage"].notna()]
+    for project, rows in staged.groupby("project", sort=False):
+        previous = None
+        for position, (_, row) in enumerate(rows.sort_values("stage").iterrows(), start=1):
+            stage = int(row["stage"])
+            if stage != position:
+                raise InputError(
+                    f"{row['origin']} field 'stage': stage {stage} of {project!r} has no stage {position} "
+                    "before it (stages are numbered 1, 2, … without gaps or repeats)"
+                )
+            if previous is not None and row["capacity_added"] <= previous["capacity_added"]:
+                raise InputError(
+                    f"{row['origin']} field 'capacity_added': stage {stage} of {project!r} adds "
+                    f"{row['capacity_added']:g} {row['unit']} in total, not more than stage {stage - 1}'s "
+                    f"{previous['capacity_added']:g} (a stage's capacity includes its predecessors')"
+                )
+            if previous is not None and row["earliest_year"] < previous["earliest_year"]:
+                raise InputError(
+                    f"{row['origin']} field 'earliest_year': stage {stage} of {project!r} is available from "
+                    f"{row['earliest_year']}, before its predecessor stage {stage - 1} "
+                    f"({previous['earliest_year']})"
+                )
+            previous = row
 
 
 def _overlay_files(directory: Path) -> dict[str, Path]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from caspian.inputs import gas_economics as econ
+from caspian.inputs.carbon import co2_cost_eur_per_mwh_fuel, country_of
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
@@ -254,6 +255,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
         hydro, cf = row["fuel"] == "hydro", row["max_annual_cf"]
         derating = 1.0 if pd.isna(cf) or hydro else float(cf)
         gas_bus = _gas_bus(ctx, row)
+        carbon = co2_cost_eur_per_mwh_fuel(ctx, country_of(ctx.data, row["bus"]), row["fuel"])
         if gas_bus is not None:
             links.append(
                 PowerLink(
@@ -265,7 +267,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     GAS_FIRED_CARRIER,
                     series(derating, name),
                     capacity_mw=capacity / efficiency,
-                    marginal_eur_per_mwh=vom * efficiency,
+                    marginal_eur_per_mwh=vom * efficiency + carbon,
                 )
             )
             continue
@@ -277,7 +279,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                 row["bus"],
                 series(derating, name),
                 capacity_mw=capacity,
-                marginal_eur_per_mwh=_fuel_cost(ctx, row) / efficiency + vom,
+                marginal_eur_per_mwh=(_fuel_cost(ctx, row) + carbon) / efficiency + vom,
                 energy_mwh=energy,
                 gas_fired=row["fuel"] == "gas",
             )
@@ -307,6 +309,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
         names.add(name)
         pu = series(1.0, name)
         gas_bus = _gas_bus(ctx, fleet)
+        carbon = co2_cost_eur_per_mwh_fuel(ctx, country_of(ctx.data, fleet["bus"]), "gas")
         if gas_bus is not None:
             links.append(
                 PowerLink(
@@ -318,7 +321,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     GAS_FIRED_CARRIER,
                     pu,
                     cost_eur_per_mw=annual * efficiency,
-                    marginal_eur_per_mwh=vom * efficiency,
+                    marginal_eur_per_mwh=vom * efficiency + carbon,
                 )
             )
         else:
@@ -329,7 +332,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     fleet["bus"],
                     pu,
                     cost_eur_per_mw=annual,
-                    marginal_eur_per_mwh=_fuel_cost(ctx, fleet) / efficiency + vom,
+                    marginal_eur_per_mwh=(_fuel_cost(ctx, fleet) + carbon) / efficiency + vom,
                     gas_fired=True,
                 )
             )

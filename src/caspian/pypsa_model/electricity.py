@@ -11,11 +11,13 @@ import pandas as pd
 import pypsa
 
 from caspian.inputs import gas_economics as econ
+from caspian.inputs.carbon import co2_cost_eur_per_mwh_fuel, country_of, fuel_co2_t_per_mwh
 from caspian.inputs.context import BuildContext
 from caspian.inputs.costs import capacity_links, technology_annual_cost
 from caspian.inputs.series import Profiles
 from caspian.inputs.tables import bus_zones, in_force
 from caspian.naming import (
+    CO2_INTENSITY,
     DEMAND_KIND,
     DIRECTION,
     FIRST_SEGMENT,
@@ -131,6 +133,11 @@ def add_renewables(n: pypsa.Network, ctx: BuildContext, profiles: Profiles) -> N
             )
 
 
+def _emits(t_per_mwh: float) -> dict[str, Any]:
+    """The :data:`CO2_INTENSITY` column of a fossil-fired component (tCO2 per MWh of its p or p0)."""
+    return {CO2_INTENSITY: t_per_mwh}
+
+
 def _gas_bus(row: pd.Series) -> str | None:
     """A fleet's gas bus (thermal.csv ``gas_bus``), None when it has none."""
     return None if pd.isna(row["gas_bus"]) else str(row["gas_bus"])
@@ -151,6 +158,8 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
             1.0 if pd.isna(row["max_annual_cf"]) or row["fuel"] == "hydro" else row["max_annual_cf"]
         )
         couple = row["fuel"] == "gas" and gas_modelled and row["gas_bus"] in ctx.buses
+        co2 = fuel_co2_t_per_mwh(ctx.data, row["fuel"])
+        carbon = co2_cost_eur_per_mwh_fuel(ctx, country_of(ctx.data, row["bus"]), row["fuel"])
         if couple:
             n.add(
                 "Link",
@@ -161,7 +170,8 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
                 p_nom=row["capacity_mw"] / row["efficiency"],
                 p_max_pu=availability,
                 efficiency=row["efficiency"],
-                marginal_cost=vom * row["efficiency"],
+                marginal_cost=vom * row["efficiency"] + carbon,
+                **_emits(co2),
             )
             continue
         fuel_cost = row["fuel_cost_eur_mwh"]
@@ -176,7 +186,8 @@ def add_thermal(n: pypsa.Network, ctx: BuildContext) -> None:
             bus=row["bus"],
             carrier=GAS_FIRED_CARRIER if row["fuel"] == "gas" else row["fuel"],
             p_nom=row["capacity_mw"],
-            marginal_cost=fuel_cost / row["efficiency"] + vom,
+            marginal_cost=(fuel_cost + carbon) / row["efficiency"] + vom,
+            **_emits(co2 / row["efficiency"]),
             **attrs,
         )
 
@@ -205,6 +216,8 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
         if name in ctx.spec.exclude:
             continue
         coupled = "gas" in ctx.spec.carriers and fleet["gas_bus"] in ctx.buses
+        co2 = fuel_co2_t_per_mwh(ctx.data, "gas")
+        carbon = co2_cost_eur_per_mwh_fuel(ctx, country_of(ctx.data, fleet["bus"]), "gas")
         if coupled:
             n.add(
                 "Link",
@@ -215,7 +228,8 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
                 p_nom_extendable=True,
                 efficiency=efficiency,
                 capital_cost=annual * efficiency,
-                marginal_cost=vom * efficiency,
+                marginal_cost=vom * efficiency + carbon,
+                **_emits(co2),
             )
             continue
         fuel_cost = fleet["fuel_cost_eur_mwh"]
@@ -228,7 +242,8 @@ def add_peakers(n: pypsa.Network, ctx: BuildContext) -> None:
             carrier=GAS_FIRED_CARRIER,
             p_nom_extendable=True,
             capital_cost=annual,
-            marginal_cost=fuel_cost / efficiency + vom,
+            marginal_cost=(fuel_cost + carbon) / efficiency + vom,
+            **_emits(co2 / efficiency),
         )
 
 

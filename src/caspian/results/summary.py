@@ -27,6 +27,7 @@ from caspian.naming import (
     UNITS_STARTED,
 )
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
+from caspian.results.emissions import emissions_by_country
 from caspian.results.flows import pipeline_deliveries
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
@@ -258,6 +259,12 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             attrs={"units": "TWh/y", "description": "demand left unserved (priced slack)"},
         )
         ds["unserved_total_twh"] = xr.DataArray(mwh_to_twh(float(unserved.sum())), attrs={"units": "TWh/y"})
+    emissions = emissions_by_country(n)
+    if not emissions.empty:
+        ds["co2_emissions_mt"] = xr.DataArray(
+            emissions,
+            attrs={"units": "Mt CO2/y", "description": "CO2 of the modelled power plants, by country"},
+        )
     built = _generation_built(n)
     if not built.empty:
         ds["generator_built_mw"] = xr.DataArray(

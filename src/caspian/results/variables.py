@@ -32,6 +32,8 @@ SUMMARY_VARIABLES = frozenset(
         "power_to_europe_twh",
         "power_market_price_eur_mwh",
         "generator_built_mw",
+        # emissions
+        "co2_emissions_mt",
         # prices
         "price_eur_mwh",
         "price_mean_shift_eur_mwh",

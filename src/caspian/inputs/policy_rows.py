@@ -1,0 +1,38 @@
+"""Row models of the climate-policy tables (see data/README.md): carbon prices per country.
+
+A carbon price is stated per tonne of CO2 in a currency of a stated year and converted to EUR of the
+price year by :mod:`caspian.inputs.carbon`; an unknown unit or currency is refused naming the row.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from caspian.inputs.rows import Country, TableRow, Year, _check_unit
+
+MAX_CO2_PRICE = 1_000.0
+"""Per tonne of CO2: about ten times the highest EU ETS close (≈ 100 EUR/t, February 2023); the
+highest carbon price anywhere (Uruguay's tax) is ≈ 170 USD/t (World Bank, 2024)."""
+
+CO2_PRICE_UNITS = frozenset({"EUR/tCO2", "USD/tCO2"})
+"""Units a carbon price may be stated in (USD converted with ``parameters.csv`` ``usd_per_eur``)."""
+
+Co2Price = Annotated[float, Field(ge=0, le=MAX_CO2_PRICE)]
+
+
+class Co2PriceRow(TableRow):
+    """The carbon price paid by fossil-fired plants in ``country`` from ``from_year`` (an EU member's row
+    is the EU ETS allowance price, which CBAM charges on electricity entering the EU)."""
+
+    country: Country
+    price: Co2Price
+    unit: str
+    currency_year: Year
+    from_year: Year
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        return _check_unit(value, CO2_PRICE_UNITS, "a carbon price")

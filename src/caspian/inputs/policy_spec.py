@@ -1,0 +1,28 @@
+"""The network spec's ``policy`` section: carbon prices (and, to come, CBAM and renewable targets).
+
+Units: EUR per tonne of CO2 of the price year (``parameters.csv`` ``price_year``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from caspian.inputs.policy_rows import MAX_CO2_PRICE
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Co2PriceOverride = Annotated[float, Field(ge=0, le=MAX_CO2_PRICE)]
+
+
+class PolicySpec(BaseModel):
+    """Climate policy of a run. ``co2_price_eur_t`` replaces the carbon price of ``co2_prices.csv`` for
+    the countries it names (EUR/tCO2 of the price year), e.g. ``{KZ: 80, UZ: 80}`` for exporters that
+    price carbon like the EU."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    co2_price_eur_t: dict[CountryCode, Co2PriceOverride] = Field(
+        default_factory=dict,
+        description="EUR/tCO2 (price year) per ISO2 country, replacing co2_prices.csv for that country",
+    )

@@ -1,4 +1,5 @@
-"""Row models of the climate-policy tables (see data/README.md): carbon prices per country.
+"""Row models of the climate-policy tables (see data/README.md): carbon prices per country and the
+CBAM default emission factors of electricity exporters.
 
 A carbon price is stated per tonne of CO2 in a currency of a stated year and converted to EUR of the
 price year by :mod:`caspian.inputs.carbon`; an unknown unit or currency is refused naming the row.
@@ -6,7 +7,7 @@ price year by :mod:`caspian.inputs.carbon`; an unknown unit or currency is refus
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -36,3 +37,19 @@ class Co2PriceRow(TableRow):
     @classmethod
     def _known_unit(cls, value: str) -> str:
         return _check_unit(value, CO2_PRICE_UNITS, "a carbon price")
+
+
+MAX_EMISSION_FACTOR_T_PER_MWH = 1.5
+"""tCO2 per MWh of electricity: above any country's fossil-power intensity (lignite plants ≈ 1.1–1.2;
+the Western Balkans' implied CBAM defaults ≈ 1.0–1.15 in 2026)."""
+
+
+class CbamDefaultRow(TableRow):
+    """An electricity exporter's CBAM default emission factor (tCO2/MWh) from ``from_year``; ``basis``
+    'fossil' is the regulation's definition (fossil-fuelled generation only), 'grid' the average of all
+    generation (the Commission's proposal COM(2025) 989)."""
+
+    country: Country
+    factor_t_per_mwh: float = Field(ge=0, le=MAX_EMISSION_FACTOR_T_PER_MWH)
+    basis: Literal["fossil", "grid"]
+    from_year: Year

@@ -1,11 +1,11 @@
-"""The network spec's ``policy`` section: carbon prices (and, to come, CBAM and renewable targets).
+"""The network spec's ``policy`` section: carbon prices and CBAM on electricity entering the EU.
 
 Units: EUR per tonne of CO2 of the price year (``parameters.csv`` ``price_year``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,10 +13,13 @@ from caspian.inputs.policy_rows import MAX_CO2_PRICE
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Co2PriceOverride = Annotated[float, Field(ge=0, le=MAX_CO2_PRICE)]
+CbamTreatment = Literal["none", "default", "matched"]
+"""How CBAM treats electricity entering the EU (:mod:`caspian.inputs.cbam`)."""
 
 
 class PolicySpec(BaseModel):
-    """Climate policy of a run. ``co2_price_eur_t`` replaces the carbon price of ``co2_prices.csv`` for
+    """Climate policy of a run: ``cbam`` is the treatment of electricity entering the EU
+    (:mod:`caspian.inputs.cbam`); ``co2_price_eur_t`` replaces the carbon price of ``co2_prices.csv`` for
     the countries it names (EUR/tCO2 of the price year), e.g. ``{KZ: 80, UZ: 80}`` for exporters that
     price carbon like the EU."""
 
@@ -25,4 +28,10 @@ class PolicySpec(BaseModel):
     co2_price_eur_t: dict[CountryCode, Co2PriceOverride] = Field(
         default_factory=dict,
         description="EUR/tCO2 (price year) per ISO2 country, replacing co2_prices.csv for that country",
+    )
+    cbam: CbamTreatment = Field(
+        "matched",
+        description="CBAM on electricity entering the EU from 2026: none; default (every MWh pays the EU ETS "
+        "price x the exporter's default factor); matched (MWh matched in the same snapshot by the "
+        "exporters' wind and solar pay nothing), see caspian.inputs.cbam",
     )

@@ -12,7 +12,7 @@ from caspian.inputs.gas_rows import (
     GasTariffRow,
     GasTtfMonthlyRow,
 )
-from caspian.inputs.policy_rows import Co2PriceRow
+from caspian.inputs.policy_rows import CbamDefaultRow, Co2PriceRow
 from caspian.inputs.rows import (
     BusRow,
     ElectricityDemandRow,
@@ -59,6 +59,7 @@ TABLES: dict[str, type[TableRow]] = {
     "observed_flows": ObservedFlowRow,
     "map_routes": MapRouteRow,
     "co2_prices": Co2PriceRow,
+    "cbam_defaults": CbamDefaultRow,
 }
 """Table name (file ``data/<name>.csv``) → row model."""
 
@@ -88,6 +89,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "observed_flows": ("metric", "year"),
     "map_routes": ("asset", "seq"),
     "co2_prices": ("country", "from_year"),
+    "cbam_defaults": ("country", "from_year"),
 }
 """Columns that identify a row of each table: no two rows share them, and an overlay row with the same
 key replaces the base row."""

@@ -148,6 +148,25 @@ def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None
         console.print(table)
 
 
+def _policy_lines(console: Console, ds: xr.Dataset) -> None:
+    """CBAM at the EU border (what entered, what was matched, what was charged) and the power plants'
+    CO2 by country."""
+    delivered = _series(ds, "cbam_delivered_twh")
+    if delivered:
+        total = sum(delivered.values())
+        matched = sum(_series(ds, "cbam_matched_twh").values())
+        share = f" ({matched / total:.0%})" if total > 0 else ""
+        charge = float(ds["cbam_charge_eur_y"]) / 1e6 if "cbam_charge_eur_y" in ds else 0.0
+        console.print(
+            f"CBAM at the EU border: {total:.2f} TWh/y delivered, {matched:.2f} matched hour by hour by the "
+            f"exporters' wind and solar{share}, charge {charge:,.1f} M EUR/y on the rest"
+        )
+    emissions = _series(ds, "co2_emissions_mt")
+    if emissions:
+        shown = ", ".join(f"{country} {value:.1f}" for country, value in sorted(emissions.items()))
+        console.print(f"CO2 of the modelled power plants, Mt/y: {shown}")
+
+
 def _bottlenecks(console: Console, ds: xr.Dataset) -> None:
     """The binding limits of summary.nc's ``limit`` table (the report's list, in its order), with the
     three columns of :class:`caspian.results.bottlenecks.Bottleneck` and what each means."""
@@ -216,9 +235,15 @@ def cost_equation(ds: xr.Dataset) -> str:
     def bn(name: str) -> float:
         return float(ds[name]) / 1e9 if name in ds else 0.0
 
-    objective, imports, startup, unserved = (
+    objective, imports, startup, cbam, unserved = (
         bn(k)
-        for k in ("objective_eur_y", "gas_import_cost_eur_y", "startup_cost_eur_y", "unserved_cost_eur_y")
+        for k in (
+            "objective_eur_y",
+            "gas_import_cost_eur_y",
+            "startup_cost_eur_y",
+            "cbam_charge_eur_y",
+            "unserved_cost_eur_y",
+        )
     )
     revenue = bn("market_net_revenue_eur_y")
     shown = signed_zero_free(f"{revenue:.3f}")
@@ -226,6 +251,7 @@ def cost_equation(ds: xr.Dataset) -> str:
         f"system cost {objective:.3f} bn EUR/y = capex {bn('capex_eur_y'):.3f} + opex {bn('opex_eur_y'):.3f} "
         + (f"+ markets' other gas {imports:.3f} " if imports else "")
         + (f"+ start-ups {startup:.3f} " if startup else "")
+        + (f"+ CBAM {cbam:.3f} " if cbam else "")
         + (f"+ unserved-energy penalty {unserved:.3f} " if unserved else "")
         + (
             f"− market net revenue {shown}"
@@ -241,6 +267,7 @@ def print_summary(console: Console, result: RunResult) -> None:
     ds = result.summary
     _gas_tables(console, ds, result.buses)
     _power_tables(console, ds, result.buses)
+    _policy_lines(console, ds)
     _bottlenecks(console, ds)
     _built(console, ds)
     print_backcast(console, result.backcast)

@@ -10,7 +10,10 @@ Units: MW per snapshot, MWh, EUR of the price year. Variables:
   ``bus1`` receives ``efficiency × pflow``; ``pcap[l]``: capacity of an expandable link — a reverse
   twin has no capacity of its own, its flow is limited by its forward piece's ``pcap``;
 * ``trade[k, t]``: what a price-taking market puts into its bus (negative: the corridor sells),
-  in [−capacity, buy share × capacity], at the market's price.
+  in [−capacity, buy share × capacity], at the market's price;
+* ``cbam_charged[l, t]`` ≥ 0 (CBAM runs): MW delivered into the EU over entry link ``l`` that pay the
+  default charge — equal to the delivery ``η pflow`` ('default'), or at most it with the matched rest
+  ``Σ_l (η pflow − cbam_charged)`` at most the matching wind and solar output ('matched').
 
 Constraints: availability × capacity limits of expandable generators and links, and the energy limit of
 energy-constrained (hydro) generators over the horizon. The bus balances (including the gas buses the
@@ -28,12 +31,20 @@ from caspian.naming import GAS_FIRED_CARRIER, reverse_name
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
+from caspian.pyomo_model.power_inputs import PowerCbam
 from caspian.units import MWH_PER_TWH
 
-POWER_KINDS = {"cable flow": "TWh/y", "cable built": "MW", "generator built": "MW", "power delivery": "TWh/y"}
+POWER_KINDS = {
+    "cable flow": "TWh/y",
+    "cable built": "MW",
+    "generator built": "MW",
+    "power delivery": "TWh/y",
+    "cbam charged": "TWh/y",
+}
 """Compared electricity quantities and their units: annual power sent into each interconnector (forward
 pieces under the asset's name, reverse twins as '<asset> reverse'), interconnector capacity added,
-electric capacity built per fleet (renewable expansions and peakers), annual sales per market bus."""
+electric capacity built per fleet (renewable expansions and peakers), annual sales per market bus, and
+the annual imports into the EU that pay the CBAM charge, per entry asset."""
 
 
 def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
@@ -113,7 +124,35 @@ def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     cost += [gens[g].cost_eur_per_mw * m.gcap[g] for g in m.PGX]
     cost += [links[name].cost_eur_per_mw * m.pcap[name] for name in m.PLX]
     cost.append(sum(k.fixed_cost_eur for k in power.links))
+    if power.cbam is not None:
+        cost += _add_cbam(m, power.cbam, links, weight)
     return Part(injections, demand, cost, {name: m.pcap[name] for name in m.PLX})
+
+
+def _add_cbam(m: pyo.ConcreteModel, border: PowerCbam, links: dict[str, Any], weight: dict) -> list[Any]:
+    """CBAM's charged imports, their constraints, and their cost terms (EUR over the horizon)."""
+    m.PCB = pyo.Set(initialize=list(border.charges), ordered=True)
+    m.cbam_charged = pyo.Var(m.PCB, m.T, bounds=(0.0, None), doc="MW delivered into the EU and charged")
+
+    def delivered(m: Any, name: str, t: int) -> Any:
+        return links[name].efficiency * m.pflow[name, t]
+
+    if border.treatment == "default":
+        m.cbam_default = pyo.Constraint(
+            m.PCB, m.T, rule=lambda m, name, t: m.cbam_charged[name, t] == delivered(m, name, t)
+        )
+    else:
+        m.cbam_at_most_delivered = pyo.Constraint(
+            m.PCB, m.T, rule=lambda m, name, t: m.cbam_charged[name, t] <= delivered(m, name, t)
+        )
+        m.cbam_matching = pyo.Constraint(
+            m.T,
+            rule=lambda m, t: (
+                pyo.quicksum(delivered(m, name, t) - m.cbam_charged[name, t] for name in m.PCB)
+                <= pyo.quicksum(m.gen[g, t] for g in border.matching)
+            ),
+        )
+    return [weight[t] * border.charges[name] * m.cbam_charged[name, t] for name in m.PCB for t in m.T]
 
 
 def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: str) -> Quantity | None:
@@ -136,6 +175,15 @@ def power_quantity(m: pyo.ConcreteModel, inputs: PyomoInputs, kind: str, name: s
         ]
         terms += [k.efficiency * m.pcap[k.name] for k in plants]  # fuel capacity → electric
         return (pyo.quicksum(terms), 1.0) if terms else None
+    if kind == "cbam charged":
+        if power.cbam is None:
+            return None
+        names = [k.name for k in cables if k.asset == name and k.name in power.cbam.charges]
+        return (
+            (pyo.quicksum(w[t] * m.cbam_charged[n, t] for n in names for t in m.T), to_twh_y)
+            if names
+            else None
+        )
     if kind == "power delivery":
         names = [k.name for k in power.markets if k.bus == name]
         return (-pyo.quicksum(w[t] * m.trade[n, t] for n in names for t in m.T), to_twh_y) if names else None
@@ -156,6 +204,10 @@ def power_results(m: pyo.ConcreteModel, inputs: PyomoInputs) -> dict[str, dict[s
         )
     )
     names["power delivery"] = [k.bus for k in power.markets if k.bus in power.delivery_points]
+    if power.cbam is not None:
+        names["cbam charged"] = list(
+            dict.fromkeys(k.asset for k in power.links if k.name in power.cbam.charges)
+        )
     out: dict[str, dict[str, float]] = {kind: {} for kind in POWER_KINDS}
     for kind, listed in names.items():
         for name in listed:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from caspian.inputs import cbam
 from caspian.inputs import gas_economics as econ
 from caspian.inputs.carbon import co2_cost_eur_per_mwh_fuel, country_of
 from caspian.inputs.context import BuildContext
@@ -48,7 +49,8 @@ class PowerGenerator:
     """A generator at ``bus``: fixed ``capacity_mw``, or (None) built in [0, ``max_mw``] (None: no cap)
     at ``cost_eur_per_mw`` over the horizon; output ≤ ``pu`` × capacity per snapshot, costing
     ``marginal_eur_per_mwh``; ``energy_mwh`` caps its output over the horizon (hydro); ``gas_fired``
-    marks a gas-fired plant (committed in units with unit commitment)."""
+    marks a gas-fired plant (committed in units with unit commitment); ``technology`` is a wind or solar
+    fleet's (renewables.csv), '' for the others."""
 
     name: str
     asset: str
@@ -60,6 +62,7 @@ class PowerGenerator:
     marginal_eur_per_mwh: float = 0.0
     energy_mwh: float | None = None
     gas_fired: bool = False
+    technology: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +115,16 @@ class PowerLoad:
 
 
 @dataclass(frozen=True)
+class PowerCbam:
+    """CBAM at the EU border (:mod:`caspian.inputs.cbam`): the treatment ('default' or 'matched'), the
+    charge per MWh delivered on each entry link (EUR/MWh) and the generators that may match imports."""
+
+    treatment: str
+    charges: dict[str, float]
+    matching: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PowerInputs:
     """Everything the electricity formulation needs; ``profile_sources`` says where each hourly series
     came from (as ``run.yaml`` records it); ``commitment``: the committed gas-fired plants (unit
@@ -126,6 +139,7 @@ class PowerInputs:
     profile_sources: dict[str, str] = field(default_factory=dict)
     commitment: tuple[CommittedFleet, ...] = ()
     delivery_points: tuple[str, ...] = ()
+    cbam: PowerCbam | None = None
 
 
 class _Series:
@@ -210,7 +224,14 @@ def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: s
         pu = series(profiles.renewable(row, asset), asset)
         if row["existing_mw"] > 0:
             generators.append(
-                PowerGenerator(asset, asset, row["bus"], pu, capacity_mw=float(row["existing_mw"]))
+                PowerGenerator(
+                    asset,
+                    asset,
+                    row["bus"],
+                    pu,
+                    capacity_mw=float(row["existing_mw"]),
+                    technology=row["technology"],
+                )
             )
         if build:
             annual = technology_annual_cost(
@@ -219,7 +240,13 @@ def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: s
             cost = annual * spec.expansion.renewable_capex_scale * ctx.horizon_fraction
             generators.append(
                 PowerGenerator(
-                    expansion_name(asset), asset, row["bus"], pu, max_mw=headroom, cost_eur_per_mw=cost
+                    expansion_name(asset),
+                    asset,
+                    row["bus"],
+                    pu,
+                    max_mw=headroom,
+                    cost_eur_per_mw=cost,
+                    technology=row["technology"],
                 )
             )
     return generators
@@ -389,8 +416,27 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         profile_sources=dict(profiles.sources),
         commitment=_commitment(ctx, generators, links) if spec.unit_commitment else (),
         delivery_points=tuple(bus for bus in delivery_buses(ctx.data.buses(), "AC") if bus in buses),
+        cbam=_cbam(ctx, generators, links),
     )
     return inputs, names
+
+
+def _cbam(ctx: BuildContext, generators: list[PowerGenerator], links: list[PowerLink]) -> PowerCbam | None:
+    """The EU border's charges and matching generators, None when no import pays a charge."""
+    if not cbam.cbam_applies(ctx):
+        return None
+    buses = ctx.data.buses()
+    entries = [k for k in links if k.carrier == "interconnector" and cbam.is_eu_entry(buses, k.bus0, k.bus1)]
+    if not entries:
+        return None
+    charges = {k.name: cbam.charge_eur_per_mwh(ctx, k.bus0, k.bus1) for k in entries}
+    if not any(charges.values()):
+        return None
+    return PowerCbam(
+        treatment=ctx.spec.policy.cbam,
+        charges=charges,
+        matching=tuple(g.name for g in generators if cbam.may_match(buses, g.bus, g.technology)),
+    )
 
 
 def _commitment(

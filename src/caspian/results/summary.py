@@ -26,7 +26,9 @@ from caspian.naming import (
     SLACK_CARRIER,
     UNITS_STARTED,
 )
+from caspian.pypsa_model.cbam import CHARGED
 from caspian.results.bottlenecks import bottlenecks, limits_dataset
+from caspian.results.cbam import cbam_dataset
 from caspian.results.emissions import emissions_by_country
 from caspian.results.flows import pipeline_deliveries
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
@@ -37,6 +39,7 @@ from caspian.results.views import (
     annual_factor,
     asset_links,
     asset_shadow_prices,
+    objective_terms,
     snapshot_hours,
 )
 from caspian.units import MW_PER_BCM_PER_YEAR, mw_to_bcm_per_year, mwh_to_bcm, mwh_to_twh
@@ -137,19 +140,7 @@ def _start_up_cost(n: pypsa.Network) -> float:
     """Start-up cost of the solved unit commitment, EUR over the horizon: the objective's terms on the
     units-started variables (:data:`caspian.naming.UNITS_STARTED`) at their solution; 0 without unit
     commitment or without a model (a network loaded from a file)."""
-    model = n.model
-    if model is None:
-        return 0.0
-    names = [UNITS_STARTED.format(component=c) for c in ("Generator", "Link")]
-    started = [model.variables[name] for name in names if name in model.variables]
-    if not started:
-        return 0.0
-    solution = pd.concat(
-        [pd.Series(v.solution.values.ravel(), index=v.labels.values.ravel()) for v in started]
-    )
-    terms = model.objective.expression.flat
-    terms = terms[terms["vars"].isin(solution.index)]
-    return float((terms["coeffs"] * solution.reindex(terms["vars"]).to_numpy()).sum())
+    return objective_terms(n, [UNITS_STARTED.format(component=c) for c in ("Generator", "Link")])
 
 
 def _costs(n: pypsa.Network) -> dict[str, float]:
@@ -171,6 +162,7 @@ def _costs(n: pypsa.Network) -> dict[str, float]:
         "opex_eur_y": float(opex[~market & ~imports & ~slack].sum()) * factor,
         "gas_import_cost_eur_y": float(opex[imports].sum()) * factor,
         "startup_cost_eur_y": _start_up_cost(n) * factor,
+        "cbam_charge_eur_y": objective_terms(n, [CHARGED]) * factor,
         "market_net_revenue_eur_y": -float(opex[market].sum()) * factor,
     }
     if len(slack_generators(n)):
@@ -298,6 +290,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
             f"{MEAN_SHIFT_TOLERANCE_EUR_MWH} the mean price is not unique (caspian.results.prices)",
         },
     )
+    ds = ds.merge(cbam_dataset(n))
     ds = ds.merge(limits_dataset(bottlenecks(n)))
     ds = ds.merge(rents_dataset(n))
     costs = _costs(n)

@@ -34,6 +34,14 @@ SUMMARY_VARIABLES = frozenset(
         "generator_built_mw",
         # emissions
         "co2_emissions_mt",
+        # CBAM at the EU border
+        "cbam_delivered_twh",
+        "cbam_matched_twh",
+        "cbam_charged_twh",
+        "cbam_delivered_mw",
+        "cbam_matched_mw",
+        "cbam_renewable_mw",
+        "cbam_charge_eur_y",
         # prices
         "price_eur_mwh",
         "price_mean_shift_eur_mwh",

@@ -120,3 +120,21 @@ def asset_shadow_prices(n: pypsa.Network, kind: str) -> pd.Series:
     reverse = rent[links.reverse & built].groupby(links.asset[links.reverse & built]).max()
     assets = pd.Index(links.asset[~links.reverse].unique(), name="asset")
     return forward.add(reverse, fill_value=0.0).reindex(assets)
+
+
+def objective_terms(n: pypsa.Network, variables: list[str]) -> float:
+    """EUR over the horizon of the objective's terms on the named linopy variables at their solution
+    (costs PyPSA's statistics do not see: start-ups, CBAM charges); 0 when none of them exists or the
+    network has no model (loaded from a file)."""
+    model = n.model
+    if model is None:
+        return 0.0
+    present = [model.variables[name] for name in variables if name in model.variables]
+    if not present:
+        return 0.0
+    solution = pd.concat(
+        [pd.Series(v.solution.values.ravel(), index=v.labels.values.ravel()) for v in present]
+    )
+    terms = model.objective.expression.flat
+    terms = terms[terms["vars"].isin(solution.index)]
+    return float((terms["coeffs"] * solution.reindex(terms["vars"]).to_numpy()).sum())

@@ -102,6 +102,7 @@ LINOPY_SERIES = {
     "cable built": "cable_built_mw",
     "generator built": "generator_built_mw",
     "power delivery": "power_sales_twh",
+    "cbam charged": "cbam_charged_twh",
     "unserved": "unserved_twh",
 }
 """Summary variable of each compared kind on the linopy side; 'cable flow' joins ``cable_forward_twh``
@@ -214,7 +215,7 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
     build_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         logged = dataclasses.replace(options, log_file=Path(tmp) / "linopy.log")
-        outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment)
+        outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment, built.cbam)
     ds = summarize(built.network, data)
     schedule = _linopy_schedule(built.network) if built.commitment else None
 

@@ -170,6 +170,21 @@ def mini_tables() -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def gas_fleet(country: str, bus: str, capacity_mw: float, efficiency: float, fuel_eur_mwh: float) -> dict:
+    """A ``thermal.csv`` row: a gas fleet '<country> gas fleet' buying gas at ``fuel_eur_mwh``, no VOM."""
+    return {
+        "name": f"{country} gas fleet",
+        "country": country,
+        "bus": bus,
+        "fuel": "gas",
+        "capacity_mw": capacity_mw,
+        "efficiency": efficiency,
+        "fuel_cost_eur_mwh": fuel_eur_mwh,
+        "vom_eur_mwh": 0,
+        "from_year": 2020,
+    }
+
+
 MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 """Days per month of the model's 365-day year: shares of days / 365 make a flat demand."""
 

@@ -15,7 +15,7 @@ from caspian.cli import app
 from caspian.errors import InputError
 from caspian.runs.crosscheck import crosscheck
 from caspian.runs.single import RunRequest, execute
-from conftest import AZ_POWER_BUS, mini_tables
+from conftest import AZ_POWER_BUS, gas_fleet, mini_tables
 
 runner = CliRunner()
 
@@ -38,19 +38,7 @@ def tables(co2: list[dict] | None = None, usd_per_eur: float | None = None) -> d
         "electricity_demand": [
             {"country": "AZ", "bus": "AZ AC", "annual_twh": 0.876, "peak_mw": 150, "from_year": 2020}
         ],
-        "thermal": [
-            {
-                "name": "AZ gas fleet",
-                "country": "AZ",
-                "bus": "AZ AC",
-                "fuel": "gas",
-                "capacity_mw": 300,
-                "efficiency": 0.5,
-                "fuel_cost_eur_mwh": 20,
-                "vom_eur_mwh": 0,
-                "from_year": 2020,
-            }
-        ],
+        "thermal": [gas_fleet("AZ", "AZ AC", 300, 0.5, 20)],
         "co2_prices": co2 if co2 is not None else [_co2_row(50)],
         "parameters": parameters,
     }
@@ -109,3 +97,15 @@ def test_override_for_a_country_without_a_bus_is_refused(mini):
     network, data = mini(tables(), **SPEC, policy={"co2_price_eur_t": {"KZ": 30}})
     with pytest.raises(InputError, match=r"field 'policy.co2_price_eur_t.KZ': no bus in country 'KZ'"):
         crosscheck(network, data)
+
+
+def test_exporter_price_applies_outside_the_eu_unless_a_country_is_named(mini, tmp_path):
+    """Azerbaijan has no EU market bus: the exporters' 50 EUR/t applies (58 EUR/MWh) over its data row of
+    0, and a price named for AZ itself wins over it (0 → 40 EUR/MWh)."""
+    rows = tables([_co2_row(0)])
+    exporters = _summary(mini, tmp_path / "exp", rows, policy={"exporter_co2_price_eur_t": 50})
+    assert float(exporters.price_eur_mwh.sel(bus="AZ AC")) == pytest.approx(58.0, rel=1e-9)
+    named = _summary(
+        mini, tmp_path / "named", rows, policy={"exporter_co2_price_eur_t": 50, "co2_price_eur_t": {"AZ": 0}}
+    )
+    assert float(named.price_eur_mwh.sel(bus="AZ AC")) == pytest.approx(40.0, rel=1e-9)

@@ -22,7 +22,7 @@ import pytest
 from caspian.inputs.weather import hourly_index
 from caspian.runs.crosscheck import crosscheck
 from caspian.runs.single import RunRequest, execute
-from conftest import AZ_POWER_BUS, RO_POWER_BUS, RO_POWER_MARKET, assert_costs_add_up, mini_tables
+from conftest import AZ_POWER_BUS, RO_POWER_BUS, RO_POWER_MARKET, assert_costs_add_up, gas_fleet, mini_tables
 
 GE_POWER_BUS = {**AZ_POWER_BUS, "bus": "GE AC", "country": "GE", "site": "Tbilisi", "lat": 41.7, "lon": 44.8}
 HOURS = 48
@@ -68,19 +68,7 @@ def tables() -> dict:
                 "from_year": 2020,
             }
         ],
-        "thermal": [
-            {
-                "name": "GE gas fleet",
-                "country": "GE",
-                "bus": "GE AC",
-                "fuel": "gas",
-                "capacity_mw": 200,
-                "efficiency": 0.5,
-                "fuel_cost_eur_mwh": 20,
-                "vom_eur_mwh": 0,
-                "from_year": 2020,
-            }
-        ],
+        "thermal": [gas_fleet("GE", "GE AC", 200, 0.5, 20)],
         "co2_prices": [
             {"country": "RO", "price": 100, "unit": "EUR/tCO2", "currency_year": 2024, "from_year": 2020}
         ],

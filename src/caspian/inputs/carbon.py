@@ -10,6 +10,7 @@ year, tCO2/MWh_fuel, EUR/MWh_fuel.
 from __future__ import annotations
 
 from caspian.inputs.context import BuildContext
+from caspian.inputs.rows import EUROPE
 from caspian.inputs.tables import Dataset, in_force
 
 INTENSITY_PARAMETER = {"gas": "co2_intensity_gas", "coal": "co2_intensity_coal", "oil": "co2_intensity_oil"}
@@ -38,9 +39,20 @@ def _from_data(ctx: BuildContext, country: str) -> float:
 
 
 def co2_price_eur_t(ctx: BuildContext, country: str) -> float:
-    """EUR/tCO2 (price year) a plant in ``country`` pays in the model year."""
-    override = ctx.spec.policy.co2_price_eur_t
-    return float(override[country]) if country in override else _from_data(ctx, country)
+    """EUR/tCO2 (price year) a plant in ``country`` pays in the model year: the spec's price for the
+    country, else its price for exporters (a country without an EU market bus), else the data's."""
+    policy = ctx.spec.policy
+    if country in policy.co2_price_eur_t:
+        return float(policy.co2_price_eur_t[country])
+    if policy.exporter_co2_price_eur_t is not None and country not in eu_countries(ctx.data):
+        return float(policy.exporter_co2_price_eur_t)
+    return _from_data(ctx, country)
+
+
+def eu_countries(data: Dataset) -> frozenset[str]:
+    """Countries with an EU market bus (``buses.csv`` ``delivery`` 'europe')."""
+    buses = data.table("buses")
+    return frozenset(buses.loc[buses["delivery"] == EUROPE, "country"])
 
 
 def co2_cost_eur_per_mwh_fuel(ctx: BuildContext, country: str, fuel: str) -> float:

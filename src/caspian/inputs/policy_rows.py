@@ -53,3 +53,13 @@ class CbamDefaultRow(TableRow):
     factor_t_per_mwh: float = Field(ge=0, le=MAX_EMISSION_FACTOR_T_PER_MWH)
     basis: Literal["fossil", "grid"]
     from_year: Year
+
+
+class RenewableTargetRow(TableRow):
+    """A country's renewable target from ``from_year``: ``share`` (per unit, at most 1) of its installed
+    electric capacity ('capacity') or of its generation ('generation') from wind, solar and hydro."""
+
+    country: Country
+    share: float = Field(gt=0, le=1)
+    basis: Literal["capacity", "generation"]
+    from_year: Year

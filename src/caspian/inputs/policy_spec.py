@@ -19,15 +19,26 @@ CbamTreatment = Literal["none", "default", "matched"]
 
 class PolicySpec(BaseModel):
     """Climate policy of a run: ``cbam`` is the treatment of electricity entering the EU
-    (:mod:`caspian.inputs.cbam`); ``co2_price_eur_t`` replaces the carbon price of ``co2_prices.csv`` for
-    the countries it names (EUR/tCO2 of the price year), e.g. ``{KZ: 80, UZ: 80}`` for exporters that
-    price carbon like the EU."""
+    (:mod:`caspian.inputs.cbam`); ``exporter_co2_price_eur_t`` prices carbon in every country outside
+    the EU markets at once (exporters pricing carbon like the EU); ``co2_price_eur_t`` replaces the
+    carbon price of ``co2_prices.csv`` for the countries it names (EUR/tCO2 of the price year);
+    ``renewable_targets`` lists the countries whose renewable target is enforced."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     co2_price_eur_t: dict[CountryCode, Co2PriceOverride] = Field(
         default_factory=dict,
         description="EUR/tCO2 (price year) per ISO2 country, replacing co2_prices.csv for that country",
+    )
+    exporter_co2_price_eur_t: Co2PriceOverride | None = Field(
+        None,
+        description="EUR/tCO2 (price year) for every country without an EU market bus (buses.csv delivery "
+        "'europe'), replacing co2_prices.csv there; co2_price_eur_t still wins for the countries it names",
+    )
+    renewable_targets: list[CountryCode] = Field(
+        default_factory=list,
+        description="countries whose renewable target (renewable_targets.csv, in force in the model year) "
+        "the run enforces as a constraint; its shadow price is the target's marginal cost",
     )
     cbam: CbamTreatment = Field(
         "matched",

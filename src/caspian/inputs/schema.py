@@ -12,7 +12,7 @@ from caspian.inputs.gas_rows import (
     GasTariffRow,
     GasTtfMonthlyRow,
 )
-from caspian.inputs.policy_rows import CbamDefaultRow, Co2PriceRow
+from caspian.inputs.policy_rows import CbamDefaultRow, Co2PriceRow, RenewableTargetRow
 from caspian.inputs.rows import (
     BusRow,
     ElectricityDemandRow,
@@ -60,6 +60,7 @@ TABLES: dict[str, type[TableRow]] = {
     "map_routes": MapRouteRow,
     "co2_prices": Co2PriceRow,
     "cbam_defaults": CbamDefaultRow,
+    "renewable_targets": RenewableTargetRow,
 }
 """Table name (file ``data/<name>.csv``) → row model."""
 
@@ -90,6 +91,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "map_routes": ("asset", "seq"),
     "co2_prices": ("country", "from_year"),
     "cbam_defaults": ("country", "from_year"),
+    "renewable_targets": ("country", "from_year"),
 }
 """Columns that identify a row of each table: no two rows share them, and an overlay row with the same
 key replaces the base row."""

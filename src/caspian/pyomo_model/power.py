@@ -27,11 +27,12 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from caspian.inputs.targets import FOSSIL_CARRIERS, RENEWABLE_CARRIERS
 from caspian.naming import GAS_FIRED_CARRIER, reverse_name
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
 from caspian.pyomo_model.part import Part, Quantity
-from caspian.pyomo_model.power_inputs import PowerCbam
+from caspian.pyomo_model.power_inputs import PowerCbam, PowerInputs
 from caspian.units import MWH_PER_TWH
 
 POWER_KINDS = {
@@ -126,7 +127,41 @@ def add_power(m: pyo.ConcreteModel, inputs: PyomoInputs) -> Part:
     cost.append(sum(k.fixed_cost_eur for k in power.links))
     if power.cbam is not None:
         cost += _add_cbam(m, power.cbam, links, weight)
+    _add_targets(m, power, weight)
     return Part(injections, demand, cost, {name: m.pcap[name] for name in m.PLX})
+
+
+def _add_targets(m: pyo.ConcreteModel, power: PowerInputs, weight: dict) -> None:
+    """Each enforced renewable target: renewable − share × (renewable + fossil) ≥ 0 over the country's
+    capacity (MW, built ones as variables) or generation over the horizon (MWh)."""
+    m.renewable_target = pyo.ConstraintList()
+    for target in power.targets:
+        buses = {bus for bus, country in power.bus_country.items() if country == target.country}
+        green = [g for g in power.generators if g.bus in buses and g.carrier in RENEWABLE_CARRIERS]
+        fossil = [g for g in power.generators if g.bus in buses and g.carrier in FOSSIL_CARRIERS]
+        plants = [k for k in power.links if k.bus1 in buses and k.carrier in FOSSIL_CARRIERS]
+        if target.basis == "capacity":
+
+            def gen_amount(g: Any) -> Any:
+                return m.gcap[g.name] if g.capacity_mw is None else g.capacity_mw
+
+            def link_amount(k: Any) -> Any:
+                return k.efficiency * (m.pcap[k.name] if k.capacity_mw is None else k.capacity_mw)
+
+        else:
+
+            def gen_amount(g: Any) -> Any:
+                return pyo.quicksum(weight[t] * m.gen[g.name, t] for t in m.T)
+
+            def link_amount(k: Any) -> Any:
+                return pyo.quicksum(weight[t] * k.efficiency * m.pflow[k.name, t] for t in m.T)
+
+        renewable = sum(gen_amount(g) for g in green)
+        rest = sum(gen_amount(g) for g in fossil) + sum(link_amount(k) for k in plants)
+        lhs = (1 - target.share) * renewable - target.share * rest
+        if isinstance(lhs, float | int):  # a capacity target with nothing to build: met by the data or not
+            continue
+        m.renewable_target.add(lhs >= 0)
 
 
 def _add_cbam(m: pyo.ConcreteModel, border: PowerCbam, links: dict[str, Any], weight: dict) -> list[Any]:

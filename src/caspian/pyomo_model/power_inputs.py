@@ -26,6 +26,7 @@ from caspian.inputs.costs import technology_annual_cost
 from caspian.inputs.fleets import CommittedFleet, fleet_commitment
 from caspian.inputs.series import Profiles
 from caspian.inputs.tables import bus_zones, delivery_buses, in_force
+from caspian.inputs.targets import Target, enforced_targets
 from caspian.naming import (
     DEMAND_KIND,
     GAS_FIRED_CARRIER,
@@ -49,8 +50,8 @@ class PowerGenerator:
     """A generator at ``bus``: fixed ``capacity_mw``, or (None) built in [0, ``max_mw``] (None: no cap)
     at ``cost_eur_per_mw`` over the horizon; output ≤ ``pu`` × capacity per snapshot, costing
     ``marginal_eur_per_mwh``; ``energy_mwh`` caps its output over the horizon (hydro); ``gas_fired``
-    marks a gas-fired plant (committed in units with unit commitment); ``technology`` is a wind or solar
-    fleet's (renewables.csv), '' for the others."""
+    marks a gas-fired plant (committed in units with unit commitment); ``carrier``: its technology (solar,
+    onwind, offwind) or fuel (hydro, coal, oil; 'gas-fired' for gas)."""
 
     name: str
     asset: str
@@ -62,7 +63,7 @@ class PowerGenerator:
     marginal_eur_per_mwh: float = 0.0
     energy_mwh: float | None = None
     gas_fired: bool = False
-    technology: str = ""
+    carrier: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +141,8 @@ class PowerInputs:
     commitment: tuple[CommittedFleet, ...] = ()
     delivery_points: tuple[str, ...] = ()
     cbam: PowerCbam | None = None
+    targets: tuple[Target, ...] = ()
+    bus_country: dict[str, str] = field(default_factory=dict)
 
 
 class _Series:
@@ -230,7 +233,7 @@ def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: s
                     row["bus"],
                     pu,
                     capacity_mw=float(row["existing_mw"]),
-                    technology=row["technology"],
+                    carrier=row["technology"],
                 )
             )
         if build:
@@ -246,7 +249,7 @@ def _renewables(ctx: BuildContext, series: _Series, profiles: Profiles, buses: s
                     pu,
                     max_mw=headroom,
                     cost_eur_per_mw=cost,
-                    technology=row["technology"],
+                    carrier=row["technology"],
                 )
             )
     return generators
@@ -309,6 +312,7 @@ def _thermal(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                 marginal_eur_per_mwh=(_fuel_cost(ctx, row) + carbon) / efficiency + vom,
                 energy_mwh=energy,
                 gas_fired=row["fuel"] == "gas",
+                carrier=GAS_FIRED_CARRIER if row["fuel"] == "gas" else str(row["fuel"]),
             )
         )
     return generators, links, names
@@ -361,6 +365,7 @@ def _peakers(ctx: BuildContext, series: _Series, buses: set[str]) -> tuple[list,
                     cost_eur_per_mw=annual,
                     marginal_eur_per_mwh=(_fuel_cost(ctx, fleet) + carbon) / efficiency + vom,
                     gas_fired=True,
+                    carrier=GAS_FIRED_CARRIER,
                 )
             )
     return generators, links, names
@@ -417,6 +422,8 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         commitment=_commitment(ctx, generators, links) if spec.unit_commitment else (),
         delivery_points=tuple(bus for bus in delivery_buses(ctx.data.buses(), "AC") if bus in buses),
         cbam=_cbam(ctx, generators, links),
+        targets=enforced_targets(ctx),
+        bus_country={bus: str(ctx.data.buses().at[bus, "country"]) for bus in buses},
     )
     return inputs, names
 
@@ -435,7 +442,7 @@ def _cbam(ctx: BuildContext, generators: list[PowerGenerator], links: list[Power
     return PowerCbam(
         treatment=ctx.spec.policy.cbam,
         charges=charges,
-        matching=tuple(g.name for g in generators if cbam.may_match(buses, g.bus, g.technology)),
+        matching=tuple(g.name for g in generators if cbam.may_match(buses, g.bus, g.carrier)),
     )
 
 

@@ -40,9 +40,9 @@ from caspian.naming import (
     SLACK_CARRIER,
 )
 from caspian.pypsa_model.aggregate import aggregate_time
-from caspian.pypsa_model.cbam import CbamBorder, cbam_border
 from caspian.pypsa_model.electricity import POWER_CARRIERS, add_electricity
 from caspian.pypsa_model.gas import GAS_CARRIERS, add_gas
+from caspian.pypsa_model.policy import NO_POLICY, PolicyConstraints, policy_constraints
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ class BuildOptions:
 @dataclass(frozen=True)
 class BuildResult:
     """The built network, where its hourly profiles came from, (MILP expansion) the projects whose
-    discrete options the formulation must add, (unit commitment) the committed gas-fired plants, and
-    (CBAM) the EU border whose imports the formulation charges."""
+    discrete options the formulation must add, (unit commitment) the committed gas-fired plants, and the
+    policy constraints (CBAM's border, renewable targets)."""
 
     network: pypsa.Network
     profile_sources: dict[str, str] = field(default_factory=dict)
     lumpy_projects: tuple[LumpyProject, ...] = ()
     commitment: tuple[CommittedFleet, ...] = ()
-    cbam: CbamBorder | None = None
+    policy: PolicyConstraints = NO_POLICY
 
 
 def _lumpy_projects(n: pypsa.Network, ctx: BuildContext) -> tuple[LumpyProject, ...]:
@@ -183,5 +183,5 @@ def build_network(spec: NetworkSpec, data: Dataset, options: BuildOptions = Buil
         profile_sources=dict(profiles.sources),
         lumpy_projects=_lumpy_projects(n, ctx),
         commitment=committed_fleets(n, ctx) if spec.unit_commitment else (),
-        cbam=cbam_border(n, ctx),
+        policy=policy_constraints(n, ctx),
     )

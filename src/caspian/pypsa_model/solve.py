@@ -42,13 +42,13 @@ from caspian.naming import (
     SEGMENT,
     forward_twins,
 )
-from caspian.pypsa_model.cbam import CbamBorder, add_cbam
 from caspian.pypsa_model.commitment import (
     CommitmentSummary,
     add_commitment,
     solved_schedule,
     summarize_commitment,
 )
+from caspian.pypsa_model.policy import NO_POLICY, PolicyConstraints, add_policy
 
 BINARY_ON = 0.5
 """A binary's solution value above this counts as 1 (solvers return values within tolerance of 0/1)."""
@@ -346,15 +346,14 @@ def _formulate(
     n: pypsa.Network,
     projects: tuple[LumpyProject, ...],
     fleets: tuple[CommittedFleet, ...],
-    cbam: CbamBorder | None,
+    policy: PolicyConstraints,
     online: pd.DataFrame | None = None,
 ) -> list[Any]:
-    """Create the model: PyPSA's LP, reverse twins tied, CBAM on the EU border, project binaries
-    (returned), unit commitment (fixed to ``online`` when given)."""
+    """Create the model: PyPSA's LP, reverse twins tied, the policy constraints (CBAM, targets),
+    project binaries (returned), unit commitment (fixed to ``online`` when given)."""
     n.optimize.create_model(include_objective_constant=False)
     _tie_reverse_twins(n)
-    if cbam is not None:
-        add_cbam(n, cbam)
+    add_policy(n, policy)
     binaries = _add_project_options(n, projects) if projects else []
     if fleets:
         add_commitment(n, fleets, online)
@@ -366,13 +365,13 @@ def solve_network(
     options: SolveOptions,
     projects: tuple[LumpyProject, ...] = (),
     commitment: tuple[CommittedFleet, ...] = (),
-    cbam: CbamBorder | None = None,
+    policy: PolicyConstraints = NO_POLICY,
 ) -> SolveOutcome:
     """Solve ``n`` in place, raising on infeasibility (InfeasibleError) or no solution (SolverError).
     With ``projects`` (MILP expansion) or ``commitment`` (committed plants) the MILP is solved first,
     then the LP with its option choices and commitment fixed."""
     start = time.perf_counter()
-    binaries = _formulate(n, projects, commitment, cbam)
+    binaries = _formulate(n, projects, commitment, policy)
     formulate = time.perf_counter() - start
     size = {"variables": int(n.model.nvars), "constraints": int(n.model.ncons)}
     warm_start = options.mip_start and bool(projects) and not commitment  # rounding may break a commitment
@@ -380,7 +379,7 @@ def solve_network(
     if mip is not None:
         start = time.perf_counter()
         online = solved_schedule(n) if commitment else None
-        _formulate(n, (), commitment, cbam, online)  # project choices are now fixed on the links
+        _formulate(n, (), commitment, policy, online)  # project choices are now fixed on the links
         formulate += time.perf_counter() - start
     start = time.perf_counter()
     status, condition = _solve(n, options, duals=True)

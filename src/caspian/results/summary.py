@@ -34,6 +34,7 @@ from caspian.results.flows import pipeline_deliveries
 from caspian.results.prices import MEAN_SHIFT_TOLERANCE_EUR_MWH, UNIQUE_SHARE, price_uniqueness
 from caspian.results.rents import rents_dataset
 from caspian.results.security import security_dataset, slack_generators, unserved_by_bus
+from caspian.results.targets import targets_dataset
 from caspian.results.views import (
     annual_energy,
     annual_factor,
@@ -291,6 +292,7 @@ def summarize(n: pypsa.Network, data: Dataset) -> xr.Dataset:
         },
     )
     ds = ds.merge(cbam_dataset(n))
+    ds = ds.merge(targets_dataset(n))
     ds = ds.merge(limits_dataset(bottlenecks(n)))
     ds = ds.merge(rents_dataset(n))
     costs = _costs(n)

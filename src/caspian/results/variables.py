@@ -42,6 +42,9 @@ SUMMARY_VARIABLES = frozenset(
         "cbam_matched_mw",
         "cbam_renewable_mw",
         "cbam_charge_eur_y",
+        # renewable targets
+        "target_share_reached",
+        "target_shadow_price",
         # prices
         "price_eur_mwh",
         "price_mean_shift_eur_mwh",

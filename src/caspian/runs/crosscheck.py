@@ -215,7 +215,7 @@ def _linopy_side(spec: Any, data: Any, options: SolveOptions) -> tuple[dict[str,
     build_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         logged = dataclasses.replace(options, log_file=Path(tmp) / "linopy.log")
-        outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment, built.cbam)
+        outcome = solve_network(built.network, logged, built.lumpy_projects, built.commitment, built.policy)
     ds = summarize(built.network, data)
     schedule = _linopy_schedule(built.network) if built.commitment else None
 

@@ -111,7 +111,7 @@ def run_directory_name(spec: NetworkSpec, scenario: str | None, digest: str) -> 
 def _diagnose(spec: NetworkSpec, data: Dataset, options: SolveOptions) -> str:
     built = build_network(spec, data, BuildOptions(with_slack=True))
     network = built.network
-    solve_network(network, options, built.lumpy_projects, built.commitment, built.cbam)
+    solve_network(network, options, built.lumpy_projects, built.commitment, built.policy)
     slack = network.generators.index[network.generators.carrier == SLACK_CARRIER]
     used = network.generators_t.p[slack].mul(network.snapshot_weightings.generators, axis=0).sum()
     used = used[used > SHORTFALL_NOISE_MWH] * annual_factor(network)
@@ -206,7 +206,7 @@ def execute(
                 solve_options.log_file, lambda progress: report(f"{stage}: {progress}"), solver_line
             ):
                 outcome = solve_network(
-                    network, solve_options, built.lumpy_projects, built.commitment, built.cbam
+                    network, solve_options, built.lumpy_projects, built.commitment, built.policy
                 )
         except InfeasibleError:
             report("infeasible: re-solving with priced slack to diagnose")

@@ -1,0 +1,73 @@
+"""National renewable targets as linopy constraints (what counts: :mod:`caspian.inputs.targets`).
+
+Per enforced target, ``renewable − share × (renewable + fossil) ≥ 0`` over the country's generators
+and gas-fired links: capacities (MW; extendable ones as their p_nom variables) or generation over the
+horizon (MWh, snapshot-weighted; a gas-fired link by its electric output). The constraint is named
+``renewable_<basis>_target-<country>``; its dual is the target's shadow price.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from caspian.errors import InputError
+from caspian.inputs.targets import FOSSIL_CARRIERS, RENEWABLE_CARRIERS, Target
+
+TARGET_CONSTRAINT = {
+    "capacity": "renewable_capacity_target-{country}",
+    "generation": "renewable_generation_target-{country}",
+}
+"""Name of a target's linopy constraint per basis (the summary reads its dual)."""
+
+
+def _capacity(n: pypsa.Network, component: str, static: pd.DataFrame, factor: pd.Series) -> Any:
+    """MW of ``static``'s components (× ``factor``, e.g. a link's efficiency): the p_nom variables of the
+    extendable ones plus the fixed capacity of the others (a constant)."""
+    model = n.model
+    fixed = float((static.p_nom * factor)[~static.p_nom_extendable].sum())
+    free = static.index[static.p_nom_extendable]
+    if free.empty:
+        return fixed
+    scale = xr.DataArray(factor[free].to_numpy(), [pd.Index(free, name="name")])
+    return (model[f"{component}-p_nom"].sel(name=list(free)) * scale).sum() + fixed
+
+
+def _generation(n: pypsa.Network, component: str, static: pd.DataFrame, factor: pd.Series) -> Any:
+    """MWh over the horizon of ``static``'s components (× ``factor``)."""
+    if static.empty:
+        return 0.0
+    weights = xr.DataArray(n.snapshot_weightings.objective.to_numpy(), [n.snapshots])
+    scale = xr.DataArray(factor.to_numpy(), [pd.Index(static.index, name="name")])
+    return (n.model[f"{component}-p"].sel(name=list(static.index)) * scale * weights).sum()
+
+
+def target_fleets(n: pypsa.Network, country: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The country's renewable generators, fossil generators and gas-fired links."""
+    buses = n.buses.index[n.buses.country == country]
+    gens = n.generators[n.generators.bus.isin(buses)]
+    links = n.links[n.links.bus1.isin(buses) & n.links.carrier.isin(FOSSIL_CARRIERS)]
+    return gens[gens.carrier.isin(RENEWABLE_CARRIERS)], gens[gens.carrier.isin(FOSSIL_CARRIERS)], links
+
+
+def add_targets(n: pypsa.Network, targets: tuple[Target, ...]) -> None:
+    """One constraint per enforced target."""
+    for target in targets:
+        renewable, fossil, plants = target_fleets(n, target.country)
+        amount = _capacity if target.basis == "capacity" else _generation
+        ones = pd.Series(1.0, index=n.generators.index)
+        green = amount(n, "Generator", renewable, ones[renewable.index])
+        rest = amount(n, "Generator", fossil, ones[fossil.index])
+        rest = rest + amount(n, "Link", plants, plants.efficiency)
+        lhs = (1 - target.share) * green - target.share * rest
+        if isinstance(lhs, float):  # nothing to build toward a capacity target: met or not by the data
+            if lhs >= 0:
+                continue
+            raise InputError(
+                f"policy.renewable_targets: {target.country}'s target ({target.share:.0%} of capacity) is "
+                "not met by its fleets in force and the run may build nothing toward it (dispatch mode?)"
+            )
+        n.model.add_constraints(lhs >= 0, name=TARGET_CONSTRAINT[target.basis].format(country=target.country))

@@ -1,0 +1,58 @@
+"""Enforced renewable targets of a solved network: the share reached and the shadow price — what one
+more MW (capacity target, EUR/MW/y) or MWh (generation target, EUR/MWh) of renewables short of the
+share would cost. Read from the solved linopy model; empty without enforced targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from caspian.pypsa_model.targets import TARGET_CONSTRAINT, target_fleets
+from caspian.results.views import annual_energy, annual_factor
+
+UNITS = {"capacity": "EUR/MW/y", "generation": "EUR/MWh"}
+
+
+def _reached(n: pypsa.Network, country: str, basis: str) -> float:
+    """The renewable share of the country's capacity or generation in the solution."""
+    renewable, fossil, plants = target_fleets(n, country)
+    if basis == "capacity":
+        green = float(renewable.p_nom_opt.sum())
+        rest = float(fossil.p_nom_opt.sum() + (plants.p_nom_opt * plants.efficiency).sum())
+    else:
+        green = float(annual_energy(n, n.generators_t.p[renewable.index]).sum())
+        rest = float(annual_energy(n, n.generators_t.p[fossil.index]).sum())
+        rest += float(annual_energy(n, -n.links_t.p1[plants.index]).sum())
+    total = green + rest
+    return green / total if total > 0 else 0.0
+
+
+def targets_dataset(n: pypsa.Network) -> xr.Dataset:
+    """Per targeted country and basis: ``target_share_reached`` and ``target_shadow_price``."""
+    model = n.model
+    if model is None:
+        return xr.Dataset()
+    rows = []
+    for basis, pattern in TARGET_CONSTRAINT.items():
+        for country in sorted(set(n.buses.country.dropna())):
+            name = pattern.format(country=country)
+            if name not in model.constraints:
+                continue
+            dual = float(model.constraints[name].dual)
+            price = dual * annual_factor(n) if basis == "capacity" else dual
+            rows.append((f"{country} {basis}", _reached(n, country, basis), price, UNITS[basis]))
+    if not rows:
+        return xr.Dataset()
+    frame = pd.DataFrame(rows, columns=["target", "reached", "shadow", "unit"]).set_index("target")
+    ds = xr.Dataset()
+    ds["target_share_reached"] = xr.DataArray(frame.reached, attrs={"units": "1"})
+    ds["target_shadow_price"] = xr.DataArray(
+        frame.shadow,
+        attrs={
+            "units": "; ".join(f"{target}: {unit}" for target, unit in frame.unit.items()),
+            "description": "what one more MW (capacity target, per year) or MWh (generation target) of "
+            "renewables short of the share would cost: the target's marginal cost",
+        },
+    )
+    return ds

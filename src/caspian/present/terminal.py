@@ -149,8 +149,8 @@ def _power_tables(console: Console, ds: xr.Dataset, buses: pd.DataFrame) -> None
 
 
 def _policy_lines(console: Console, ds: xr.Dataset) -> None:
-    """CBAM at the EU border (what entered, what was matched, what was charged) and the power plants'
-    CO2 by country."""
+    """CBAM at the EU border (what entered, what was matched, what was charged), the enforced renewable
+    targets (share reached and marginal cost) and the power plants' CO2 by country."""
     delivered = _series(ds, "cbam_delivered_twh")
     if delivered:
         total = sum(delivered.values())
@@ -161,6 +161,19 @@ def _policy_lines(console: Console, ds: xr.Dataset) -> None:
             f"CBAM at the EU border: {total:.2f} TWh/y delivered, {matched:.2f} matched hour by hour by the "
             f"exporters' wind and solar{share}, charge {charge:,.1f} M EUR/y on the rest"
         )
+    reached, shadow = _series(ds, "target_share_reached"), _series(ds, "target_shadow_price")
+    if reached:
+        units = "EUR/MW/y"
+        parts = [
+            f"{target} {share:.1%} "
+            + (
+                f"at {shadow[target]:,.1f} {units if target.endswith('capacity') else 'EUR/MWh'}"
+                if shadow[target] > 0
+                else "(not binding)"
+            )
+            for target, share in reached.items()
+        ]
+        console.print("Renewable targets (share reached, marginal cost): " + "; ".join(parts))
     emissions = _series(ds, "co2_emissions_mt")
     if emissions:
         shown = ", ".join(f"{country} {value:.1f}" for country, value in sorted(emissions.items()))
@@ -251,7 +264,7 @@ def cost_equation(ds: xr.Dataset) -> str:
         f"system cost {objective:.3f} bn EUR/y = capex {bn('capex_eur_y'):.3f} + opex {bn('opex_eur_y'):.3f} "
         + (f"+ markets' other gas {imports:.3f} " if imports else "")
         + (f"+ start-ups {startup:.3f} " if startup else "")
-        + (f"+ CBAM {cbam:.3f} " if cbam else "")
+        + (f"+ CBAM {cbam:.3f} " if round(cbam, 3) else "")
         + (f"+ unserved-energy penalty {unserved:.3f} " if unserved else "")
         + (
             f"− market net revenue {shown}"

@@ -40,7 +40,7 @@ def targets_dataset(n: pypsa.Network) -> xr.Dataset:
             if name not in model.constraints:
                 continue
             dual = float(model.constraints[name].dual)
-            price = dual * annual_factor(n) if basis == "capacity" else dual
+            price = (dual * annual_factor(n) if basis == "capacity" else dual) + 0.0  # no -0.0
             rows.append((f"{country} {basis}", _reached(n, country, basis), price, UNITS[basis]))
     if not rows:
         return xr.Dataset()

@@ -135,3 +135,57 @@ def test_an_exporter_without_a_default_factor_is_refused(mini, tmp_path):
         Exception, match=r"cbam_defaults.csv: field 'country': no CBAM default emission factor"
     ):
         execute(RunRequest(network, data, tmp_path / "results"))
+
+
+def _with_azerbaijan(linked: bool) -> dict:
+    """The two-bus case plus Azerbaijan with 100 MW of wind blowing in the calm Georgian hours, joined to
+    Georgia by a 200 MW line or not at all."""
+    rows = tables()
+    rows["buses"] = [*rows["buses"], AZ_POWER_BUS]
+    az_wind = {
+        **rows["renewables"][0],
+        "country": "AZ",
+        "bus": "AZ AC",
+        "existing_mw": 100,
+        "potential_mw": 100,
+    }
+    rows["renewables"] = [*rows["renewables"], az_wind]
+    if linked:
+        line = {
+            **rows["power_links"][0],
+            "name": "AZ–GE",
+            "bus0": "AZ AC",
+            "bus1": "GE AC",
+            "capacity_mw": 200,
+        }
+        rows["power_links"] = [*rows["power_links"], {**line, "bidirectional": True, "length_km": 200}]
+    return rows
+
+
+def _profile_file(tmp_path, name: str, windy_hours: range) -> str:
+    """A capacity-factor file (one column per file: the reader takes the first) blowing in ``windy_hours``."""
+    index = hourly_index(2030)
+    path = tmp_path / f"{name}.csv"
+    pd.DataFrame(
+        {"time": index.strftime("%Y-%m-%d %H:%M"), name: index.hour.isin(windy_hours).astype(float)}
+    ).to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize(("linked", "matched_twh"), [(False, 0.438), (True, 0.876)])
+def test_only_wind_with_a_path_to_the_entry_may_match(mini, tmp_path, linked, matched_twh):
+    """Azerbaijan's calm-hour wind matches the other half of the imports only when a line joins it to
+    Georgia: 100 MW × 12 h/day = 0.438 TWh/y more, all of the cable's 0.876."""
+    spec = _spec(tmp_path, "matched")
+    spec["profiles"] = {
+        "files": {
+            "GE onwind": _profile_file(tmp_path, "GE onwind", range(12)),
+            "AZ onwind": _profile_file(tmp_path, "AZ onwind", range(12, 24)),
+        }
+    }
+    network, data = mini(_with_azerbaijan(linked), **spec)
+    ds = execute(RunRequest(network, data, tmp_path / f"results-{linked}")).summary
+    assert float(ds.cbam_matched_twh.sel(cbam_entry="Black Sea cable")) == pytest.approx(
+        matched_twh, rel=1e-6
+    )
+    assert crosscheck(network, data).agrees

@@ -73,7 +73,9 @@ def tables(share: float = 0.3, basis: str = "capacity") -> dict:
             }
         ],
         "thermal": [gas_fleet("AZ", "AZ AC", 2000, 0.5, 20)],
-        "renewable_targets": [{"country": "AZ", "share": share, "basis": basis, "from_year": 2020}],
+        "renewable_targets": [
+            {"country": "AZ", "share": share, "basis": basis, "counts_hydro": True, "from_year": 2020}
+        ],
         "technology_costs": cost,
         "parameters": mini_tables()["parameters"],
     }
@@ -137,3 +139,23 @@ def test_target_above_100_percent_or_unknown_is_refused(mini, tmp_path):
     network, data = mini(tables(), **_spec(tmp_path, ["KZ"]))
     with pytest.raises(InputError, match=r"field 'policy.renewable_targets': no target for 'KZ'"):
         execute(RunRequest(network, data, tmp_path / "results"))
+
+
+@pytest.mark.parametrize(("counts_hydro", "wind_mw"), [(True, 250 / 0.7), (False, 750 / 0.7)])
+def test_hydro_counts_only_where_the_target_says_so(mini, tmp_path, counts_hydro, wind_mw):
+    """With 500 MW of hydro beside the 2,000 MW gas fleet, a 30 % capacity target needs wind + 500 ≥
+    0.3 × (2,500 + wind), 357.1 MW, when hydro counts; wind ≥ 0.3 × (2,500 + wind), 1,071.4 MW, when
+    it counts only toward the total."""
+    rows = tables()
+    hydro = {
+        **gas_fleet("AZ", "AZ AC", 500, 1.0, 0),
+        "name": "AZ hydro",
+        "fuel": "hydro",
+        "max_annual_cf": 0.3,
+    }
+    rows["thermal"] = [*rows["thermal"], hydro]
+    rows["renewable_targets"] = [{**rows["renewable_targets"][0], "counts_hydro": counts_hydro}]
+    ds = _summary(mini, tmp_path, ["AZ"], rows)
+    assert float(ds.generator_built_mw.sel(generator="AZ onwind")) == pytest.approx(wind_mw, rel=1e-6)
+    network, data = mini(rows, **_spec(tmp_path, ["AZ"]))
+    assert crosscheck(network, data).agrees

@@ -29,6 +29,8 @@ MW_PER_BCM_PER_YEAR = MWH_PER_BCM / HOURS_PER_YEAR
 """A flow of 1 bcm/y expressed as a constant thermal power, MW (≈1,221 MW)."""
 
 MWH_PER_TWH = 1e6
+T_PER_MT = 1e6
+"""Tonnes per megatonne (CO2 emissions are reported in Mt/y)."""
 
 
 def bcm_per_year_to_mw(bcm_per_year: float) -> float:

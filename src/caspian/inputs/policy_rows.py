@@ -1,5 +1,5 @@
-"""Row models of the climate-policy tables (see data/README.md): carbon prices per country and the
-CBAM default emission factors of electricity exporters.
+"""Row models of the climate-policy tables (see data/README.md): carbon prices per country, the CBAM
+default emission factors of electricity exporters and national renewable targets.
 
 A carbon price is stated per tonne of CO2 in a currency of a stated year and converted to EUR of the
 price year by :mod:`caspian.inputs.carbon`; an unknown unit or currency is refused naming the row.
@@ -57,9 +57,11 @@ class CbamDefaultRow(TableRow):
 
 class RenewableTargetRow(TableRow):
     """A country's renewable target from ``from_year``: ``share`` (per unit, at most 1) of its installed
-    electric capacity ('capacity') or of its generation ('generation') from wind, solar and hydro."""
+    electric capacity ('capacity') or of its generation ('generation') from wind and solar, and hydro
+    where ``counts_hydro`` (else hydro counts only toward the total)."""
 
     country: Country
     share: float = Field(gt=0, le=1)
     basis: Literal["capacity", "generation"]
+    counts_hydro: bool
     from_year: Year

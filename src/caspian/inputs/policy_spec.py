@@ -1,4 +1,5 @@
-"""The network spec's ``policy`` section: carbon prices and CBAM on electricity entering the EU.
+"""The network spec's ``policy`` section: carbon prices, CBAM on electricity entering the EU and the
+renewable targets a run enforces.
 
 Units: EUR per tonne of CO2 of the price year (``parameters.csv`` ``price_year``).
 """

@@ -284,6 +284,11 @@ def _check_project_stages(projects: _Table) -> None:
         previous = None
         for position, (_, row) in enumerate(rows.sort_values("stage").iterrows(), start=1):
             stage = int(row["stage"])
+            if previous is not None and stage == int(previous["stage"]):
+                raise InputError(
+                    f"{row['origin']} field 'stage': stage {stage} of {project!r} is listed twice "
+                    f"(also option {previous['option']!r})"
+                )
             if stage != position:
                 raise InputError(
                     f"{row['origin']} field 'stage': stage {stage} of {project!r} has no stage {position} "

@@ -1,15 +1,16 @@
 """National renewable targets as constraints: the one owner of what counts toward a target.
 
 A target (``renewable_targets.csv``, enforced for the countries named in ``policy.renewable_targets``)
-requires wind, solar and hydro to reach ``share`` of a country's installed electric capacity
+requires wind and solar (and hydro, where the row counts it) to reach ``share`` of a country's installed
+electric capacity
 ('capacity') or of its generation over the horizon ('generation'). Written as
 
     renewable − share × (renewable + fossil) ≥ 0
 
 in MW of capacity or MWh of generation, its shadow price is what one more MW (MWh) of renewables
-short of the share would cost the system: EUR/y per MW, or EUR per MWh. Fossil plants are the gas,
-coal and oil fleets and the peakers (gas-fired links counted by their electric output or capacity);
-markets, slack and interconnectors do not count.
+short of the share would cost the system: EUR/y per MW, or EUR per MWh. The rest are the gas, coal and
+oil fleets, the peakers (gas-fired links counted by their electric output or capacity) and uncounted
+hydro; markets, slack and interconnectors do not count.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from caspian.errors import InputError
 from caspian.inputs.context import BuildContext
 from caspian.inputs.tables import in_force
 
-RENEWABLE_CARRIERS = frozenset({"solar", "onwind", "offwind", "hydro"})
-"""Generator carriers that count as renewable toward a target (the Azerbaijani target counts hydro)."""
+VARIABLE_RENEWABLE_CARRIERS = frozenset({"solar", "onwind", "offwind"})
+"""Generator carriers that count toward every target."""
+
+HYDRO_CARRIER = "hydro"
+"""Counts toward a target whose row says ``counts_hydro`` (Azerbaijan's), else only toward the total."""
 
 FOSSIL_CARRIERS = frozenset({"gas-fired", "coal", "oil"})
 """Generator and link carriers that count as the rest of a country's fleet."""
@@ -29,11 +33,24 @@ FOSSIL_CARRIERS = frozenset({"gas-fired", "coal", "oil"})
 
 @dataclass(frozen=True)
 class Target:
-    """A country's enforced target: ``share`` (per unit) of ``basis`` ('capacity' | 'generation')."""
+    """A country's enforced target: ``share`` (per unit) of ``basis`` ('capacity' | 'generation');
+    whether its hydro counts toward it (else toward the total only)."""
 
     country: str
     share: float
     basis: str
+    counts_hydro: bool
+
+    @property
+    def renewable_carriers(self) -> frozenset[str]:
+        """Generator carriers counted toward the target."""
+        hydro = {HYDRO_CARRIER} if self.counts_hydro else set()
+        return VARIABLE_RENEWABLE_CARRIERS | hydro
+
+    @property
+    def rest_carriers(self) -> frozenset[str]:
+        """Generator and link carriers counted only toward the total."""
+        return FOSSIL_CARRIERS if self.counts_hydro else FOSSIL_CARRIERS | {HYDRO_CARRIER}
 
 
 def enforced_targets(ctx: BuildContext) -> tuple[Target, ...]:
@@ -49,5 +66,5 @@ def enforced_targets(ctx: BuildContext) -> tuple[Target, ...]:
                 f"in force in {ctx.spec.year} ({ctx.data.root / 'renewable_targets.csv'})"
             )
         row = by_country[country]
-        targets.append(Target(country, float(row["share"]), str(row["basis"])))
+        targets.append(Target(country, float(row["share"]), str(row["basis"]), bool(row["counts_hydro"])))
     return tuple(targets)

@@ -27,7 +27,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from caspian.inputs.targets import FOSSIL_CARRIERS, RENEWABLE_CARRIERS
+from caspian.inputs.targets import FOSSIL_CARRIERS
 from caspian.naming import GAS_FIRED_CARRIER, reverse_name
 from caspian.pyomo_model.common import demand_by_bus
 from caspian.pyomo_model.inputs import PyomoInputs
@@ -137,8 +137,8 @@ def _add_targets(m: pyo.ConcreteModel, power: PowerInputs, weight: dict) -> None
     m.renewable_target = pyo.ConstraintList()
     for target in power.targets:
         buses = {bus for bus, country in power.bus_country.items() if country == target.country}
-        green = [g for g in power.generators if g.bus in buses and g.carrier in RENEWABLE_CARRIERS]
-        fossil = [g for g in power.generators if g.bus in buses and g.carrier in FOSSIL_CARRIERS]
+        green = [g for g in power.generators if g.bus in buses and g.carrier in target.renewable_carriers]
+        fossil = [g for g in power.generators if g.bus in buses and g.carrier in target.rest_carriers]
         plants = [k for k in power.links if k.bus1 in buses and k.carrier in FOSSIL_CARRIERS]
         if target.basis == "capacity":
 

@@ -31,15 +31,13 @@ from caspian.naming import (
     DEMAND_KIND,
     GAS_FIRED_CARRIER,
     PEAKER_KIND,
+    POWER_BUS_CARRIER,
     expansion_name,
     reverse_name,
     zone_asset_name,
 )
 from caspian.pyomo_model.common import Project, block_mean, capacity_pieces
 from caspian.units import HOURS_PER_YEAR
-
-POWER_BUS_CARRIER = "AC"
-"""Carrier of the electricity buses in ``buses.csv``."""
 
 RENEWABLE_COST_ROW = {"solar": "solar-utility", "onwind": "onwind", "offwind": "offwind"}
 """Technology-data row whose investment, FOM and lifetime price new capacity of each technology."""
@@ -439,10 +437,18 @@ def _cbam(ctx: BuildContext, generators: list[PowerGenerator], links: list[Power
     charges = {k.name: cbam.charge_eur_per_mwh(ctx, k.bus0, k.bus1) for k in entries}
     if not any(charges.values()):
         return None
+    usable = [
+        (k.bus0, k.bus1)
+        for k in links
+        if k.carrier == "interconnector" and (k.capacity_mw is None or k.capacity_mw > 0)
+    ]
+    exporters = cbam.exporting_buses(buses, {k.bus0 for k in entries}, usable)
     return PowerCbam(
         treatment=ctx.spec.policy.cbam,
         charges=charges,
-        matching=tuple(g.name for g in generators if cbam.may_match(buses, g.bus, g.carrier)),
+        matching=tuple(
+            g.name for g in generators if g.bus in exporters and cbam.may_match(buses, g.bus, g.carrier)
+        ),
     )
 
 

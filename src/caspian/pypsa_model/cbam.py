@@ -43,12 +43,15 @@ def entry_links(n: pypsa.Network) -> pd.Index:
     return links.index[entering]
 
 
-def matching_generators(n: pypsa.Network) -> pd.Index:
-    """Generators whose output may match imports (wind and solar outside the EU markets)."""
+def matching_generators(n: pypsa.Network, links: pd.Index) -> pd.Index:
+    """Generators whose output may match imports over the entry ``links``: wind and solar outside the
+    EU markets at buses with a path of links (capacity in force or expandable) to an entry."""
+    usable = n.links[(n.links.carrier == "interconnector") & ((n.links.p_nom > 0) | n.links.p_nom_extendable)]
+    pairs = zip(usable.bus0, usable.bus1, strict=True)
+    exporters = cbam.exporting_buses(n.buses, set(n.links.bus0[links]), pairs)
     gens = n.generators
-    able = [
-        cbam.may_match(n.buses, bus, carrier) for bus, carrier in zip(gens.bus, gens.carrier, strict=True)
-    ]
+    kinds = zip(gens.bus, gens.carrier, strict=True)
+    able = [bus in exporters and cbam.may_match(n.buses, bus, carrier) for bus, carrier in kinds]
     return gens.index[able]
 
 
@@ -66,7 +69,7 @@ def cbam_border(n: pypsa.Network, ctx: BuildContext) -> CbamBorder | None:
     }
     if not any(charges.values()):
         return None
-    return CbamBorder(ctx.spec.policy.cbam, charges, tuple(str(g) for g in matching_generators(n)))
+    return CbamBorder(ctx.spec.policy.cbam, charges, tuple(str(g) for g in matching_generators(n, links)))
 
 
 def add_cbam(n: pypsa.Network, border: CbamBorder) -> None:

@@ -3,7 +3,7 @@
 Per enforced target, ``renewable − share × (renewable + fossil) ≥ 0`` over the country's generators
 and gas-fired links: capacities (MW; extendable ones as their p_nom variables) or generation over the
 horizon (MWh, snapshot-weighted; a gas-fired link by its electric output). The constraint is named
-``renewable_<basis>_target-<country>``; its dual is the target's shadow price.
+from :data:`TARGET_CONSTRAINT`; its dual is the target's shadow price.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ import pypsa
 import xarray as xr
 
 from caspian.errors import InputError
-from caspian.inputs.targets import FOSSIL_CARRIERS, RENEWABLE_CARRIERS, Target
+from caspian.inputs.targets import FOSSIL_CARRIERS, Target
 
 TARGET_CONSTRAINT = {
-    "capacity": "renewable_capacity_target-{country}",
-    "generation": "renewable_generation_target-{country}",
+    ("capacity", True): "renewable_capacity_target-{country}",
+    ("generation", True): "renewable_generation_target-{country}",
+    ("capacity", False): "renewable_capacity_target_without_hydro-{country}",
+    ("generation", False): "renewable_generation_target_without_hydro-{country}",
 }
-"""Name of a target's linopy constraint per basis (the summary reads its dual)."""
+"""Name of a target's linopy constraint per (basis, whether hydro counts toward it): the summary reads
+its dual and recounts the share by the same rule."""
 
 
 def _capacity(n: pypsa.Network, component: str, static: pd.DataFrame, factor: pd.Series) -> Any:
@@ -45,18 +48,23 @@ def _generation(n: pypsa.Network, component: str, static: pd.DataFrame, factor: 
     return (n.model[f"{component}-p"].sel(name=list(static.index)) * scale * weights).sum()
 
 
-def target_fleets(n: pypsa.Network, country: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The country's renewable generators, fossil generators and gas-fired links."""
-    buses = n.buses.index[n.buses.country == country]
+def target_fleets(n: pypsa.Network, target: Target) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The target country's generators counted toward it, its other generators (fossil, uncounted
+    hydro) and its gas-fired links."""
+    buses = n.buses.index[n.buses.country == target.country]
     gens = n.generators[n.generators.bus.isin(buses)]
     links = n.links[n.links.bus1.isin(buses) & n.links.carrier.isin(FOSSIL_CARRIERS)]
-    return gens[gens.carrier.isin(RENEWABLE_CARRIERS)], gens[gens.carrier.isin(FOSSIL_CARRIERS)], links
+    return (
+        gens[gens.carrier.isin(target.renewable_carriers)],
+        gens[gens.carrier.isin(target.rest_carriers)],
+        links,
+    )
 
 
 def add_targets(n: pypsa.Network, targets: tuple[Target, ...]) -> None:
     """One constraint per enforced target."""
     for target in targets:
-        renewable, fossil, plants = target_fleets(n, target.country)
+        renewable, fossil, plants = target_fleets(n, target)
         amount = _capacity if target.basis == "capacity" else _generation
         ones = pd.Series(1.0, index=n.generators.index)
         green = amount(n, "Generator", renewable, ones[renewable.index])
@@ -70,4 +78,6 @@ def add_targets(n: pypsa.Network, targets: tuple[Target, ...]) -> None:
                 f"policy.renewable_targets: {target.country}'s target ({target.share:.0%} of capacity) is "
                 "not met by its fleets in force and the run may build nothing toward it (dispatch mode?)"
             )
-        n.model.add_constraints(lhs >= 0, name=TARGET_CONSTRAINT[target.basis].format(country=target.country))
+        n.model.add_constraints(
+            lhs >= 0, name=TARGET_CONSTRAINT[target.basis, target.counts_hydro].format(country=target.country)
+        )

@@ -43,7 +43,8 @@ def cbam_dataset(n: pypsa.Network) -> xr.Dataset:
     for name, frame in by_asset.items():
         annual = annual_energy(n, frame).groupby(assets).sum().map(mwh_to_twh).rename_axis("cbam_entry")
         ds[name] = xr.DataArray(annual, attrs={"units": "TWh/y"})
-    renewable = n.generators_t.p.reindex(columns=matching_generators(n), fill_value=0.0).sum(axis=1)
+    renewable = n.generators_t.p.reindex(columns=matching_generators(n, pd.Index(links)), fill_value=0.0)
+    renewable = renewable.sum(axis=1)
     for name, series, description in (
         ("cbam_delivered_mw", delivered.sum(axis=1), "power delivered into the EU over the entry links"),
         ("cbam_matched_mw", matched.sum(axis=1), "of it, matched by the exporters' wind and solar"),

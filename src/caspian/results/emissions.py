@@ -9,8 +9,7 @@ import pypsa
 
 from caspian.naming import CO2_INTENSITY
 from caspian.results.views import annual_energy
-
-T_PER_MT = 1e6
+from caspian.units import T_PER_MT
 
 
 def _emitted_t(n: pypsa.Network, static: pd.DataFrame, series: pd.DataFrame, bus: str) -> pd.Series:

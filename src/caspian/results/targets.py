@@ -8,16 +8,17 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
+from caspian.inputs.targets import Target
 from caspian.pypsa_model.targets import TARGET_CONSTRAINT, target_fleets
 from caspian.results.views import annual_energy, annual_factor
 
 UNITS = {"capacity": "EUR/MW/y", "generation": "EUR/MWh"}
 
 
-def _reached(n: pypsa.Network, country: str, basis: str) -> float:
-    """The renewable share of the country's capacity or generation in the solution."""
-    renewable, fossil, plants = target_fleets(n, country)
-    if basis == "capacity":
+def _reached(n: pypsa.Network, target: Target) -> float:
+    """The share of the target country's capacity or generation that counts toward it, in the solution."""
+    renewable, fossil, plants = target_fleets(n, target)
+    if target.basis == "capacity":
         green = float(renewable.p_nom_opt.sum())
         rest = float(fossil.p_nom_opt.sum() + (plants.p_nom_opt * plants.efficiency).sum())
     else:
@@ -34,14 +35,15 @@ def targets_dataset(n: pypsa.Network) -> xr.Dataset:
     if model is None:
         return xr.Dataset()
     rows = []
-    for basis, pattern in TARGET_CONSTRAINT.items():
+    for (basis, counts_hydro), pattern in TARGET_CONSTRAINT.items():
         for country in sorted(set(n.buses.country.dropna())):
             name = pattern.format(country=country)
             if name not in model.constraints:
                 continue
             dual = float(model.constraints[name].dual)
             price = (dual * annual_factor(n) if basis == "capacity" else dual) + 0.0  # no -0.0
-            rows.append((f"{country} {basis}", _reached(n, country, basis), price, UNITS[basis]))
+            share = _reached(n, Target(country, 0.0, basis, counts_hydro))
+            rows.append((f"{country} {basis}", share, price, UNITS[basis]))
     if not rows:
         return xr.Dataset()
     frame = pd.DataFrame(rows, columns=["target", "reached", "shadow", "unit"]).set_index("target")

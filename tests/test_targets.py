@@ -159,3 +159,13 @@ def test_hydro_counts_only_where_the_target_says_so(mini, tmp_path, counts_hydro
     assert float(ds.generator_built_mw.sel(generator="AZ onwind")) == pytest.approx(wind_mw, rel=1e-6)
     network, data = mini(rows, **_spec(tmp_path, ["AZ"]))
     assert crosscheck(network, data).agrees
+
+
+def test_an_unmeetable_capacity_target_is_refused_before_solving(mini, tmp_path):
+    """In dispatch mode nothing may be built: 0 MW of wind against 2,000 MW of gas misses 30 %."""
+    network, data = mini(tables(), **{**_spec(tmp_path, ["AZ"]), "mode": "dispatch"})
+    with pytest.raises(
+        InputError, match=r"field 'policy.renewable_targets': AZ's target \(30% of capacity\)"
+    ):
+        execute(RunRequest(network, data, tmp_path / "results"))
+    assert not (tmp_path / "results").exists()

@@ -10,7 +10,7 @@ import pypsa
 from caspian.inputs.context import BuildContext
 from caspian.inputs.targets import Target, enforced_targets
 from caspian.pypsa_model.cbam import CbamBorder, add_cbam, cbam_border
-from caspian.pypsa_model.targets import add_targets
+from caspian.pypsa_model.targets import add_targets, check_fixed_capacity_targets
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,11 @@ class PolicyConstraints:
 
 
 def policy_constraints(n: pypsa.Network, ctx: BuildContext) -> PolicyConstraints:
-    """The policy constraints of the built network ``n`` under the run's ``policy``."""
-    return PolicyConstraints(cbam_border(n, ctx), enforced_targets(ctx))
+    """The policy constraints of the built network ``n`` under the run's ``policy`` (an unmeetable capacity
+    target is refused here, before either formulation sees it)."""
+    targets = enforced_targets(ctx)
+    check_fixed_capacity_targets(n, targets, ctx.spec.name)
+    return PolicyConstraints(cbam_border(n, ctx), targets)
 
 
 def add_policy(n: pypsa.Network, policy: PolicyConstraints) -> None:

@@ -71,13 +71,27 @@ def add_targets(n: pypsa.Network, targets: tuple[Target, ...]) -> None:
         rest = amount(n, "Generator", fossil, ones[fossil.index])
         rest = rest + amount(n, "Link", plants, plants.efficiency)
         lhs = (1 - target.share) * green - target.share * rest
-        if isinstance(lhs, float):  # nothing to build toward a capacity target: met or not by the data
-            if lhs >= 0:
-                continue
-            raise InputError(
-                f"policy.renewable_targets: {target.country}'s target ({target.share:.0%} of capacity) is "
-                "not met by its fleets in force and the run may build nothing toward it (dispatch mode?)"
-            )
+        if isinstance(lhs, float):  # a capacity target with nothing to build: checked at build time
+            continue
         n.model.add_constraints(
             lhs >= 0, name=TARGET_CONSTRAINT[target.basis, target.counts_hydro].format(country=target.country)
         )
+
+
+def check_fixed_capacity_targets(n: pypsa.Network, targets: tuple[Target, ...], network: str) -> None:
+    """InputError naming the spec field when a capacity target has nothing to build toward it and the
+    fleets in force miss it (an infeasible constraint both formulations would otherwise meet)."""
+    for target in targets:
+        renewable, fossil, plants = target_fleets(n, target)
+        if target.basis != "capacity" or any(
+            frame.p_nom_extendable.any() for frame in (renewable, fossil, plants)
+        ):
+            continue
+        green = float(renewable.p_nom.sum())
+        total = green + float(fossil.p_nom.sum() + (plants.p_nom * plants.efficiency).sum())
+        if green < target.share * total:
+            raise InputError(
+                f"network '{network}': field 'policy.renewable_targets': {target.country}'s target "
+                f"({target.share:.0%} of capacity) is not met by its fleets in force ({green / total:.1%}) "
+                "and the run may build nothing toward it"
+            )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from caspian.errors import InputError
 from caspian.inputs.weather import hourly_index
 from caspian.runs.crosscheck import crosscheck
 from caspian.runs.single import RunRequest, execute
@@ -132,7 +133,7 @@ def test_an_exporter_without_a_default_factor_is_refused(mini, tmp_path):
     rows["cbam_defaults"] = []
     network, data = mini(rows, **_spec(tmp_path, "matched"))
     with pytest.raises(
-        Exception, match=r"cbam_defaults.csv: field 'country': no CBAM default emission factor"
+        InputError, match=r"cbam_defaults.csv: field 'country': no CBAM default emission factor"
     ):
         execute(RunRequest(network, data, tmp_path / "results"))
 

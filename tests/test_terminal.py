@@ -52,7 +52,12 @@ def test_policy_lines_name_the_matched_share_the_binding_targets_and_emissions()
             "cbam_matched_twh": xr.DataArray([6.0], coords={"cbam_entry": ["Black Sea cable"]}),
             "cbam_charge_eur_y": xr.DataArray(180e6),
             "target_share_reached": xr.DataArray(
-                [0.5, 0.15], coords={"target": ["AZ capacity", "KZ generation"]}
+                [0.5, 0.15],
+                dims="target",
+                coords={
+                    "target": ["AZ capacity", "KZ generation"],
+                    "target_unit": ("target", ["EUR/MW/y", "EUR/MWh"]),
+                },
             ),
             "target_shadow_price": xr.DataArray(
                 [0.0, 31.94], coords={"target": ["AZ capacity", "KZ generation"]}

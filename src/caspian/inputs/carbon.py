@@ -32,10 +32,9 @@ def _from_data(ctx: BuildContext, country: str) -> float:
     if rows.empty:
         return 0.0
     row = rows.iloc[0]
-    price = float(row["price"])
-    if row["unit"] == "USD/tCO2":
-        price /= ctx.data.parameter("usd_per_eur")
-    return ctx.data.to_price_year(price, int(row["currency_year"]))
+    return ctx.data.eur_of_price_year(
+        float(row["price"]), row["unit"] == "USD/tCO2", int(row["currency_year"])
+    )
 
 
 def co2_price_eur_t(ctx: BuildContext, country: str) -> float:

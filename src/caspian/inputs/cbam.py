@@ -30,7 +30,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from caspian.errors import InputError
-from caspian.inputs.carbon import co2_price_eur_t
+from caspian.inputs.carbon import co2_price_eur_t, country_of
 from caspian.inputs.context import BuildContext
 from caspian.inputs.rows import EUROPE
 from caspian.inputs.tables import in_force
@@ -75,8 +75,7 @@ def charge_eur_per_mwh(ctx: BuildContext, bus0: str, bus1: str) -> float:
     importing country less the carbon price already paid in the exporting country (Regulation (EU)
     2023/956, Art. 9), times the exporter's default factor; 0, without needing a factor, where nothing
     is left to pay."""
-    buses = ctx.data.buses()
-    exporter, importer = str(buses.at[bus0, "country"]), str(buses.at[bus1, "country"])
+    exporter, importer = country_of(ctx.data, bus0), country_of(ctx.data, bus1)
     price = co2_price_eur_t(ctx, importer) - co2_price_eur_t(ctx, exporter)
     return price * default_factor_t_per_mwh(ctx, exporter) if price > 0 else 0.0
 

@@ -220,9 +220,7 @@ def storages(ctx: BuildContext) -> list[Storage]:
 def tariff_eur_mwh(ctx: BuildContext, value: float, unit: str, currency_year: int) -> float:
     """A tariff stated in ``unit`` as EUR/MWh (GCV) of the price year (USD at ``usd_per_eur``)."""
     per_mwh = value / MWH_PER_1000_M3 if unit == "USD/1000m3" else value
-    if unit != "EUR/MWh":
-        per_mwh /= ctx.data.parameter("usd_per_eur")
-    return ctx.data.to_price_year(per_mwh, currency_year)
+    return ctx.data.eur_of_price_year(per_mwh, unit != "EUR/MWh", currency_year)
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,13 @@ Units: EUR per tonne of CO2 of the price year (``parameters.csv`` ``price_year``
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caspian.inputs.policy_rows import MAX_CO2_PRICE
+from caspian.inputs.policy_rows import Co2Price
+from caspian.inputs.rows import Country
 
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-Co2PriceOverride = Annotated[float, Field(ge=0, le=MAX_CO2_PRICE)]
 CbamTreatment = Literal["none", "default", "matched"]
 """How CBAM treats electricity entering the EU (:mod:`caspian.inputs.cbam`)."""
 
@@ -27,16 +26,16 @@ class PolicySpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    co2_price_eur_t: dict[CountryCode, Co2PriceOverride] = Field(
+    co2_price_eur_t: dict[Country, Co2Price] = Field(
         default_factory=dict,
         description="EUR/tCO2 (price year) per ISO2 country, replacing co2_prices.csv for that country",
     )
-    exporter_co2_price_eur_t: Co2PriceOverride | None = Field(
+    exporter_co2_price_eur_t: Co2Price | None = Field(
         None,
         description="EUR/tCO2 (price year) for every country without an EU market bus (buses.csv delivery "
         "'europe'), replacing co2_prices.csv there; co2_price_eur_t still wins for the countries it names",
     )
-    renewable_targets: list[CountryCode] = Field(
+    renewable_targets: list[Country] = Field(
         default_factory=list,
         description="countries whose renewable target (renewable_targets.csv, in force in the model year) "
         "the run enforces as a constraint; its shadow price is the target's marginal cost",

@@ -131,6 +131,11 @@ class Dataset:
             return value
         return value * self.parameter(f"hicp_{target}") / self.parameter(f"hicp_{int(currency_year)}")
 
+    def eur_of_price_year(self, value: float, usd: bool, currency_year: int | None) -> float:
+        """Money stated in USD (``usd``, converted at ``usd_per_eur``) or EUR of ``currency_year``, as EUR
+        of the model's price year."""
+        return self.to_price_year(value / self.parameter("usd_per_eur") if usd else value, currency_year)
+
 
 @dataclass(frozen=True)
 class _Table:

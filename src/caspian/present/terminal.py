@@ -163,14 +163,10 @@ def _policy_lines(console: Console, ds: xr.Dataset) -> None:
         )
     reached, shadow = _series(ds, "target_share_reached"), _series(ds, "target_shadow_price")
     if reached:
-        units = "EUR/MW/y"
+        units = dict(zip(ds["target"].values, ds["target_unit"].values, strict=True))
         parts = [
             f"{target} {share:.1%} "
-            + (
-                f"at {shadow[target]:,.1f} {units if target.endswith('capacity') else 'EUR/MWh'}"
-                if shadow[target] > 0
-                else "(not binding)"
-            )
+            + (f"at {shadow[target]:,.1f} {units[target]}" if shadow[target] > 0 else "(not binding)")
             for target, share in reached.items()
         ]
         console.print("Renewable targets (share reached, marginal cost): " + "; ".join(parts))

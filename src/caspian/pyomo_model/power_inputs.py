@@ -421,7 +421,7 @@ def power_inputs(ctx: BuildContext, windows: dict[str, np.ndarray]) -> tuple[Pow
         delivery_points=tuple(bus for bus in delivery_buses(ctx.data.buses(), "AC") if bus in buses),
         cbam=_cbam(ctx, generators, links),
         targets=enforced_targets(ctx),
-        bus_country={bus: str(ctx.data.buses().at[bus, "country"]) for bus in buses},
+        bus_country={bus: country_of(ctx.data, bus) for bus in buses},
     )
     return inputs, names
 

@@ -30,7 +30,8 @@ def _reached(n: pypsa.Network, target: Target) -> float:
 
 
 def targets_dataset(n: pypsa.Network) -> xr.Dataset:
-    """Per targeted country and basis: ``target_share_reached`` and ``target_shadow_price``."""
+    """Per targeted country and basis: ``target_share_reached`` and ``target_shadow_price``, the latter's
+    unit in the ``target_unit`` coordinate."""
     model = n.model
     if model is None:
         return xr.Dataset()
@@ -47,7 +48,7 @@ def targets_dataset(n: pypsa.Network) -> xr.Dataset:
     if not rows:
         return xr.Dataset()
     frame = pd.DataFrame(rows, columns=["target", "reached", "shadow", "unit"]).set_index("target")
-    ds = xr.Dataset()
+    ds = xr.Dataset(coords={"target_unit": ("target", frame.unit.to_numpy())})
     ds["target_share_reached"] = xr.DataArray(frame.reached, attrs={"units": "1"})
     ds["target_shadow_price"] = xr.DataArray(
         frame.shadow,
